@@ -1,0 +1,139 @@
+"""The ``crawler`` command: crawl, demo, site, replay, recover.
+
+Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted),
+2 usage or configuration error (bad spider, URL, output, setting). Errors are one clear line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler import __version__
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="crawler", description="News archival crawler: WARC archive + article JSON.")
+    p.add_argument("--version", action="version", version=f"crawler {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    c = sub.add_parser("crawl", help="crawl a site with a spider",
+                       description="Crawl a news site: WARC files, CDXJ index, article JSON.")
+    c.add_argument("spider", help="spider name: vsedelo (site profile) or news (any site)")
+    c.add_argument("--url", help="start URL (required for 'news'; for a site profile, a copy "
+                                 "of the site such as http://127.0.0.1:8000/)")
+    c.add_argument("--out", default=None,
+                   help="output folder or s3://bucket/prefix (default: ./out)")
+    c.add_argument("--since", help="only articles published on or after this ISO date")
+    c.add_argument("--max-items", type=int, metavar="N", help="stop after N articles")
+    c.add_argument("--crawl-id", help="crawl id (default: a new sortable id)")
+    c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a Scrapy setting (repeatable)")
+    c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+
+    d = sub.add_parser("demo", help="crawl the offline fixture site end to end",
+                       description="Serve the fixture news site on a free loopback port, crawl "
+                                   "it with the real pipeline and print a summary.")
+    d.add_argument("--out", default="out", help="output folder (default: ./out)")
+    d.add_argument("--articles", type=int, default=100, help="articles per language (default 100)")
+    d.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    d.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a Scrapy setting (repeatable)")
+
+    s = sub.add_parser("site", help="serve the fixture news site",
+                       description="Serve the deterministic fixture copy of a news site.")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--articles", type=int, default=500, help="articles per language")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    s.add_argument("--ground-truth", metavar="FILE", help="write ground truth JSON Lines here")
+
+    r = sub.add_parser("replay", help="serve a crawl in pywb for an archivist",
+                       description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>).")
+    r.add_argument("crawl", help="crawl folder")
+    r.add_argument("--port", type=int, default=8080)
+    r.add_argument("--host", default="127.0.0.1")
+
+    v = sub.add_parser("recover", help="repair WARC files a killed crawl left open",
+                       description="Cut every *.warc.gz.open file in a crawl folder to its last "
+                                   "whole record and give it its final name.")
+    v.add_argument("crawl", help="crawl folder")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``crawler`` console script."""
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    try:
+        if args.command == "crawl":
+            from crawler.run import run_crawl_command
+            return run_crawl_command(args)
+        if args.command == "demo":
+            from crawler.run import run_demo_command
+            return run_demo_command(args)
+        if args.command == "site":
+            return _site(args)
+        if args.command == "replay":
+            return _replay(args)
+        if args.command == "recover":
+            return _recover(args)
+    except UsageError as exc:
+        print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE
+
+
+def _site(args: argparse.Namespace) -> int:
+    from crawler.fixture.server import run_site
+
+    if args.articles < 1:
+        raise UsageError("--articles must be at least 1")
+    try:
+        run_site(args.host, args.port, args.articles, args.seed, args.latency, args.ground_truth)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+    return EXIT_OK
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from crawler import replay
+
+    crawl = Path(args.crawl)
+    if not (crawl / "warc").is_dir():
+        raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside); "
+                         "give <out>/<spider>/<crawl-id>")
+    try:
+        replay.serve(crawl, port=args.port, host=args.host)
+    except replay.ReplayError as exc:
+        raise UsageError(str(exc)) from exc
+    return EXIT_OK
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from crawler.warc.recover import recover_crawl_dir
+
+    crawl = Path(args.crawl)
+    if not (crawl / "warc").is_dir():
+        raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside)")
+    for result in recover_crawl_dir(crawl):
+        print(result)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

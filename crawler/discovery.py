@@ -1,0 +1,161 @@
+"""Discovery documents: robots.txt, XML sitemaps (index, urlset, Google News) and RSS/Atom feeds.
+
+Pure parsing, no I/O: the spiders hand in bytes and get back URLs with the dates the documents
+give, which the spiders use for ``--since`` and as date hints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+from protego import Protego
+
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, recover=True, huge_tree=True, remove_comments=True
+)
+MAX_DECOMPRESSED = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RobotsInfo:
+    """What a crawler needs from robots.txt beyond allow/deny (Scrapy's middleware does that)."""
+
+    sitemaps: tuple[str, ...]
+    crawl_delay: float | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A URL found in a sitemap or feed, with the dates and title given next to it."""
+
+    url: str
+    lastmod: dt.datetime | None = None
+    published: dt.datetime | None = None
+    title: str | None = None
+    language: str | None = None
+
+    @property
+    def best_date(self) -> dt.datetime | None:
+        return self.published or self.lastmod
+
+
+def parse_robots(text: str, user_agent: str) -> RobotsInfo:
+    """Sitemap lines and the Crawl-delay that applies to ``user_agent``."""
+    rp = Protego.parse(text)
+    delay = rp.crawl_delay(user_agent)
+    return RobotsInfo(sitemaps=tuple(rp.sitemaps), crawl_delay=float(delay) if delay else None)
+
+
+def maybe_gunzip(body: bytes) -> bytes:
+    """Decompress a ``.xml.gz`` body (bounded), leave anything else as it is."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
+        data = f.read(MAX_DECOMPRESSED + 1)
+    if len(data) > MAX_DECOMPRESSED:
+        raise ValueError("decompressed sitemap larger than 64 MiB")
+    return data
+
+
+def parse_iso(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime (naive values are taken as UTC)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def parse_http_date(value: str | None) -> dt.datetime | None:
+    """An RFC 822 date (RSS pubDate) as an aware datetime, or ISO 8601 as a fallback."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return parse_iso(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(elem: etree._Element, *path: str) -> str | None:
+    for name in path:
+        found = next((c for c in elem if _local(c.tag) == name), None)
+        if found is None:
+            return None
+        elem = found
+    return (elem.text or "").strip() or None
+
+
+def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
+    """Parse a sitemap: returns ``("index", sitemaps)`` or ``("urlset", pages)``.
+
+    Google News extensions (``news:publication_date``, ``news:title``, ``news:language``) are
+    read when present. Anything else returns ``("unknown", [])``.
+    """
+    try:
+        root = etree.fromstring(maybe_gunzip(body), parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return "unknown", []
+    if root is None:
+        return "unknown", []
+    kind = _local(root.tag)
+    entries: list[Entry] = []
+    for item in root:
+        loc = _child_text(item, "loc")
+        if not loc:
+            continue
+        entries.append(
+            Entry(
+                url=loc,
+                lastmod=parse_iso(_child_text(item, "lastmod")),
+                published=parse_iso(_child_text(item, "news", "publication_date")),
+                title=_child_text(item, "news", "title"),
+                language=_child_text(item, "news", "publication", "language"),
+            )
+        )
+    if kind == "sitemapindex":
+        return "index", entries
+    if kind == "urlset":
+        return "urlset", entries
+    return "unknown", []
+
+
+def parse_feed(body: bytes) -> list[Entry]:
+    """Items of an RSS 2.0 or Atom feed: link, publication date and title."""
+    try:
+        root = etree.fromstring(maybe_gunzip(body), parser=_XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    if root is None:
+        return []
+    entries: list[Entry] = []
+    for item in root.iter():
+        name = _local(item.tag)
+        if name == "item":  # RSS
+            link = _child_text(item, "link") or _child_text(item, "guid")
+            date = parse_http_date(_child_text(item, "pubDate") or _child_text(item, "date"))
+        elif name == "entry":  # Atom
+            href = next(
+                (c.get("href") for c in item if _local(c.tag) == "link"
+                 and c.get("rel", "alternate") == "alternate"),
+                None,
+            )
+            link = href
+            date = parse_iso(_child_text(item, "published") or _child_text(item, "updated"))
+        else:
+            continue
+        if link:
+            entries.append(Entry(url=link.strip(), published=date, title=_child_text(item, "title")))
+    return entries

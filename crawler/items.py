@@ -1,0 +1,26 @@
+"""Items passed from spiders to pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticlePage:
+    """A fetched page the spider believes is an article, before extraction.
+
+    ``warc`` is the pointer to the archived response (see ``crawler.warc``); ``hints`` carries
+    what discovery documents said about the URL (sitemap lastmod, news publication date, title).
+    """
+
+    url: str
+    canonical_url: str
+    site: str
+    body: bytes
+    status: int
+    content_type: str
+    http_charset: str | None
+    fetched_at: str  # ISO 8601, UTC
+    warc: dict[str, Any] | None = None
+    hints: dict[str, str] = field(default_factory=dict)

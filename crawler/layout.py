@@ -1,0 +1,133 @@
+"""Where a crawl's files go, and the registry of files a crawl has finished writing.
+
+Layout, identical on a local folder and on object storage::
+
+    <out>/<spider>/<crawl-id>/warc/*.warc.gz
+                             /indexes/*.cdxj
+                             /articles/*.jsonl.gz
+                             /manifest.json      (written last: the commit marker)
+
+Every Scrapy component of one crawl shares one :class:`CrawlOutput`, reached with
+:func:`crawl_output`. Writers register a closer (called once when the crawl ends) and report each
+file when it is complete, so the manifest and the uploader see only whole files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUBDIRS = ("warc", "indexes", "articles")
+
+
+def new_crawl_id(now: dt.datetime | None = None) -> str:
+    """A sortable, unique crawl id such as ``20251125T222400Z-3f9a``."""
+    now = now or dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+@dataclass
+class CompletedFile:
+    """A file the crawl has closed for good; ``relpath`` is relative to the crawl folder."""
+
+    relpath: str
+    kind: str  # "warc", "index", "articles", "report", ...
+    size: int
+
+
+@dataclass
+class CrawlOutput:
+    """The local folder of one crawl and the files written into it so far."""
+
+    root: Path
+    spider: str
+    crawl_id: str
+    uri: str  # what the user asked for: a folder or s3://bucket/prefix
+    completed: list[CompletedFile] = field(default_factory=list)
+    _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
+    _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.root / "warc"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "indexes"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "articles"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    def prepare(self) -> None:
+        """Create the folders; raises OSError with the path when they cannot be written."""
+        for sub in SUBDIRS:
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        probe = self.root / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+
+    def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
+        """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
+        self._closers.append((order, closer))
+
+    def on_completed(self, listener: Callable[[CompletedFile], Any]) -> None:
+        """Call ``listener`` for every file reported complete from now on."""
+        self._listeners.append(listener)
+
+    def file_completed(self, path: Path, kind: str) -> CompletedFile:
+        """Report that ``path`` (inside the crawl folder) is closed and final."""
+        done = CompletedFile(
+            relpath=path.relative_to(self.root).as_posix(), kind=kind, size=path.stat().st_size
+        )
+        self.completed.append(done)
+        for listener in self._listeners:
+            listener(done)
+        return done
+
+    def close_writers(self) -> None:
+        """Run every registered closer once, in order."""
+        closers, self._closers = sorted(self._closers, key=lambda c: c[0]), []
+        for _, closer in closers:
+            closer()
+
+
+def local_root_for(uri: str, spider: str, crawl_id: str, spool: str | None = None) -> Path:
+    """The local folder a crawl writes into: the output folder itself, or a spool for s3://."""
+    if uri.startswith("s3://"):
+        base = Path(spool or os.environ.get("CRAWLER_SPOOL", ".crawler-spool"))
+        return base / spider / crawl_id
+    return Path(uri) / spider / crawl_id
+
+
+def crawl_output(crawler: Any) -> CrawlOutput:
+    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
+
+    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
+    ``SPOOL_DIR`` (local spool for object storage).
+    """
+    existing = getattr(crawler, "crawl_output", None)
+    if existing is not None:
+        return existing
+    settings = crawler.settings
+    spider = crawler.spidercls.name
+    crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
+    uri = settings.get("OUTPUT_URI") or "out"
+    out = CrawlOutput(
+        root=local_root_for(uri, spider, crawl_id, settings.get("SPOOL_DIR")),
+        spider=spider,
+        crawl_id=crawl_id,
+        uri=uri,
+    )
+    out.prepare()
+    crawler.crawl_output = out
+    return out

@@ -1,0 +1,126 @@
+"""The crawl manifest: every file with its size and sha256, plus the crawl's stats.
+
+``manifest.json`` is written last, atomically, after every writer has closed its files: a reader
+who sees a manifest sees a complete crawl. Files still named ``*.open`` are never listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from crawler import __version__
+from crawler.layout import CrawlOutput, crawl_output
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_VERSION = "1.0"
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: str,
+                   spider: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """The manifest document for a crawl whose writers are all closed."""
+    files = []
+    for done in sorted(out.completed, key=lambda f: f.relpath):
+        path = out.root / done.relpath
+        files.append({"path": done.relpath, "kind": done.kind, "size": path.stat().st_size,
+                      "sha256": sha256_file(path)})
+    by_kind: dict[str, dict[str, int]] = {}
+    for f in files:
+        agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
+        agg["files"] += 1
+        agg["bytes"] += f["size"]
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "crawl_id": out.crawl_id,
+        "spider": out.spider,
+        "output": out.uri,
+        "software": {"name": "newscrawler", "version": __version__},
+        "host": socket.gethostname(),
+        "finish_reason": finish_reason,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        "spider_args": spider,
+        "settings": settings,
+        "totals": by_kind,
+        "files": files,
+        "stats": _jsonable(stats),
+    }
+
+
+def write_manifest(out: CrawlOutput, manifest: dict[str, Any]) -> Path:
+    """Write ``manifest.json`` atomically (temporary name, fsync, rename)."""
+    tmp = out.manifest_path.with_suffix(".json.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=2, sort_keys=False)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, out.manifest_path)
+    return out.manifest_path
+
+
+# Settings worth recording: they change what a crawl fetches and writes.
+RECORDED_SETTINGS = (
+    "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "DEPTH_LIMIT", "BARREN_PAGES_LIMIT", "PATH_SHAPE_BUDGET",
+    "CLOSESPIDER_ITEMCOUNT", "SINCE", "WARC_MAX_SIZE", "WARC_DEDUP", "EXTRACTION_ENABLED",
+)
+
+
+class ManifestExtension:
+    """At the end of a crawl: close every writer, then write the manifest (the commit marker)."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ManifestExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        out = crawl_output(self.crawler)
+        logger.info("crawl %s writing to %s", out.crawl_id, out.root)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        out = crawl_output(self.crawler)
+        out.close_writers()
+        settings = self.crawler.settings
+        recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
+        spider_args = {"start_url": getattr(spider, "start_url", None),
+                       "since": str(getattr(spider, "since", None) or "") or None,
+                       "site": getattr(getattr(spider, "profile", None), "name", None)}
+        manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
+                                  spider=spider_args, settings=_jsonable(recorded))
+        path = write_manifest(out, manifest)
+        self.crawler.crawl_manifest = manifest
+        logger.info("manifest written: %s (%d files)", path, len(manifest["files"]))

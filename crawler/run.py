@@ -1,0 +1,167 @@
+"""Running crawls from the command line: settings from arguments, checks, the end summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from crawler.cli import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
+from crawler.urls import BadURL, validate_start_url
+
+_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+OK_FINISH_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount"}
+
+
+def parse_setting(pair: str, settings: Settings) -> tuple[str, Any]:
+    """``NAME=VALUE`` checked against the type of the setting's current value."""
+    name, sep, raw = pair.partition("=")
+    name = name.strip()
+    if not sep or not _SETTING_NAME.match(name):
+        raise UsageError(f"-s expects NAME=VALUE with an upper-case NAME, got {pair!r}")
+    current = settings.get(name)
+    try:
+        if isinstance(current, bool):
+            low = raw.strip().lower()
+            if low not in _TRUE | _FALSE:
+                raise ValueError("expected true/false")
+            return name, low in _TRUE
+        if isinstance(current, int):
+            return name, int(raw)
+        if isinstance(current, float):
+            return name, float(raw)
+        if isinstance(current, dict | list) or hasattr(current, "copy_to_dict"):
+            value = json.loads(raw)
+            if not isinstance(value, dict | list):
+                raise ValueError("expected a JSON object or list")
+            return name, value
+    except ValueError as exc:
+        kind = type(current).__name__
+        raise UsageError(f"bad value for {name}: {raw!r} ({kind} expected: {exc})") from exc
+    return name, raw
+
+
+def build_settings(overrides: list[str], extra: dict[str, Any]) -> Settings:
+    """Project settings, then ``extra`` from named options, then ``-s`` overrides."""
+    settings = get_project_settings()
+    for name, value in extra.items():
+        if value is not None:
+            settings.set(name, value, priority="cmdline")
+    for pair in overrides:
+        name, value = parse_setting(pair, settings)
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def check_output(uri: str) -> None:
+    """Fail early, with the path, when the output cannot be written."""
+    if uri.startswith("s3://"):
+        raise UsageError("s3:// output is not available in this version; use a local folder")
+    path = Path(uri)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".crawler-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write to output folder {uri}: {exc.strerror or exc}") from exc
+
+
+def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> dict[str, Any]:
+    """Run one crawl in this process; returns stats, manifest and finish reason."""
+    names = SpiderLoader.from_settings(settings).list()
+    if spider not in names:
+        raise UsageError(f"no spider named {spider!r}; available: {', '.join(sorted(names))}")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(spider)
+    started = time.monotonic()
+    process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return {
+        "stats": stats,
+        "manifest": getattr(crawler, "crawl_manifest", None),
+        "output": getattr(crawler, "crawl_output", None),
+        "finish_reason": stats.get("finish_reason", "unknown"),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def crawl_exit_code(result: dict[str, Any]) -> int:
+    """0 when the crawl finished and fetched something, 1 otherwise."""
+    stats = result["stats"]
+    if result["finish_reason"] not in OK_FINISH_REASONS:
+        return EXIT_CHECKS_FAILED
+    if not stats.get("downloader/response_count"):
+        return EXIT_CHECKS_FAILED
+    return EXIT_OK
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """A short human summary of a finished crawl."""
+    stats, manifest, out = result["stats"], result["manifest"] or {}, result["output"]
+    totals = manifest.get("totals", {})
+    warc = totals.get("warc", {"files": 0, "bytes": 0})
+    statuses = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
+                if k.startswith("downloader/response_status_count/")}
+    errors = stats.get("log_count/ERROR", 0) + sum(v for k, v in statuses.items() if k >= "500")
+    return [
+        f"crawl {getattr(out, 'crawl_id', '?')}: {result['finish_reason']} "
+        f"in {result['seconds']:.1f}s",
+        f"  pages fetched:    {stats.get('downloader/response_count', 0)} "
+        f"(status {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})",
+        f"  articles written: {stats.get('articles/written', 0)}",
+        f"  WARC files:       {warc['files']} ({warc['bytes'] / 1e6:.2f} MB)",
+        f"  errors:           {errors}",
+        f"  output:           {getattr(out, 'root', '?')}",
+    ]
+
+
+def run_crawl_command(args: argparse.Namespace) -> int:
+    from spiders.base import parse_since
+
+    try:
+        url = validate_start_url(args.url) if args.url else None
+        parse_since(args.since)
+    except (BadURL, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    if args.max_items is not None and args.max_items < 1:
+        raise UsageError("--max-items must be at least 1")
+    settings = build_settings(args.set, {
+        "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
+        "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since})
+    check_output(settings.get("OUTPUT_URI"))
+    if args.spider == "news" and not url:
+        raise UsageError("the 'news' spider needs --url https://site/")
+    result = run_crawl(args.spider, settings, {"url": url})
+    for line in summary_lines(result):
+        print(line)
+    return crawl_exit_code(result)
+
+
+def run_demo_command(args: argparse.Namespace) -> int:
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    if args.articles < 1:
+        raise UsageError("--articles must be at least 1")
+    check_output(args.out)
+    settings = build_settings(args.set, {
+        "OUTPUT_URI": args.out, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOGSTATS_INTERVAL": 0})
+    site = FixtureSite(articles=args.articles, latency=args.latency)
+    with start_server(site) as server:
+        print(f"fixture site: {server.url} ({args.articles} articles per language)")
+        result = run_crawl("vsedelo", settings, {"url": server.url})
+    for line in summary_lines(result):
+        print(line)
+    return crawl_exit_code(result)

@@ -1,0 +1,74 @@
+"""Scrapy settings of the crawler: polite defaults for real sites.
+
+Every component here is switched by a setting and can be overridden with ``-s NAME=VALUE`` on the
+command line or in ``scrapy.cfg``/environment as usual with Scrapy.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- Identity and politeness -------------------------------------------------------------
+USER_AGENT = f"newscrawler/{__version__} (news archival crawler)"
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+# Honour a robots.txt Crawl-delay when it is longer than DOWNLOAD_DELAY (spiders.base).
+ROBOTSTXT_CRAWL_DELAY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- Scope and traps -----------------------------------------------------------------------
+DEPTH_LIMIT = 30
+DEPTH_PRIORITY = 0
+# Stop following links out of non-article pages after this many pages in a row found no new
+# article (calendar and faceted-search traps, endless pagination).
+BARREN_PAGES_LIMIT = 3
+# Follow at most this many non-article pages of one path shape (digits folded).
+PATH_SHAPE_BUDGET = 5000
+
+# --- Output ----------------------------------------------------------------------------
+OUTPUT_URI = "out"  # a folder or s3://bucket/prefix
+CRAWL_ID = ""  # empty: a new sortable id per run
+SINCE = ""  # only articles published on or after this date (ISO 8601)
+
+# --- WARC archive (crawler.warc) -------------------------------------------------------
+WARC_ENABLED = True
+WARC_MAX_SIZE = 1_000_000_000
+WARC_PREFIX = ""  # default: the spider's name
+WARC_OPERATOR = ""
+WARC_DEDUP = True
+WARC_DEDUP_MIN_SIZE = 256
+
+# --- Extraction and JSON (pipelines) ---------------------------------------------------
+EXTRACTION_ENABLED = True
+EXTRACTION_WORKERS = 0  # 0: one per CPU core
+ARTICLES_PART_RECORDS = 10_000
+
+DOWNLOADER_MIDDLEWARES = {
+    # Next to the downloader: sees raw bodies (before decompression) and every redirect.
+    "crawler.warc.middleware.WarcArchiveMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 300,
+    "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.manifest.ManifestExtension": 100,
+}
+
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 30.0

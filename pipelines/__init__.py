@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: extraction off the reactor and JSON Lines output."""

@@ -1,0 +1,85 @@
+"""Article records as gzipped JSON Lines parts under ``<crawl>/articles/``.
+
+One record per canonical URL per crawl. Parts are written as ``*.open`` and renamed when closed
+(rotated every ``ARTICLES_PART_RECORDS`` records, or at the end of the crawl); the gzip stream is
+flushed every ``ARTICLES_FLUSH_RECORDS`` records so a killed crawl loses at most that many.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.layout import CrawlOutput, crawl_output
+
+
+class ArticleJsonLinesPipeline:
+    """Writes records (dicts with ``schema_version``) and drops repeated canonical URLs."""
+
+    def __init__(self, crawler: Any):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.part_records = settings.getint("ARTICLES_PART_RECORDS", 10_000)
+        self.flush_every = settings.getint("ARTICLES_FLUSH_RECORDS", 20)
+        self.worker = settings.get("WORKER_ID") or ""
+        self.written: set[str] = set()
+        self.out: CrawlOutput | None = None
+        self._file: IO[str] | None = None
+        self._path: Path | None = None
+        self._in_part = 0
+        self._serial = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArticleJsonLinesPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.out = crawl_output(self.crawler)
+        self.out.add_closer(self._close_part, order=10)
+
+    def process_item(self, item: Any) -> Any:
+        if not (isinstance(item, dict) and "schema_version" in item):
+            return item
+        key = item["canonical_url"]
+        if key in self.written:
+            self.crawler.stats.inc_value("articles/duplicate_canonical")
+            raise DropItem(f"already written for this crawl: {key}")
+        self.written.add(key)
+        if self._file is None:
+            self._open_part()
+        assert self._file is not None
+        self._file.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._in_part += 1
+        self.crawler.stats.inc_value("articles/written")
+        if self._in_part >= self.part_records:
+            self._close_part()
+        elif self._in_part % self.flush_every == 0:
+            self._file.flush()
+        return item
+
+    def _open_part(self) -> None:
+        assert self.out is not None
+        self._serial += 1
+        worker = f"-{self.worker}" if self.worker else ""
+        name = f"articles{worker}-{self._serial:05d}.jsonl.gz"
+        self._path = self.out.articles_dir / name
+        raw = open(str(self._path) + ".open", "wb")  # noqa: SIM115 - closed in _close_part
+        self._file = gzip.open(raw, "wt", encoding="utf-8", compresslevel=6)  # noqa: SIM115
+        self._raw = raw
+        self._in_part = 0
+
+    def _close_part(self) -> None:
+        if self._file is None or self._path is None or self.out is None:
+            return
+        self._file.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.replace(str(self._path) + ".open", self._path)
+        self.out.file_completed(self._path, "articles")
+        self._file = None

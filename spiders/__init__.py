@@ -1,0 +1,1 @@
+"""Scrapy spiders: site profiles and the generic news spider."""

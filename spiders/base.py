@@ -1,0 +1,242 @@
+"""The crawl logic every news spider shares.
+
+robots.txt → sitemaps (index, urlset, news) and feeds → articles; home and section pages →
+in-scope links. Every link is canonicalised (tracking parameters stripped) before it becomes a
+request, articles are yielded once per canonical URL, and link-following stops in traps: a depth
+limit, a budget per path shape, and a stop after several pages in a row found no new article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+
+from crawler.discovery import Entry, parse_feed, parse_robots, parse_sitemap
+from crawler.items import ArticlePage
+from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
+from crawler.profiles import SiteProfile
+from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
+
+_FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+
+# Request priorities: discovery documents first, then articles, then listings.
+PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 30, 20, 0
+
+
+def parse_since(value: str | dt.datetime | None) -> dt.datetime | None:
+    """``--since`` as an aware datetime (a bare date means its start, UTC)."""
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"--since must be an ISO date like 2025-03-01, got {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+class NewsSiteSpider(scrapy.Spider):
+    """Base class: subclasses set ``name`` and ``profile``; ``-a url=`` points it at a host."""
+
+    profile: SiteProfile
+    default_url: str | None = None
+
+    def __init__(self, url: str | None = None, since: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        url = url or self.default_url
+        if not url:
+            raise ValueError(f"spider {self.name!r} needs a start URL: -a url=https://site/")
+        self.start_url = validate_start_url(url)
+        host = urlsplit(self.start_url).hostname or ""
+        if not in_scope(self.start_url, self.profile.domains):
+            self.profile = self.profile.with_start_url(self.start_url)
+        self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
+        self.allowed_domains = list(self.profile.domains) or [host]
+        self.since = parse_since(since)
+        self.articles_seen: set[str] = set()  # canonical URLs yielded as items
+        self.article_links: set[str] = set()  # article-shaped URLs seen in links
+        self.shape_counts: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSiteSpider:
+        kwargs.setdefault("since", crawler.settings.get("SINCE") or None)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
+        spider.shape_budget = crawler.settings.getint("PATH_SHAPE_BUDGET", 5000)
+        spider.obey_crawl_delay = crawler.settings.getbool("ROBOTSTXT_CRAWL_DELAY", True)
+        return spider
+
+    # --- start -----------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        yield scrapy.Request(
+            urljoin(self.base_url, "/robots.txt"), callback=self.parse_robots,
+            errback=self.robots_failed, priority=PRIO_DISCOVERY + 10,
+            meta={"dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+        )
+        starts = [self.start_url] + [urljoin(self.base_url, p) for p in self.profile.start_paths]
+        for url in dict.fromkeys(canonical_url(u) for u in starts):
+            yield scrapy.Request(url, callback=self.parse_page, priority=PRIO_LISTING + 5)
+
+    # --- discovery documents ---------------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        text = response.text if isinstance(response, TextResponse) else ""
+        if response.status != 200:
+            text = ""
+        info = parse_robots(text, self.settings.get("USER_AGENT", "*"))
+        if info.crawl_delay and self.obey_crawl_delay:
+            self._apply_crawl_delay(info.crawl_delay)
+        sitemaps = info.sitemaps or (urljoin(self.base_url, "/sitemap.xml"),)
+        for url in sitemaps:
+            yield from self._follow(url, self.parse_sitemap, PRIO_DISCOVERY)
+
+    def robots_failed(self, failure: Any) -> Iterator[scrapy.Request]:
+        self.logger.warning("robots.txt failed (%s); trying /sitemap.xml", failure.value)
+        yield from self._follow(urljoin(self.base_url, "/sitemap.xml"), self.parse_sitemap,
+                                PRIO_DISCOVERY)
+
+    def _apply_crawl_delay(self, delay: float) -> None:
+        """Raise the host's download delay to robots.txt's Crawl-delay (Scrapy ignores it)."""
+        downloader = self.crawler.engine.downloader
+        for host in self.allowed_domains:
+            downloader.per_slot_settings.setdefault(host, {})["delay"] = delay
+            slot = downloader.slots.get(host)
+            if slot is not None and slot.delay < delay:
+                slot.delay = delay
+        self.download_delay = max(delay, getattr(self, "download_delay", 0) or 0)
+        self.logger.info("robots.txt Crawl-delay: %.2fs between requests", delay)
+        self.crawler.stats.set_value("robots/crawl_delay", delay)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        kind, entries = parse_sitemap(response.body)
+        self.crawler.stats.inc_value(f"discovery/sitemap_{kind}")
+        for entry in entries:
+            if kind == "index":
+                yield from self._follow(entry.url, self.parse_sitemap, PRIO_DISCOVERY)
+            elif self._wanted(entry):
+                yield from self._follow_entry(entry)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self.crawler.stats.inc_value("discovery/feeds")
+        for entry in parse_feed(response.body):
+            if self._wanted(entry):
+                yield from self._follow_entry(entry)
+
+    def _wanted(self, entry: Entry) -> bool:
+        date = entry.best_date
+        return not (self.since and date and date < self.since)
+
+    def _follow_entry(self, entry: Entry) -> Iterator[scrapy.Request]:
+        hints = {k: v for k, v in (
+            ("lastmod", entry.lastmod and entry.lastmod.isoformat()),
+            ("published", entry.published and entry.published.isoformat()),
+            ("title", entry.title), ("language", entry.language)) if v}
+        is_article = looks_like_article_url(entry.url, self.profile)
+        yield from self._follow(entry.url, self.parse_page,
+                                PRIO_ARTICLE if is_article else PRIO_LISTING, hints=hints)
+
+    # --- pages -----------------------------------------------------------------------------
+    def parse_page(self, response: Response, hints: dict[str, str] | None = None) -> Iterator[Any]:
+        if not isinstance(response, HtmlResponse):
+            self.crawler.stats.inc_value("pages/not_html")
+            return
+        url = canonical_url(response.url)
+        canonical = self._canonical_of(response) or url
+        is_article = is_article_page(canonical, response, self.profile)
+        if is_article and canonical not in self.articles_seen:
+            self.articles_seen.add(canonical)
+            self.articles_seen.add(url)
+            yield self._article_item(response, url, canonical, hints or {})
+        yield from self._follow_links(response, is_article)
+        for link in response.xpath("//link[@rel='alternate'][@type][@href]"):
+            if _FEED_TYPES.search(link.attrib["type"]):
+                yield from self._follow(response.urljoin(link.attrib["href"]), self.parse_feed,
+                                        PRIO_DISCOVERY)
+
+    def _canonical_of(self, response: HtmlResponse) -> str | None:
+        href = response.xpath("//link[@rel='canonical']/@href").get()
+        if not href:
+            return None
+        try:
+            canonical = canonical_url(response.urljoin(href.strip()))
+        except BadURL:
+            return None
+        return canonical if in_scope(canonical, self.allowed_domains) else None
+
+    def _article_item(self, response: HtmlResponse, url: str, canonical: str,
+                      hints: dict[str, str]) -> ArticlePage:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        match = _CHARSET.search(content_type)
+        warc = response.meta.get("warc")
+        fetched = (warc or {}).get("date") or dt.datetime.now(dt.UTC).isoformat()
+        return ArticlePage(
+            url=url, canonical_url=canonical, site=self.profile.name, body=response.body,
+            status=response.status, content_type=content_type.split(";")[0].strip(),
+            http_charset=match.group(1) if match else None, fetched_at=fetched, warc=warc,
+            hints=hints,
+        )
+
+    def _follow_links(self, response: HtmlResponse, from_article: bool) -> Iterator[Any]:
+        links = response.xpath("//a/@href | //link[@rel='alternate'][@hreflang]/@href").getall()
+        found: list[tuple[str, bool]] = []
+        new_articles = 0
+        for href in links:
+            try:
+                url = canonical_url(response.urljoin(href.strip()))
+            except (BadURL, ValueError):
+                continue
+            if not self._allowed(url):
+                continue
+            is_article = looks_like_article_url(url, self.profile)
+            if is_article and url not in self.article_links:
+                self.article_links.add(url)
+                new_articles += 1
+            found.append((url, is_article))
+        barren = 0 if new_articles else response.meta.get("barren", 0) + 1
+        self.crawler.stats.max_value("discovery/max_barren_streak", barren)
+        for url, is_article in dict.fromkeys(found):
+            if is_article:
+                yield from self._follow(url, self.parse_page, PRIO_ARTICLE)
+            elif barren <= self.barren_limit and self._within_budget(url):
+                yield from self._follow(url, self.parse_page, PRIO_LISTING, barren=barren)
+            else:
+                self.crawler.stats.inc_value("discovery/pruned_links")
+
+    def _allowed(self, url: str) -> bool:
+        if not in_scope(url, self.allowed_domains):
+            return False
+        path = urlsplit(url).path
+        if NON_PAGE_EXT.search(path):
+            return False
+        deny = self.profile.deny_path
+        return not (deny and deny.search(path))
+
+    def _within_budget(self, url: str) -> bool:
+        shape = path_shape(url)
+        self.shape_counts[shape] += 1
+        return self.shape_counts[shape] <= self.shape_budget
+
+    def _follow(self, url: str, callback: Any, priority: int, *, hints: dict | None = None,
+                barren: int = 0) -> Iterator[scrapy.Request]:
+        try:
+            url = canonical_url(url)
+        except BadURL:
+            return
+        if not in_scope(url, self.allowed_domains):
+            return
+        yield scrapy.Request(url, callback=callback, priority=priority,
+                             cb_kwargs={"hints": hints} if hints else {},
+                             meta={"barren": barren})
+

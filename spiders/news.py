@@ -1,0 +1,17 @@
+"""``news``: a generic spider for any news site given ``-a url=https://site/``."""
+
+from __future__ import annotations
+
+from crawler.profiles import GENERIC
+from spiders.base import NewsSiteSpider
+
+
+class NewsSpider(NewsSiteSpider):
+    """robots.txt → sitemaps and news sitemaps, RSS/Atom autodiscovery, in-domain links.
+
+    Articles are told from listings by markup (og:type, JSON-LD NewsArticle, article meta) and
+    URL shape, since no profile says how the site spells its URLs.
+    """
+
+    name = "news"
+    profile = GENERIC

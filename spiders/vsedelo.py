@@ -1,0 +1,17 @@
+"""``vsedelo``: the site profile for vsedelo.com (Ukrainian at ``/``, Russian at ``/ru/``).
+
+Against a copy of the site (the fixture site) run it with ``-a url=http://127.0.0.1:PORT/``.
+"""
+
+from __future__ import annotations
+
+from crawler.profiles import VSEDELO
+from spiders.base import NewsSiteSpider
+
+
+class VsedeloSpider(NewsSiteSpider):
+    """vsedelo.com: uk and ru sections, ``/news/<section>/<id>-<slug>.html`` articles."""
+
+    name = "vsedelo"
+    profile = VSEDELO
+    default_url = "https://vsedelo.com/"
