@@ -14,12 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crawler import __version__
+from crawler.errors import EXIT_OK, EXIT_USAGE, UsageError
 
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+__all__ = ["main", "UsageError"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,12 +108,12 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from crawler import replay
-
     crawl = Path(args.crawl)
     if not (crawl / "warc").is_dir():
         raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside); "
                          "give <out>/<spider>/<crawl-id>")
+    from crawler import replay
+
     try:
         replay.serve(crawl, port=args.port, host=args.host)
     except replay.ReplayError as exc:
@@ -133,7 +130,3 @@ def _recover(args: argparse.Namespace) -> int:
     for result in recover_crawl_dir(crawl):
         print(result)
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

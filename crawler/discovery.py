@@ -157,5 +157,6 @@ def parse_feed(body: bytes) -> list[Entry]:
         else:
             continue
         if link:
-            entries.append(Entry(url=link.strip(), published=date, title=_child_text(item, "title")))
+            title = _child_text(item, "title")
+            entries.append(Entry(url=link.strip(), published=date, title=title))
     return entries

@@ -123,4 +123,5 @@ class ManifestExtension:
                                   spider=spider_args, settings=_jsonable(recorded))
         path = write_manifest(out, manifest)
         self.crawler.crawl_manifest = manifest
+        out.file_completed(path, "manifest")  # last: uploaders treat it as the commit marker
         logger.info("manifest written: %s (%d files)", path, len(manifest["files"]))

@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from crawler.cli import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
+from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.urls import BadURL, validate_start_url
 
 _SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -103,6 +103,8 @@ def crawl_exit_code(result: dict[str, Any]) -> int:
         return EXIT_CHECKS_FAILED
     if not stats.get("downloader/response_count"):
         return EXIT_CHECKS_FAILED
+    if stats.get("storage/pending_files"):
+        return EXIT_CHECKS_FAILED  # files wait in the local spool: `crawler upload` finishes
     return EXIT_OK
 
 

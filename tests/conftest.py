@@ -1,0 +1,54 @@
+"""Shared test fixtures: the fixture news site on loopback and running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CRAWLER = [sys.executable, "-m", "crawler"]
+
+# Loopback-friendly settings for test crawls: no politeness delay against our own server.
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        "-s", "EXTRACTION_WORKERS=2", "-s", "LOGSTATS_INTERVAL=0"]
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``crawler ARGS`` as a real process and return its result (text output)."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([*CRAWLER, *args], cwd=cwd or ROOT, env=full_env, text=True,
+                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def crawl_dir(out: Path, spider: str) -> Path:
+    """The single crawl folder under ``out/spider``."""
+    (crawl,) = [p for p in (out / spider).iterdir() if p.is_dir()]
+    return crawl
+
+
+def read_records(crawl: Path) -> list[dict]:
+    """All article JSON records of a crawl folder."""
+    import gzip
+
+    records = []
+    for part in sorted((crawl / "articles").glob("*.jsonl.gz")):
+        with gzip.open(part, "rt", encoding="utf-8") as f:
+            records.extend(json.loads(line) for line in f)
+    return records
+
+
+@pytest.fixture(scope="session")
+def small_site():
+    """A 30-article fixture site served on 127.0.0.1 for the whole session."""
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    site = FixtureSite(articles=30, seed=7)
+    with start_server(site) as server:
+        yield site, server

@@ -1,0 +1,38 @@
+"""Telling articles from listings."""
+
+import pytest
+from parsel import Selector
+
+from crawler.pagetype import is_article_page, looks_like_article_url
+from crawler.profiles import GENERIC, VSEDELO
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://e.com/news/politics/123456-ssha-ta-bilorus.html", True),
+        ("https://e.com/2025/03/23/us-belarus-deal-talks/", True),
+        ("https://e.com/world/some-long-article-slug-here", True),
+        ("https://e.com/news/politics/", False),
+        ("https://e.com/news/politics/page/2/", False),
+        ("https://e.com/tag/belarus/", False),
+        ("https://e.com/", False),
+    ],
+)
+def test_generic_url_guess(url, expected):
+    assert looks_like_article_url(url, GENERIC) is expected
+
+
+def test_profile_pattern_decides():
+    assert looks_like_article_url("http://h/ru/news/world/100001-abc.html", VSEDELO)
+    assert not looks_like_article_url("http://h/archive/2025/03/01/", VSEDELO)
+    assert not looks_like_article_url("http://h/some-long-slug-with-many-words", VSEDELO)
+
+
+def test_markup_decides_without_profile():
+    article = Selector(text='<html><head><meta property="og:type" content="article"></head></html>')
+    listing = Selector(text="<html><body><ul><li><a href='/a'>a</a></li></ul></body></html>")
+    ld = Selector(text='<script type="application/ld+json">{"@type": "NewsArticle"}</script>')
+    assert is_article_page("https://e.com/x", article, GENERIC)
+    assert not is_article_page("https://e.com/x", listing, GENERIC)
+    assert is_article_page("https://e.com/x", ld, GENERIC)
