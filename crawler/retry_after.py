@@ -1,0 +1,68 @@
+"""Honour ``Retry-After`` on 429 and 503: pause the whole host, then let Scrapy retry.
+
+Scrapy's RetryMiddleware retries at once. A server that says "come back in N seconds" gets its
+N seconds (capped at ``RETRY_AFTER_MAX``) before any request to that host, retries included.
+Placed between RetryMiddleware (550) and HttpCompressionMiddleware (590).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+
+def parse_retry_after(value: str, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date); None if bad."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    """Downloader middleware: a 429/503 with Retry-After pauses the host's download slot."""
+
+    def __init__(self, crawler: Any):
+        settings = crawler.settings
+        if not settings.getbool("RETRY_AFTER_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        header = response.headers.get(b"Retry-After")
+        if response.status not in (429, 503) or not header:
+            return response
+        seconds = parse_retry_after(header.decode("latin-1"))
+        if seconds:
+            self._pause_slot(request, min(seconds, self.max_wait))
+        return response
+
+    def _pause_slot(self, request: Any, seconds: float) -> None:
+        from twisted.internet import reactor
+
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None or slot.latercall is not None:
+            return
+        # Block the slot's queue until the pause ends (the downloader's own delay mechanism).
+        slot.latercall = reactor.callLater(seconds, downloader._latercall, slot)
+        self.crawler.stats.inc_value("retry_after/pauses")
+        self.crawler.stats.max_value("retry_after/max_seconds", seconds)
+        logger.info("Retry-After %.1fs from %s: pausing the host", seconds, request.url)

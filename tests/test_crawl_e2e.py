@@ -1,0 +1,105 @@
+"""End to end: the real CLI crawls the fixture site on loopback with the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import FAST, crawl_dir, read_records, run_cli
+
+DISALLOWED = re.compile(r"^/(?:search|print/|admin/)")
+ARTICLE_PATH = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
+
+
+@pytest.fixture
+def site_server():
+    """A fresh 30-article fixture site per test, so its request log is the test's own."""
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    site = FixtureSite(articles=30, seed=7)
+    with start_server(site) as server:
+        yield site, server
+
+
+def _fetched_paths(server) -> list[str]:
+    return [path for _method, path, _status in list(server.requests)]
+
+
+def _crawl(spider: str, server, out, *extra: str):
+    result = run_cli("crawl", spider, "--url", server.url, "--out", str(out), *FAST, *extra)
+    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    assert "Traceback" not in result.stderr
+    return result, crawl_dir(out, spider)
+
+
+@pytest.mark.parametrize("spider", ["vsedelo", "news"])
+def test_spider_finds_every_article_once_and_avoids_traps(spider, site_server, tmp_path):
+    site, server = site_server
+    _, crawl = _crawl(spider, server, tmp_path)
+    expected = set(site.article_urls(server.url.rstrip("/")))
+    records = read_records(crawl)
+    found = Counter(r["canonical_url"] for r in records)
+    assert set(found) == expected, f"missing {sorted(expected - set(found))[:5]}"
+    assert max(found.values()) == 1  # one record per canonical URL
+
+    paths = _fetched_paths(server)
+    # robots.txt obeyed: nothing disallowed was requested
+    assert not [p for p in paths if DISALLOWED.match(p)]
+    # every article page fetched exactly once, whatever tracking decoration its links carried
+    article_fetches = Counter(
+        urlsplit(p).path for p in paths if ARTICLE_PATH.match(urlsplit(p).path)
+    )
+    assert set(article_fetches.values()) == {1}, article_fetches.most_common(3)
+    assert not [p for p in paths if "utm_" in p or "fbclid" in p or "gclid" in p]
+    # the infinite calendar is not walked
+    archive = [p for p in paths if p.startswith("/archive/")]
+    assert len(archive) <= (0 if spider == "vsedelo" else 40), archive[:20]
+
+    manifest = json.loads((crawl / "manifest.json").read_text())
+    assert manifest["finish_reason"] == "finished"
+    listed = {f["path"] for f in manifest["files"]}
+    on_disk = {
+        p.relative_to(crawl).as_posix()
+        for p in crawl.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert listed == on_disk
+    assert not [p for p in on_disk if p.endswith(".open")]
+
+
+def test_max_items_and_since(site_server, tmp_path):
+    site, server = site_server
+    _, crawl = _crawl("vsedelo", server, tmp_path / "a", "--max-items", "5")
+    assert 5 <= len(read_records(crawl)) <= 5 + 16  # in-flight items may finish after the stop
+
+    truth = sorted(site.ground_truth(base_url=server.url.rstrip("/")), key=lambda t: t["published"])
+    since = truth[len(truth) // 2]["published"]
+    _, crawl = _crawl("vsedelo", server, tmp_path / "b", "--since", since)
+    records = read_records(crawl)
+    assert records and all(r["published"] >= since for r in records if r["published"])
+    newer = {t["url"] for t in truth if t["published"] >= since}
+    assert {r["canonical_url"] for r in records} == newer
+
+
+def test_crawl_delay_from_robots_is_applied(tmp_path):
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    with start_server(FixtureSite(articles=20, seed=3, crawl_delay=0.2)) as server:
+        _, crawl = _crawl("vsedelo", server, tmp_path, "--max-items", "3")
+    manifest = json.loads((crawl / "manifest.json").read_text())
+    assert manifest["stats"]["robots/crawl_delay"] == 0.2
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = run_cli("demo", "--articles", "20", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "articles written: 40" in result.stdout
+    assert re.search(r"WARC files:\s+[1-9]", result.stdout)
+    crawl = crawl_dir(tmp_path / "out", "vsedelo")
+    assert (crawl / "manifest.json").exists()
