@@ -61,7 +61,10 @@ ARTICLES_PART_RECORDS = 10_000
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
+    # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
+    "crawler.retry_after.RetryAfterMiddleware": 555,
 }
+RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
