@@ -1,0 +1,177 @@
+"""Scrapy downloader middleware that archives every HTTP exchange as WARC records.
+
+Place it next to the downloader (order 950) so ``process_response`` sees each response as it came
+off the wire: before HttpCompressionMiddleware (590) decodes the body and before
+RedirectMiddleware (600) or RetryMiddleware (550) act on it. robots.txt, which
+RobotsTxtMiddleware fetches through the downloader middlewares, is archived too. Responses from
+HttpCacheMiddleware (flag ``cached``) and non-HTTP schemes are not archived.
+
+Settings:
+
+``WARC_ENABLED`` (True)
+    False switches the middleware off (``NotConfigured``).
+``WARC_MAX_SIZE`` (1_000_000_000)
+    Start a new WARC file once the current one has reached this many bytes.
+``WARC_PREFIX`` ("": the spider's name)
+    First part of the WARC file names.
+``WARC_OPERATOR`` ("")
+    Who runs the crawl (a contact), written into every ``warcinfo`` record.
+``WARC_DEDUP`` (True)
+    Write ``revisit`` records for payloads archived before in this crawl or in a finished
+    earlier crawl of the same output folder.
+``WARC_DEDUP_MIN_SIZE`` (256)
+    Smallest payload, in bytes, that is de-duplicated (only 2xx responses are).
+
+Each archived request gets ``request.meta["warc"]`` (the spider sees it as
+``response.meta["warc"]``): see :func:`crawler.warc.archive.pointer`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
+
+from crawler import __version__
+from crawler.layout import CrawlOutput, crawl_output
+from crawler.warc.archive import WarcArchive
+from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
+from crawler.warc.naming import local_host, safe_part
+from crawler.warc.records import CONFORMS_TO, FORMAT, Capture
+from crawler.warc.writer import RotatingWarcWriter
+
+logger = logging.getLogger(__name__)
+
+META_KEY = "warc"
+CLOSE_ORDER = 20  # before writers that may read the WARC pointers, after nothing else
+# Settings that change what a crawl fetches; written into each warcinfo record.
+INFO_SETTINGS = (
+    "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DEPTH_LIMIT", "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE", "RETRY_TIMES", "COOKIES_ENABLED", "SINCE", "CLOSESPIDER_ITEMCOUNT",
+    "WARC_MAX_SIZE", "WARC_DEDUP", "WARC_DEDUP_MIN_SIZE",
+)  # fmt: skip
+_TRUNCATED_FLAGS = {"dataloss": "disconnect", "download_stopped": "unspecified"}
+
+
+def warcinfo_fields(
+    crawl_id: str, operator: str, user_agent: str, robots: str, settings: dict[str, Any]
+) -> dict[str, str]:
+    """The body of the warcinfo record opening every WARC file."""
+    fields = {
+        "software": f"newscrawler/{__version__} (Scrapy/{scrapy.__version__}; "
+        f"warcio/{version('warcio')})",
+        "format": FORMAT,
+        "conformsTo": CONFORMS_TO,
+        "isPartOf": crawl_id,
+        "operator": operator,
+        "hostname": local_host(),
+        "robots": robots,
+        "http-header-user-agent": user_agent,
+    }
+    for name, value in settings.items():
+        if value not in (None, ""):
+            fields[f"crawl-setting-{name}"] = str(value)
+    return fields
+
+
+def index_kind(path: Path) -> str:
+    """The kind an index file is reported as: ``index``, or ``revisit-originals`` for the lines
+    of earlier crawls' originals that this crawl's revisits refer to."""
+    return "revisit-originals" if path.name.endswith(ORIGINALS_SUFFIX) else "index"
+
+
+def _header_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
+    return [(bytes(k), bytes(v)) for k, values in headers.items() for v in values or ()]
+
+
+def capture_from(request: Request, response: Response, now: dt.datetime) -> Capture | None:
+    """What to archive of one exchange, or None when it is not archived."""
+    if urlparse_cached(response).scheme not in ("http", "https") or "cached" in response.flags:
+        return None
+    truncated = next((_TRUNCATED_FLAGS[f] for f in response.flags if f in _TRUNCATED_FLAGS), None)
+    return Capture(
+        url=response.url,
+        method=request.method,
+        request_headers=_header_pairs(request.headers),
+        request_body=request.body or b"",
+        status=response.status,
+        protocol=response.protocol or "HTTP/1.1",
+        response_headers=_header_pairs(response.headers),
+        body=response.body,
+        date=now,
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        truncated=truncated,
+    )
+
+
+class WarcArchiveMiddleware:
+    """Writes a request and a response (or revisit) record for every download."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.stats = crawler.stats
+        out: CrawlOutput = crawl_output(crawler)
+        self.output = out
+        prefix = safe_part(settings.get("WARC_PREFIX") or out.spider)
+        user_agent = getattr(crawler.spidercls, "user_agent", None) or settings.get("USER_AGENT")
+        info = warcinfo_fields(
+            out.crawl_id,
+            settings.get("WARC_OPERATOR") or "",
+            user_agent or "",
+            "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            {name: settings.get(name) for name in INFO_SETTINGS},
+        )
+        writer = RotatingWarcWriter(
+            out.warc_dir,
+            prefix,
+            max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
+            info=info,
+            on_closed=lambda path: out.file_completed(path, "warc"),
+        )
+        dedup = None
+        if settings.getbool("WARC_DEDUP", True):
+            dedup = DigestIndex(min_size=settings.getint("WARC_DEDUP_MIN_SIZE", 256))
+            dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
+        self.archive = WarcArchive(
+            writer,
+            out.index_dir / f"{prefix}-{out.crawl_id}.cdxj",
+            out.crawl_id,
+            dedup,
+            on_index=lambda path: out.file_completed(path, index_kind(path)),
+        )
+        out.add_closer(self.close, order=CLOSE_ORDER)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcArchiveMiddleware:
+        return cls(crawler)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        """Archive the exchange and point ``request.meta["warc"]`` at its payload."""
+        capture = capture_from(request, response, dt.datetime.now(dt.UTC))
+        if capture is None:
+            request.meta.pop(META_KEY, None)  # e.g. copied from an archived redirect hop
+            return response
+        ptr = self.archive.archive(capture)
+        request.meta[META_KEY] = ptr
+        self.stats.inc_value("warc/revisits" if ptr["revisit"] else "warc/responses")
+        self.stats.inc_value("warc/records", 2)
+        return response
+
+    def close(self) -> None:
+        """Close the WARC file and write the index (a closer of the crawl output)."""
+        self.archive.close()
+        self.stats.set_value("warc/bytes", self.archive.stats["bytes"])
+        earlier = self.archive.stats["revisits_earlier_crawls"]
+        self.stats.set_value("warc/revisits_earlier_crawls", earlier)

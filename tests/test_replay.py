@@ -1,0 +1,177 @@
+"""Replaying archived crawls with the real pywb from ``.venv-pywb``.
+
+Two crawls of a loopback site go into one output folder; the second de-duplicates against the
+first, so replaying the second alone needs the first crawl's WARC in the collection.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler import replay
+from crawler.warc.cdxj import read_cdxj
+from tests.warc_site import (
+    HTML,
+    SAME,
+    SPIDER,
+    OldHandler,
+    SiteHandler,
+    run_crawl,
+    start_server,
+)
+
+PATHS = ["/gzip.html", "/redirect", "/missing", "/same-a?x=1&y=2", "/same-b"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    """GET without following redirects; the body decoded if pywb kept Content-Encoding."""
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as resp:
+            status, headers, body = resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        status, headers, body = err.code, dict(err.headers), err.read()
+    if headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return status, headers, body
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    new, old = start_server(SiteHandler), start_server(OldHandler)
+    base = f"http://127.0.0.1:{new.server_port}"
+    out = tmp_path_factory.mktemp("replay-out")
+    try:
+        first = run_crawl(out, "20250101T000000Z-aaaa", [base + p for p in PATHS])
+        second = run_crawl(out, "20250102T000000Z-bbbb", [base + "/gzip.html", base + "/same-b"])
+    finally:
+        new.shutdown()
+        old.shutdown()
+    yield {"base": base, "out": out, "first": first, "second": second}
+
+
+@pytest.fixture(scope="module")
+def wayback(crawls: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """pywb serving collection ``first`` (crawl 1) and ``second`` (crawl 2 alone)."""
+    work = tmp_path_factory.mktemp("pywb")
+    replay.build_collection(crawls["first"], work, name="first")
+    replay.build_collection([crawls["second"]], work, name="second")
+    port = free_port()
+    proc = replay.start_wayback(work, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/first/", timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, "wayback exited"
+                assert time.monotonic() < deadline, "wayback did not start in 60 s"
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def timestamp(crawl_dir: Path, url: str) -> str:
+    for index in crawl_dir.glob("indexes/*.cdxj"):
+        for entry in read_cdxj(index):
+            if entry.fields["url"] == url:
+                return entry.timestamp
+    raise AssertionError(f"{url} not indexed")
+
+
+@pytest.mark.pywb
+def test_page_replays_with_status_and_content(crawls: dict[str, Any], wayback: str) -> None:
+    url = crawls["base"] + "/gzip.html"
+    ts = timestamp(crawls["first"], url)
+    status, _, body = fetch(f"{wayback}/first/{ts}id_/{url}")
+    assert status == 200 and body.decode() == HTML
+
+
+@pytest.mark.pywb
+def test_404_replays_as_404(crawls: dict[str, Any], wayback: str) -> None:
+    url = crawls["base"] + "/missing"
+    status, _, _ = fetch(f"{wayback}/first/{timestamp(crawls['first'], url)}id_/{url}")
+    assert status == 404
+
+
+@pytest.mark.pywb
+def test_redirect_resolves(crawls: dict[str, Any], wayback: str) -> None:
+    base = crawls["base"]
+    ts = timestamp(crawls["first"], base + "/redirect")
+    status, headers, _ = fetch(f"{wayback}/first/{ts}id_/{base}/redirect")
+    assert status == 301 and headers["Location"] == "/target.html"  # id_: as archived
+    # Rewritten replay points the redirect into the archive, where its target is.
+    status, headers, _ = fetch(f"{wayback}/first/{ts}mp_/{base}/redirect")
+    assert status == 301 and headers["Location"].endswith(f"mp_/{base}/target.html")
+    location = headers["Location"]
+    status, _, body = fetch(location if location.startswith("http") else wayback + location)
+    assert status == 200 and b"<body>redirect target</body>" in body  # with pywb's insert
+
+
+@pytest.mark.pywb
+def test_revisit_in_same_crawl_resolves(crawls: dict[str, Any], wayback: str) -> None:
+    for path in ("/same-a?x=1&y=2", "/same-b"):
+        url = crawls["base"] + path
+        status, _, body = fetch(f"{wayback}/first/{timestamp(crawls['first'], url)}id_/{url}")
+        assert status == 200 and body == SAME, path
+
+
+@pytest.mark.pywb
+def test_revisit_of_earlier_crawl_resolves(crawls: dict[str, Any], wayback: str) -> None:
+    second = crawls["second"]
+    for path, expected in (("/gzip.html", HTML.encode()), ("/same-b", SAME)):
+        url = crawls["base"] + path
+        entries = [e for i in second.glob("indexes/*.cdxj") for e in read_cdxj(i)]
+        assert any(e.is_revisit and e.fields["url"] == url for e in entries)
+        status, _, body = fetch(f"{wayback}/second/{timestamp(second, url)}id_/{url}")
+        assert status == 200 and body == expected, path
+
+
+def test_collection_links_the_earlier_original(crawls: dict[str, Any], tmp_path: Path) -> None:
+    coll = replay.build_collection(crawls["second"], tmp_path)
+    linked = {p.name for p in (coll / "archive").iterdir()}
+    first = {p.name for p in crawls["first"].glob("warc/*.warc.gz")}
+    assert linked & first and all((coll / "archive" / n).resolve().is_file() for n in linked)
+    assert replay.check_revisits((coll / "indexes" / "index.cdxj").read_text().splitlines()) == []
+
+
+def test_missing_original_is_an_error(crawls: dict[str, Any], tmp_path: Path) -> None:
+    alone = tmp_path / "out" / SPIDER / crawls["second"].name
+    shutil.copytree(crawls["second"], alone)
+    with pytest.raises(replay.ReplayError, match="earlier crawl"):
+        replay.build_collection(alone, tmp_path / "work")
+    for originals in alone.glob("indexes/*-originals.cdxj"):
+        originals.unlink()  # without the originals index the revisits are found unresolved
+    with pytest.raises(replay.ReplayError, match="no original"):
+        replay.build_collection(alone, tmp_path / "work2")
+
+
+def test_missing_pywb_names_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PYWB_BIN", str(tmp_path / "no-wayback"))
+    with pytest.raises(replay.ReplayError, match=r"\./run\.sh setup"):
+        replay.wayback_bin()
