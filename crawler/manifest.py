@@ -110,6 +110,14 @@ class ManifestExtension:
     def spider_opened(self, spider: Any) -> None:
         out = crawl_output(self.crawler)
         logger.info("crawl %s writing to %s", out.crawl_id, out.root)
+        # A crawl killed earlier left *.open files: cut them to their last whole record now.
+        # Recovered crawls get no manifest: they are repaired, not complete.
+        from crawler.warc.recover import interrupted_crawls, recover_crawl_dir
+
+        for crawl in interrupted_crawls(out.root.parent):
+            if crawl != out.root:
+                for result in recover_crawl_dir(crawl):
+                    logger.warning("recovered interrupted crawl %s: %s", crawl.name, result)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         out = crawl_output(self.crawler)
