@@ -33,6 +33,9 @@ class SiteProfile:
     # XPath expressions whose text holds the printed publication / update date.
     published_xpaths: tuple[str, ...] = ()
     modified_xpaths: tuple[str, ...] = ()
+    # True: every date is converted to ``timezone`` (the site's zone is known). False: a date
+    # that states its own UTC offset keeps it; only offset-less dates are read in ``timezone``.
+    timezone_authoritative: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_start_url(self, url: str) -> SiteProfile:
@@ -64,10 +67,19 @@ VSEDELO = SiteProfile(
     start_paths=("/", "/ru/"),
     languages=("uk", "ru"),
     timezone="Europe/Kyiv",
+    timezone_authoritative=True,
     article_path=re.compile(rf"^/(?:ru/)?news/{_CATEGORIES}/\d+-[\w-]+\.html$"),
     listing_path=re.compile(rf"^/(?:ru/)?(?:news/{_CATEGORIES}/(?:page/\d+/)?)?$"),
     deny_path=re.compile(r"^/(?:ru/)?(?:archive|search|print|admin)(?:/|$)"),
     title_suffixes=(" | Все Дело", " - Все Дело", " | Всё Дело", " - Всё Дело", " | vsedelo.com"),
+    # One pass over the tree: an element whose class attribute is one of these names.
+    boilerplate_xpaths=(
+        "//*[@class and contains(' cookie-banner breadcrumbs adv announce news-source lang-teaser"
+        " subtitle author read-also inline-related attachments share tags print related comments ',"
+        " concat(' ', normalize-space(@class), ' '))]",
+    ),
+    published_xpaths=("//article//div[@class='news-date']",),
+    modified_xpaths=("//article//div[@class='news-updated']",),
 )
 
 PROFILES: dict[str, SiteProfile] = {p.name: p for p in (GENERIC, VSEDELO)}

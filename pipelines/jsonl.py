@@ -27,6 +27,8 @@ class ArticleJsonLinesPipeline:
         self.part_records = settings.getint("ARTICLES_PART_RECORDS", 10_000)
         self.flush_every = settings.getint("ARTICLES_FLUSH_RECORDS", 20)
         self.worker = settings.get("WORKER_ID") or ""
+        # --max-items: items already in flight when the spider closes are not written.
+        self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
         self.written: set[str] = set()
         self.out: CrawlOutput | None = None
         self._file: IO[str] | None = None
@@ -46,6 +48,9 @@ class ArticleJsonLinesPipeline:
         if not (isinstance(item, dict) and "schema_version" in item):
             return item
         key = item["canonical_url"]
+        if self.max_records and len(self.written) >= self.max_records:
+            self.crawler.stats.inc_value("articles/over_max_items")
+            raise DropItem(f"--max-items {self.max_records} reached: {key}")
         if key in self.written:
             self.crawler.stats.inc_value("articles/duplicate_canonical")
             raise DropItem(f"already written for this crawl: {key}")

@@ -1,0 +1,141 @@
+"""``parse_date``: one date string to an aware datetime in the site's zone.
+
+Fast regex paths first (they cover the spellings news pages use); dateparser only for the rest,
+and only on short strings that carry a four-digit year, so relative words are never resolved
+against the wall clock instead of the fetch time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Any
+
+from crawler.dates.fast import parse_absolute, parse_relative
+from crawler.dates.model import ParsedDate, as_zone, normalise
+from crawler.dates.words import DAY_WORDS, JUST_NOW
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200b]+")
+_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)")
+_HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)")
+_DATEPARSER_LANGS = frozenset(
+    {
+        "uk",
+        "ru",
+        "en",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "pl",
+        "pt",
+        "nl",
+        "cs",
+        "sk",
+        "be",
+        "bg",
+        "tr",
+        "sv",
+        "da",
+        "fi",
+        "no",
+        "nb",
+        "hu",
+        "ro",
+        "hr",
+        "sr",
+        "sl",
+        "lt",
+        "lv",
+        "et",
+        "el",
+        "kk",
+    }
+)
+MAX_DATE_TEXT = 300  # longer strings are not a date line
+MAX_DATEPARSER_TEXT = 80
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, one space between words, typographic apostrophes and dashes unified."""
+    text = _SPACES.sub(" ", text).strip().lower()
+    return text.replace("\u2019", "'").replace("\u02bc", "'")
+
+
+def could_be_date(text: str) -> bool:
+    """Cheap pre-check: a digit, or a relative word such as ``вчора`` / ``щойно``."""
+    if any(ch.isdigit() for ch in text):
+        return True
+    return any(word in text for word in DAY_WORDS) or any(word in text for word in JUST_NOW)
+
+
+def parse_date(
+    text: str | None,
+    *,
+    languages: tuple[str, ...] | list[str] = ("uk", "ru", "en"),
+    tz: dt.tzinfo | str | None = "UTC",
+    reference: dt.datetime | None = None,
+    keep_offset: bool = False,
+    allow_dateparser: bool = True,
+) -> ParsedDate | None:
+    """Parse one date string; None when it is not a date.
+
+    ``tz`` is the site zone: naive values are read in it, and aware values are converted to it
+    unless ``keep_offset``. ``reference`` (aware, usually the fetch time) resolves relative forms;
+    without it relative forms are not parsed.
+    """
+    if not text:
+        return None
+    norm = normalise_text(text)
+    if not norm or len(norm) > MAX_DATE_TEXT or not could_be_date(norm):
+        return None
+    zone = as_zone(tz)
+    langs = tuple(languages)
+    month_first = bool(langs) and langs[0] == "en"
+    found = parse_absolute(norm, zone, keep_offset=keep_offset, month_first=month_first)
+    if found is None and reference is not None:
+        found = parse_relative(norm, zone, _aware(reference))
+    if (
+        found is None
+        and allow_dateparser
+        and len(norm) <= MAX_DATEPARSER_TEXT
+        and _YEAR.search(norm)
+    ):
+        found = _with_dateparser(norm, langs, zone, keep_offset)
+    return found
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@lru_cache(maxsize=16)
+def _parser(languages: tuple[str, ...]) -> Any:
+    """One cached dateparser parser per language set (building one is the slow part)."""
+    from dateparser.date import DateDataParser
+
+    langs = [lang for lang in languages if lang in _DATEPARSER_LANGS] or None
+    settings = {
+        "DATE_ORDER": "MDY" if langs and langs[0] == "en" else "DMY",
+        "PREFER_DATES_FROM": "past",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PARSERS": ["custom-formats", "absolute-time"],
+    }
+    return DateDataParser(languages=langs, settings=settings, try_previous_locales=True)
+
+
+def _with_dateparser(
+    text: str, languages: tuple[str, ...], tz: dt.tzinfo, keep_offset: bool
+) -> ParsedDate | None:
+    try:
+        data = _parser(languages).get_date_data(text)
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    value = data.date_obj if data else None
+    if value is None or not 1990 <= value.year <= 2100:
+        return None
+    if not _HAS_TIME.search(text):
+        naive = dt.datetime.combine(value.date(), dt.time())
+        return ParsedDate(normalise(naive, tz, keep_offset=False), "day", "dateparser")
+    return ParsedDate(normalise(value, tz, keep_offset=keep_offset), "minute", "dateparser")

@@ -1,0 +1,223 @@
+"""Where a page states its dates: candidate strings, each tagged with its source, best first.
+
+Structured data first (JSON-LD, meta tags, ``<time datetime>``, microdata), then the site
+profile's XPaths, then short visible lines in date-ish elements. Strings only: parsing and
+choosing happen in :mod:`crawler.dates.page`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from crawler.extract.jsonld import article_node
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "citation_publication_date",
+    "citation_date",
+    "dc.date.created",
+    "dcterms.created",
+    "datecreated",
+    "article.published",
+    "date",
+    "dc.date",
+    "dcterms.date",
+    "cxenseparse:recs:publishtime",
+    "originalpublicationdate",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:modified_time",
+    "article:modified",
+    "datemodified",
+    "modified_time",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+    "article.updated",
+    "parsely-updated",
+    "sailthru.lastmodified",
+)
+_PUB_RANK = {name: i for i, name in enumerate(PUBLISHED_META)}
+_MOD_RANK = {name: i for i, name in enumerate(MODIFIED_META)}
+
+_DATE_HINT = re.compile(
+    r"date|time|publi|posted|byline|dateline|meta|datum|fecha|data|created|info|stamp|when|"
+    r"дата|час",
+    re.IGNORECASE,
+)
+_UPDATE_WORDS = re.compile(
+    r"оновлено|обновлено|updated|update:|modified|змінено|изменено|aktualisiert|mis à jour|"
+    r"actualizado|aggiornato",
+    re.IGNORECASE,
+)
+_UPDATE_HINT = re.compile(r"updat|modif", re.IGNORECASE)
+_SKIP_ANCESTORS = ("nav", "footer", "aside", "form", "select", "option")
+MAX_LINE = 120
+MAX_LINES = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A date string found on the page and where it was found."""
+
+    source: str
+    text: str
+    structured: bool = True  # machine-readable (ISO-like) rather than a printed line
+
+
+def _meta_name(el: etree._Element) -> str:
+    for attr in ("property", "name", "itemprop", "http-equiv"):
+        value = el.get(attr)
+        if value:
+            return value.strip().lower()
+    return ""
+
+
+def meta_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candidate]]:
+    """Published and modified candidates from ``<meta>`` tags, most trusted names first."""
+    pub: list[tuple[int, int, Candidate]] = []
+    mod: list[tuple[int, int, Candidate]] = []
+    for pos, el in enumerate(tree.iter("meta")):
+        name = _meta_name(el)
+        if not name:
+            continue
+        value = (el.get("content") or el.get("datetime") or el.get("value") or "").strip()
+        if not value:
+            continue
+        if name in _PUB_RANK:
+            pub.append((_PUB_RANK[name], pos, Candidate(f"meta:{name}", value)))
+        elif name in _MOD_RANK:
+            mod.append((_MOD_RANK[name], pos, Candidate(f"meta:{name}", value)))
+    return [c for _, _, c in sorted(pub)], [c for _, _, c in sorted(mod)]
+
+
+def jsonld_candidates(nodes: list[dict[str, Any]]) -> tuple[list[Candidate], list[Candidate]]:
+    """datePublished/dateCreated and dateModified of the article's JSON-LD node."""
+    node = article_node(nodes)
+    if node is None:
+        return [], []
+    pub = [
+        Candidate(f"json-ld:{key}", str(node[key]))
+        for key in ("datePublished", "dateCreated")
+        if isinstance(node.get(key), str | int) and str(node[key]).strip()
+    ]
+    mod = (
+        [Candidate("json-ld:dateModified", str(node["dateModified"]))]
+        if isinstance(node.get("dateModified"), str) and node["dateModified"].strip()
+        else []
+    )
+    return pub, mod
+
+
+def _skipped(el: etree._Element) -> bool:
+    return any(anc.tag in _SKIP_ANCESTORS for anc in el.iterancestors())
+
+
+def time_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candidate]]:
+    """``<time datetime>`` and microdata (``itemprop=datePublished``) outside nav/footer/aside.
+
+    Each ``<time>`` also yields its visible text, so that a date-only ``datetime`` can borrow
+    the printed time of the same day.
+    """
+    pub: list[Candidate] = []
+    mod: list[Candidate] = []
+    for el in tree.xpath(
+        "//*[@itemprop='datePublished' or @itemprop='dateModified'"
+        " or @itemprop='dateCreated'][not(self::meta)]"
+    ):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        target = mod if el.get("itemprop") == "dateModified" else pub
+        if value and value.strip():
+            target.append(Candidate(f"itemprop:{el.get('itemprop')}", value.strip()))
+    for el in tree.iter("time"):
+        if _skipped(el):
+            continue
+        hints = " ".join(filter(None, (el.get("class"), el.get("itemprop"), el.get("id"))))
+        text = " ".join(el.text_content().split())
+        target = mod if _UPDATE_HINT.search(hints) or _UPDATE_WORDS.search(text) else pub
+        if el.get("datetime"):
+            target.append(Candidate("time", el.get("datetime", "").strip()))
+        if text and len(text) <= MAX_LINE:
+            target.append(Candidate("time-text", text, structured=False))
+    return pub, mod
+
+
+def xpath_candidates(tree: etree._Element, xpaths: Sequence[str], source: str) -> list[Candidate]:
+    """Strings the profile's XPaths select (elements give their text or ``datetime``)."""
+    out: list[Candidate] = []
+    for expr in xpaths:
+        try:
+            found = tree.xpath(expr)
+        except etree.XPathError:
+            continue
+        for item in found if isinstance(found, list) else [found]:
+            if isinstance(item, etree._Element):
+                value = item.get("datetime") or " ".join(item.text_content().split())
+            else:
+                value = " ".join(str(item).split())
+            if value:
+                out.append(Candidate(source, value, structured=False))
+    return out
+
+
+def article_region(tree: etree._Element) -> etree._Element:
+    """Where the article's own date line is: the ``<article>`` holding the headline (else the
+    first one), else ``<main>``, else the body; keeps sidebar and comment dates out."""
+    articles = list(tree.iter("article"))
+    for art in articles:
+        if art.find(".//h1") is not None:
+            return art
+    if articles:
+        return articles[0]
+    for candidate in (tree.find(".//main"), tree.find("body")):
+        if candidate is not None:
+            return candidate
+    return tree
+
+
+def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
+    """Short texts of date-ish elements (class/id naming a date), with an "is an update" flag."""
+    seen = 0
+    for el in article_region(tree).iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "time"):
+            continue
+        hint = (el.get("class") or "") + " " + (el.get("id") or "")
+        if not _DATE_HINT.search(hint) or _skipped(el):
+            continue
+        text = " ".join(el.text_content().split())
+        if not text or len(text) > MAX_LINE:
+            continue
+        seen += 1
+        yield text, bool(_UPDATE_WORDS.search(text) or _UPDATE_HINT.search(hint))
+        if seen >= MAX_LINES:
+            return
+
+
+def split_update(text: str) -> tuple[str, str | None]:
+    """``"23 березня 2025, 14:05 Оновлено: 24 березня ..."`` -> (published part, updated part)."""
+    m = _UPDATE_WORDS.search(text)
+    if not m:
+        return text, None
+    return text[: m.start()], text[m.end() :]

@@ -1,0 +1,162 @@
+"""Date vocabulary for the fast parsing paths: month names and relative-time words.
+
+Ukrainian and Russian months in the genitive (``23 березня``), nominative and abbreviated forms;
+English, German and French months so that common foreign pages skip dateparser too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH_FORMS: dict[int, tuple[str, ...]] = {
+    1: (
+        "січня",
+        "січень",
+        "січ",
+        "января",
+        "январь",
+        "янв",
+        "january",
+        "jan",
+        "januar",
+        "jänner",
+        "jän",
+        "janvier",
+        "janv",
+    ),
+    2: (
+        "лютого",
+        "лютий",
+        "лют",
+        "февраля",
+        "февраль",
+        "фев",
+        "february",
+        "feb",
+        "februar",
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+    ),
+    3: (
+        "березня",
+        "березень",
+        "бер",
+        "марта",
+        "март",
+        "мар",
+        "march",
+        "mar",
+        "märz",
+        "maerz",
+        "mär",
+        "mars",
+    ),
+    4: ("квітня", "квітень", "квіт", "апреля", "апрель", "апр", "april", "apr", "avril", "avr"),
+    5: ("травня", "травень", "трав", "мая", "май", "may", "mai"),
+    6: ("червня", "червень", "черв", "июня", "июнь", "июн", "june", "jun", "juni", "juin"),
+    7: ("липня", "липень", "лип", "июля", "июль", "июл", "july", "jul", "juli", "juillet", "juil"),
+    8: ("серпня", "серпень", "серп", "августа", "август", "авг", "august", "aug", "août", "aout"),
+    9: (
+        "вересня",
+        "вересень",
+        "вер",
+        "сентября",
+        "сентябрь",
+        "сент",
+        "сен",
+        "september",
+        "sept",
+        "sep",
+        "septembre",
+    ),
+    10: (
+        "жовтня",
+        "жовтень",
+        "жовт",
+        "октября",
+        "октябрь",
+        "окт",
+        "october",
+        "oct",
+        "oktober",
+        "okt",
+        "octobre",
+    ),
+    11: ("листопада", "листопад", "лист", "ноября", "ноябрь", "ноя", "november", "nov", "novembre"),
+    12: (
+        "грудня",
+        "грудень",
+        "груд",
+        "декабря",
+        "декабрь",
+        "дек",
+        "december",
+        "dec",
+        "dezember",
+        "dez",
+        "décembre",
+        "decembre",
+        "déc",
+    ),
+}
+
+MONTHS: dict[str, int] = {form: num for num, forms in _MONTH_FORMS.items() for form in forms}
+
+# Longest first so that "марта" wins over "мар"; a month word must not run on into more letters.
+MONTH_RE = (
+    "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])"
+)
+
+# Relative units -> (field, precision). Matched as word prefixes on lower-cased text.
+UNITS: tuple[tuple[str, str, str], ...] = (
+    ("секунд", "seconds", "second"),
+    ("сек", "seconds", "second"),
+    ("second", "seconds", "second"),
+    ("sec", "seconds", "second"),
+    ("хвилин", "minutes", "minute"),
+    ("хв", "minutes", "minute"),
+    ("минут", "minutes", "minute"),
+    ("мин", "minutes", "minute"),
+    ("minute", "minutes", "minute"),
+    ("min", "minutes", "minute"),
+    ("годин", "hours", "hour"),
+    ("год", "hours", "hour"),
+    ("час", "hours", "hour"),
+    ("ч", "hours", "hour"),
+    ("hour", "hours", "hour"),
+    ("hr", "hours", "hour"),
+    ("дн", "days", "day"),
+    ("день", "days", "day"),
+    ("дня", "days", "day"),
+    ("дней", "days", "day"),
+    ("day", "days", "day"),
+    ("тиж", "weeks", "day"),
+    ("недел", "weeks", "day"),
+    ("week", "weeks", "day"),
+)
+UNIT_RE = "(?:" + "|".join(sorted({u for u, _, _ in UNITS}, key=len, reverse=True)) + r")[\w.]*"
+
+AGO_RE = r"(?:тому|назад|ago)"
+ONE_WORDS = ("одну", "одна", "один", "одну", "a", "an", "one")
+JUST_NOW = ("щойно", "только что", "just now", "прямо сейчас", "right now")
+DAY_WORDS: dict[str, int] = {
+    "сьогодні": 0,
+    "сегодня": 0,
+    "today": 0,
+    "вчора": 1,
+    "вчера": 1,
+    "yesterday": 1,
+    "позавчора": 2,
+    "позавчера": 2,
+}
+DAY_WORD_RE = "(?:" + "|".join(sorted(DAY_WORDS, key=len, reverse=True)) + ")"
+
+
+def unit_of(word: str) -> tuple[str, str] | None:
+    """The (timedelta field, precision) of a relative unit word such as ``години``."""
+    for prefix, unit, precision in UNITS:
+        if word.startswith(prefix):
+            return unit, precision
+    return None

@@ -1,0 +1,63 @@
+"""Parse page text once with lxml, tolerating broken markup; small tree helpers."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from lxml import etree, html
+
+_PARSER = html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
+
+
+def parse_html(text: str) -> html.HtmlElement | None:
+    """The document tree, or None when lxml finds nothing to build a document from."""
+    try:
+        root = html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None
+    if root is None or not isinstance(root.tag, str):
+        return None
+    return root
+
+
+def text_of(el: etree._Element | None) -> str:
+    """Whitespace-normalised text content of an element ('' for None)."""
+    if el is None:
+        return ""
+    return " ".join(el.text_content().split()) if hasattr(el, "text_content") else ""
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base``; None for empty, script and data links."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "data:", "mailto:", "#")):
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def base_url(tree: etree._Element, url: str) -> str:
+    """The page URL, or its ``<base href>`` when the page sets one."""
+    base = tree.find(".//head/base[@href]")
+    return absolute(url, base.get("href")) or url if base is not None else url
+
+
+def remove(el: etree._Element) -> None:
+    """Remove an element but keep its tail text attached to the previous node."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)

@@ -1,0 +1,183 @@
+"""``extract_article``: one fetched page (bytes) to clean text, metadata and dates.
+
+Decode (HTTP charset, ``<meta charset>``, detection) → parse once with lxml → read metadata
+(JSON-LD, meta tags, ``<h1>``, byline) → remove boilerplate (profile XPaths, generic widgets,
+labelled "read also"/ad/share blocks) → find dates → trafilatura on the cleaned tree.
+Pure and picklable: safe in a process pool. Bad input never raises; it gets a ``skip_reason``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from crawler.dates import find_page_dates
+from crawler.extract import meta as pagemeta
+from crawler.extract.authors import authors as find_authors
+from crawler.extract.clean import Cleaner, clean_tree
+from crawler.extract.decode import MAX_HTML_BYTES, decode_html
+from crawler.extract.jsonld import article_node, has_article_type, jsonld_nodes
+from crawler.extract.pagekind import article_markup, classify
+from crawler.extract.text import Block, TextSettings, extract_paragraphs
+from crawler.extract.title import pick_title
+from crawler.extract.tree import base_url, parse_html, text_of
+from crawler.language import declared_language, other_cyrillic, page_language
+from crawler.profiles import SiteProfile
+
+EXTRACTOR = "newscrawler-extract/1 (trafilatura)"
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Tuning knobs; the defaults are what the benchmarks measured best."""
+
+    text: TextSettings = TextSettings()
+    generic_cleaning: bool = True
+    max_bytes: int = MAX_HTML_BYTES
+
+
+@dataclass
+class ExtractedArticle:
+    """What extraction found on one page; ``to_dict()`` feeds ``crawler.record.build_record``."""
+
+    url: str
+    canonical_url: str | None = None
+    page_type: str = "other"
+    skip_reason: str | None = None
+    title: str | None = None
+    title_source: str | None = None
+    text: str = ""
+    paragraphs: int = 0
+    authors: list[str] = field(default_factory=list)
+    description: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    language_source: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    published: str | None = None
+    published_source: str | None = None
+    published_precision: str | None = None
+    published_reason: str | None = "not_extracted"
+    modified: str | None = None
+    modified_source: str | None = None
+    modified_precision: str | None = None
+    modified_reason: str | None = "not_extracted"
+    charset: str | None = None
+    charset_source: str | None = None
+    extraction: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain JSON-ready dict."""
+        return asdict(self)
+
+
+def _aware(moment: dt.datetime | str) -> dt.datetime:
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).lower()
+
+
+def _article_blocks(blocks: list[Block], title: str | None, description: str | None,
+                    lang: str | None) -> list[str]:
+    """Drop what trafilatura keeps but is not article text: the headline, a heading that
+    repeats the description (a standfirst), paragraphs in the other language (uk/ru teasers)."""
+    title_n, desc_n = _norm(title), _norm(description)
+    out = []
+    for kind, text in blocks:
+        norm = _norm(text)
+        if norm == title_n or (kind == "head" and norm == desc_n):
+            continue
+        if other_cyrillic(text, lang):
+            continue
+        out.append(text)
+    return out
+
+
+def extract_article(html: bytes | str, url: str, *, profile: SiteProfile,
+                    fetched_at: dt.datetime | str, http_charset: str | None = None,
+                    options: ExtractOptions | None = None) -> ExtractedArticle:
+    """Extract one page. Never raises on bad input: the result carries a ``skip_reason``."""
+    started = time.perf_counter()
+    opts = options or ExtractOptions()
+    result = ExtractedArticle(url=url)
+    decoded = decode_html(html, http_charset, max_bytes=opts.max_bytes)
+    result.charset, result.charset_source = decoded.charset, decoded.charset_source
+    tree = parse_html(decoded.text) if decoded.text else None
+    if decoded.skip_reason or tree is None:
+        result.skip_reason = decoded.skip_reason or "malformed"
+        return _finish(result, started)
+    if not text_of(tree.find("body")) and not text_of(tree.find(".//title")):
+        # Text in the source that the parser could not place means broken markup.
+        has_text = bool(_TAGS.sub("", decoded.text or "").strip())
+        result.skip_reason = "malformed" if has_text else "empty"
+        return _finish(result, started)
+    try:
+        _fill(result, tree, url, profile, _aware(fetched_at), opts)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+        # Pathological markup (nesting too deep, odd values) must not lose the page: it stays
+        # archived, and the reason says why there is no record.
+        result.skip_reason = f"extraction_error:{type(exc).__name__}"
+        result.extraction["error"] = str(exc)[:300]
+    return _finish(result, started)
+
+
+def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
+          fetched_at: dt.datetime, opts: ExtractOptions) -> None:
+    base = base_url(tree, url)
+    nodes = jsonld_nodes(tree)
+    node = article_node(nodes)
+    meta = pagemeta.MetaTags.read(tree)
+    site = pagemeta.site_name(meta)
+    result.site_name = site
+    result.canonical_url = pagemeta.canonical(tree, meta, base, url)
+    declared, declared_source = declared_language(tree, node)
+    result.title, result.title_source = pick_title(tree, meta, node, profile.title_suffixes, site)
+    result.authors = find_authors(tree, meta, node, site)
+    result.description = pagemeta.description(meta, node)
+    result.image = pagemeta.image(meta, node, base)
+    result.tags = pagemeta.tags(tree, meta, node)
+    result.categories = pagemeta.categories(tree, meta, node)
+    markup = article_markup(meta, has_article_type(nodes))
+
+    removed = clean_tree(tree, boilerplate_xpaths=profile.boilerplate_xpaths, lang=declared,
+                         generic=opts.generic_cleaning)
+    dates = find_page_dates(tree, profile=profile, fetched_at=fetched_at,
+                            url=result.canonical_url, jsonld=nodes)
+    for key, value in dates.to_dict().items():
+        setattr(result, key, value)
+    Cleaner(tree).xpaths((*profile.published_xpaths, *profile.modified_xpaths))
+
+    blocks = extract_paragraphs(tree, result.canonical_url, opts.text)
+    result.language, result.language_source = page_language(
+        declared, declared_source, " ".join(text for _, text in blocks) or result.title or "")
+    paragraphs = _article_blocks(blocks, result.title, result.description, result.language)
+    result.text = "\n\n".join(paragraphs)
+    result.paragraphs = len(paragraphs)
+    result.translations = pagemeta.translations(tree, base, result.canonical_url,
+                                                result.language)
+    result.page_type = classify(url, tree, profile, markup=markup, text_chars=len(result.text),
+                                paragraphs=len(paragraphs))
+    if result.page_type != "article":
+        result.skip_reason = f"not_article:{result.page_type}"
+    elif not result.text:
+        result.skip_reason = "no_text"
+    result.extraction["boilerplate_removed"] = removed
+
+
+def _finish(result: ExtractedArticle, started: float) -> ExtractedArticle:
+    result.extraction = {"extractor": EXTRACTOR, **result.extraction,
+                         "ms": round((time.perf_counter() - started) * 1000, 2)}
+    return result

@@ -1,0 +1,236 @@
+"""Date parsing (crawler.dates): printed, relative, ISO and RFC 822 forms, DST, page dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import replace
+
+import pytest
+from lxml import html
+
+from crawler.dates import find_page_dates, parse_date
+from crawler.profiles import GENERIC, VSEDELO
+
+KYIV = "Europe/Kyiv"
+UK_RU = ("uk", "ru")
+# 2025-03-23 14:30 Kyiv (+02:00): a fetch time for relative forms.
+FETCHED = dt.datetime(2025, 3, 23, 12, 30, tzinfo=dt.UTC)
+UK_MONTHS = ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+             "вересня", "жовтня", "листопада", "грудня")
+RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря")
+
+
+def iso(text: str, reference: dt.datetime | None = FETCHED, **kw) -> str | None:
+    found = parse_date(text, languages=kw.pop("languages", UK_RU), tz=kw.pop("tz", KYIV),
+                       reference=reference, **kw)
+    return found.iso() if found else None
+
+
+@pytest.mark.parametrize("text", [
+    "неділя23 березня 2025, 14:05",
+    "воскресенье23 марта 2025, 14:05",
+    "Неділя, 23 березня 2025 14:05",
+    "23 березня 2025 о 14:05",
+    "14:05, 23 березня 2025",
+    "23.03.2025 14:05",
+    "23 марта 2025 г., 14:05",
+    "Опубліковано: неділя23 березня 2025, 14:05",
+    "2025-03-23T14:05:00+02:00",
+    "2025-03-23T12:05:00Z",
+    "2025-03-23 14:05",
+    "Sun, 23 Mar 2025 14:05:00 +0200",
+    "Sun, 23 Mar 2025 12:05:00 GMT",
+])
+def test_absolute_forms_in_kyiv(text):
+    assert iso(text) == "2025-03-23T14:05:00+02:00"
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_genitive_month_names(month):
+    expected = dt.datetime(2024, month, 5, 9, 7).replace(
+        tzinfo=dt.timezone(dt.timedelta(hours=3 if 4 <= month <= 10 else 2))).isoformat()
+    assert iso(f"5 {UK_MONTHS[month - 1]} 2024, 09:07") == expected
+    assert iso(f"5 {RU_MONTHS[month - 1]} 2024, 09:07") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2 години тому", "2025-03-23T12:30:00+02:00"),
+    ("45 хвилин тому", "2025-03-23T13:45:00+02:00"),
+    ("5 минут назад", "2025-03-23T14:25:00+02:00"),
+    ("1 час назад", "2025-03-23T13:30:00+02:00"),
+    ("вчора о 12:30", "2025-03-22T12:30:00+02:00"),
+    ("вчера в 12:30", "2025-03-22T12:30:00+02:00"),
+    ("сьогодні о 09:15", "2025-03-23T09:15:00+02:00"),
+    ("сегодня в 09:15", "2025-03-23T09:15:00+02:00"),
+    ("только что", "2025-03-23T14:30:00+02:00"),
+    ("щойно", "2025-03-23T14:30:00+02:00"),
+])
+def test_relative_forms_against_fetch_time(text, expected):
+    assert iso(text) == expected
+
+
+def test_relative_forms_need_a_reference():
+    assert iso("2 години тому", reference=None) is None
+    assert iso("вчора о 12:30", reference=None) is None
+
+
+def test_relative_across_midnight():
+    just_after_midnight = dt.datetime(2025, 3, 23, 22, 30, tzinfo=dt.UTC)  # 00:30 on the 24th
+    assert iso("вчора о 23:50", just_after_midnight) == "2025-03-23T23:50:00+02:00"
+    assert iso("2 години тому", just_after_midnight) == "2025-03-23T22:30:00+02:00"
+    assert iso("сьогодні о 00:10", just_after_midnight) == "2025-03-24T00:10:00+02:00"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025-03-30 02:59", "2025-03-30T02:59:00+02:00"),
+    ("2025-03-30 03:30", "2025-03-30T04:30:00+03:00"),  # skipped hour moves forward
+    ("2025-03-30 04:00", "2025-03-30T04:00:00+03:00"),
+    ("неділя30 березня 2025, 04:05", "2025-03-30T04:05:00+03:00"),
+    ("2025-03-30T00:59:00Z", "2025-03-30T02:59:00+02:00"),
+    ("2025-03-30T01:00:00Z", "2025-03-30T04:00:00+03:00"),
+    ("2025-10-26 02:59", "2025-10-26T02:59:00+03:00"),
+    ("2025-10-26 03:30", "2025-10-26T03:30:00+03:00"),  # repeated hour: first occurrence
+    ("2025-10-26 04:00", "2025-10-26T04:00:00+02:00"),
+    ("2025-10-26T00:30:00Z", "2025-10-26T03:30:00+03:00"),
+    ("2025-10-26T01:30:00Z", "2025-10-26T03:30:00+02:00"),
+    ("неділя26 жовтня 2025, 12:00", "2025-10-26T12:00:00+02:00"),
+])
+def test_dst_edges_in_kyiv(text, expected):
+    assert iso(text) == expected
+
+
+def test_relative_across_dst_changes():
+    after_spring = dt.datetime(2025, 3, 30, 1, 30, tzinfo=dt.UTC)  # 04:30 +03:00
+    assert iso("2 години тому", after_spring) == "2025-03-30T01:30:00+02:00"
+    after_autumn = dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC)  # 03:30 +02:00
+    assert iso("2 години тому", after_autumn) == "2025-10-26T02:30:00+03:00"
+    assert iso("вчора о 12:00", after_autumn) == "2025-10-25T12:00:00+03:00"
+
+
+def test_offsets_kept_or_converted():
+    assert iso("2025-03-23T14:05:00+01:00") == "2025-03-23T15:05:00+02:00"
+    assert iso("2025-03-23T14:05:00+01:00", tz="UTC", keep_offset=True) == \
+        "2025-03-23T14:05:00+01:00"
+    assert iso("2025-03-23T14:05:00", tz="UTC") == "2025-03-23T14:05:00+00:00"
+
+
+def test_date_only_keeps_day_precision():
+    found = parse_date("2025-03-23", tz=KYIV)
+    assert found is not None and found.precision == "day" and found.iso() == "2025-03-23"
+    assert parse_date("23 березня 2025", tz=KYIV).precision == "day"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Версія для друку", "hello world", "1.2.3",
+                                  "Читайте також", "32.13.2025 10:00", "2025-02-30",
+                                  "x" * 1000])
+def test_not_dates(text):
+    assert iso(text) is None
+
+
+def test_dateparser_fallback_for_other_spellings():
+    found = parse_date("3 de julio de 2024", languages=("es",), tz="UTC")
+    assert found is not None and found.source == "dateparser" and found.iso() == "2024-07-03"
+
+
+def test_fast_paths_are_fast():
+    texts = ["неділя23 березня 2025, 14:05", "2025-03-23T14:05:00+02:00", "23.03.2025 14:05",
+             "2 години тому", "Реклама"] * 200
+    started = time.perf_counter()
+    for text in texts:
+        parse_date(text, languages=UK_RU, tz=KYIV, reference=FETCHED)
+    assert (time.perf_counter() - started) / len(texts) < 0.001
+
+
+# --- page dates --------------------------------------------------------------------------------
+
+def page(head: str = "", body: str = "") -> html.HtmlElement:
+    return html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def dates(tree, profile=VSEDELO, fetched_at=FETCHED):
+    return find_page_dates(tree, profile=profile, fetched_at=fetched_at)
+
+
+def test_jsonld_wins_and_is_named():
+    tree = page('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished":'
+                ' "2025-03-23T10:00:00Z", "dateModified": "2025-03-23T11:00:00Z"}</script>'
+                '<meta property="article:published_time" content="2025-03-22T10:00:00+02:00">')
+    found = dates(tree)
+    assert found.published.value.iso() == "2025-03-23T12:00:00+02:00"
+    assert found.published.source == "json-ld:datePublished"
+    assert found.modified.value.iso() == "2025-03-23T13:00:00+02:00"
+
+
+def test_meta_tags():
+    tree = page('<meta property="article:published_time" content="2025-03-23T14:05:00+02:00">'
+                '<meta property="article:modified_time" content="2025-03-23T15:00:00+02:00">')
+    found = dates(tree).to_dict()
+    assert found["published"] == "2025-03-23T14:05:00+02:00"
+    assert found["published_source"] == "meta:article:published_time"
+    assert found["modified"] == "2025-03-23T15:00:00+02:00"
+
+
+def test_date_only_time_element_borrows_the_printed_time():
+    tree = page(body='<article><div class="news-date"><time datetime="2025-03-23">неділя23 '
+                     'березня 2025</time>, 14:05</div><h1>T</h1></article>')
+    found = dates(tree).published
+    assert found.value.iso() == "2025-03-23T14:05:00+02:00"
+    assert found.source.startswith("time+")
+
+
+def test_date_only_time_element_without_time_stays_a_day():
+    found = dates(page(body='<article><time datetime="2025-03-23">23.03.2025</time></article>'))
+    assert found.published.value.precision == "day"
+    assert found.to_dict()["published"] == "2025-03-23"
+    assert found.to_dict()["published_precision"] == "day"
+
+
+def test_profile_xpaths_and_update_line():
+    tree = page(body='<article><div class="news-date">неділя23 березня 2025, 14:05</div>'
+                     '<div class="news-updated">Оновлено: 23 березня 2025, 18:40</div></article>')
+    found = dates(tree)
+    assert found.published.value.iso() == "2025-03-23T14:05:00+02:00"
+    assert found.published.source == "xpath"
+    assert found.modified.value.iso() == "2025-03-23T18:40:00+02:00"
+
+
+def test_visible_date_line_without_profile():
+    tree = page(body='<div class="post-meta">Опубліковано 21 березня 2025 о 08:00</div>')
+    found = dates(tree, profile=replace(GENERIC, timezone=KYIV))
+    assert found.published.value.iso() == "2025-03-21T08:00:00+02:00"
+    assert found.published.source == "text"
+
+
+def test_relative_visible_line_uses_fetch_time():
+    tree = page(body='<span class="date">2 години тому</span>')
+    assert dates(tree).published.value.iso() == "2025-03-23T12:30:00+02:00"
+
+
+def test_nothing_found_gives_null_and_reason():
+    found = dates(page(body="<p>Немає дати.</p>"))
+    assert found.published.value is None and found.published.reason == "not_found"
+    assert found.to_dict()["published"] is None
+    assert found.modified.reason == "not_found"
+
+
+def test_future_and_garbage_dates_are_refused():
+    future = page('<meta property="article:published_time" content="2031-01-01T00:00:00Z">')
+    assert dates(future).published.reason == "in_future"
+    garbage = page('<meta property="article:published_time" content="not a date">')
+    assert dates(garbage).published.reason == "unparseable"
+
+
+def test_unchanged_modified_is_not_reported():
+    tree = page('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished":'
+                ' "2025-03-23T14:05:00+02:00", "dateModified": "2025-03-23T14:05:00+02:00"}'
+                "</script>")
+    found = dates(tree)
+    assert found.published.value is not None
+    assert found.modified.value is None and found.modified.reason == "same_as_published"
+
+
+def test_generic_profile_keeps_the_page_offset():
+    tree = page('<meta property="article:published_time" content="2024-06-01T23:30:00-04:00">')
+    assert dates(tree, profile=GENERIC).published.value.iso() == "2024-06-01T23:30:00-04:00"
