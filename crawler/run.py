@@ -81,7 +81,7 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> d
     names = SpiderLoader.from_settings(settings).list()
     if spider not in names:
         raise UsageError(f"no spider named {spider!r}; available: {', '.join(sorted(names))}")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     started = time.monotonic()
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
@@ -115,7 +115,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     warc = totals.get("warc", {"files": 0, "bytes": 0})
     statuses = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                 if k.startswith("downloader/response_status_count/")}
-    errors = stats.get("log_count/ERROR", 0) + sum(v for k, v in statuses.items() if k >= "500")
+    server_errors = sum(v for k, v in statuses.items() if k >= "500")
+    failed = stats.get("retry/max_reached", 0)
     return [
         f"crawl {getattr(out, 'crawl_id', '?')}: {result['finish_reason']} "
         f"in {result['seconds']:.1f}s",
@@ -123,7 +124,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"(status {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})",
         f"  articles written: {stats.get('articles/written', 0)}",
         f"  WARC files:       {warc['files']} ({warc['bytes'] / 1e6:.2f} MB)",
-        f"  errors:           {errors}",
+        f"  errors:           {server_errors} server errors (5xx), {failed} requests failed "
+        f"after retries",
         f"  output:           {getattr(out, 'root', '?')}",
     ]
 
@@ -144,10 +146,50 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     check_output(settings.get("OUTPUT_URI"))
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
-    result = run_crawl(args.spider, settings, {"url": url})
+    lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
+    try:
+        result = run_crawl(args.spider, settings, {"url": url})
+    finally:
+        if lock is not None:
+            lock.release()
     for line in summary_lines(result):
         print(line)
     return crawl_exit_code(result)
+
+
+def lock_and_resume(spider: str, settings: Settings, resume: bool) -> Any:
+    """Take the lock of ``<out>/<spider>/`` (exit 2 when another crawl holds it) and, with
+    ``--resume``, point ``CRAWL_ID`` at the crawl to continue (``crawler.state.resume``)."""
+    from crawler.lock import CrawlLock, CrawlLocked, lock_path
+    from crawler.state.extension import spider_dir
+    from crawler.state.resume import resumable_crawl
+
+    if not settings.getbool("STATE_ENABLED", True):
+        if resume:
+            raise UsageError("--resume needs the crawl state (STATE_ENABLED is off)")
+        return None
+    if spider not in SpiderLoader.from_settings(settings).list():
+        return None  # run_crawl says which spiders exist
+    base = spider_dir(settings, spider)
+    try:
+        lock = CrawlLock(lock_path(base)).acquire()
+    except (CrawlLocked, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    if not resume:
+        return lock
+    crawl_id = settings.get("CRAWL_ID")
+    target = base / crawl_id if crawl_id else resumable_crawl(base)
+    if target is None:
+        print(f"nothing to resume in {base}: starting a new crawl")
+        return lock
+    if (target / "manifest.json").is_file() or not (target / "warc").is_dir():
+        lock.release()
+        state = "finished already" if target.is_dir() else "not found"
+        raise UsageError(f"cannot resume {target}: {state}")
+    settings.set("CRAWL_ID", target.name, priority="cmdline")
+    settings.set("RESUME", True, priority="cmdline")
+    print(f"resuming crawl {target.name} in {target}")
+    return lock
 
 
 def run_demo_command(args: argparse.Namespace) -> int:
