@@ -45,7 +45,7 @@ setup_main() {
 setup_test_tools() {
     # pywb pins old redis/fakeredis, so it lives in its own virtualenv (used for replay tests).
     make_venv .venv-pywb "$(cat deploy/pywb-requirements.txt)" -r deploy/pywb-requirements.txt
-    apt_install wget
+    apt_install wget chromium
 }
 
 cmd=${1:-}

@@ -1,8 +1,9 @@
 """The ``crawler`` command: crawl, demo, site, replay, recover.
 
 Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted),
-2 usage or configuration error (bad spider, URL, output, setting). Errors are one clear line on
-stderr, never a traceback.
+2 usage or configuration error (bad spider, URL, output, setting), or another crawl of the same
+spider into the same output is running (``crawler.lock``). Errors are one clear line on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--since", help="only articles published on or after this ISO date")
     c.add_argument("--max-items", type=int, metavar="N", help="stop after N articles")
     c.add_argument("--crawl-id", help="crawl id (default: a new sortable id)")
+    c.add_argument("--resume", action="store_true",
+                   help="continue the newest unfinished crawl (or --crawl-id) in its folder, "
+                        "skipping the articles it wrote; starts a new crawl when none is left")
     c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -56,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     s.add_argument("--ground-truth", metavar="FILE", help="write ground truth JSON Lines here")
+    s.add_argument("--generation", type=int, default=None, metavar="N",
+                   help="evolving site: generation N adds newer articles and edits older ones")
 
     r = sub.add_parser("replay", help="serve a crawl in pywb for an archivist",
                        description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>).")
@@ -67,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
                        description="Cut every *.warc.gz.open file in a crawl folder to its last "
                                    "whole record and give it its final name.")
     v.add_argument("crawl", help="crawl folder")
+
+    from crawler.ops.commands import add_commands as add_ops_commands
+
+    add_ops_commands(sub)
     return p
 
 
@@ -75,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     try:
+        from crawler.ops.commands import dispatch as dispatch_ops
+
+        if (code := dispatch_ops(args)) is not None:
+            return code
         if args.command == "crawl":
             from crawler.run import run_crawl_command
             return run_crawl_command(args)
@@ -96,12 +110,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _site(args: argparse.Namespace) -> int:
+    from crawler.fixture.evolve import MAX_GENERATIONS
     from crawler.fixture.server import run_site
 
     if args.articles < 1:
         raise UsageError("--articles must be at least 1")
+    if args.generation is not None and not 0 <= args.generation <= MAX_GENERATIONS:
+        raise UsageError(f"--generation must be between 0 and {MAX_GENERATIONS}")
     try:
-        run_site(args.host, args.port, args.articles, args.seed, args.latency, args.ground_truth)
+        run_site(args.host, args.port, args.articles, args.seed, args.latency, args.ground_truth,
+                 args.generation)
     except OSError as exc:
         raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
     return EXIT_OK

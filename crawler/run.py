@@ -15,6 +15,9 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
+from crawler.ops.config import validate as validate_ops_settings
+from crawler.ops.monitors import failed_monitors
+from crawler.ops.summary import ops_summary_lines
 from crawler.urls import BadURL, validate_start_url
 
 _SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -105,6 +108,8 @@ def crawl_exit_code(result: dict[str, Any]) -> int:
         return EXIT_CHECKS_FAILED
     if stats.get("storage/pending_files"):
         return EXIT_CHECKS_FAILED  # files wait in the local spool: `crawler upload` finishes
+    if failed_monitors(stats):
+        return EXIT_CHECKS_FAILED
     return EXIT_OK
 
 
@@ -127,6 +132,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"  errors:           {server_errors} server errors (5xx), {failed} requests failed "
         f"after retries",
         f"  output:           {getattr(out, 'root', '?')}",
+        *ops_summary_lines(result),
     ]
 
 
@@ -144,6 +150,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
         "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since})
     check_output(settings.get("OUTPUT_URI"))
+    validate_ops_settings(settings)
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
     lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
@@ -202,6 +209,7 @@ def run_demo_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOGSTATS_INTERVAL": 0})
+    validate_ops_settings(settings)
     site = FixtureSite(articles=args.articles, latency=args.latency)
     with start_server(site) as server:
         print(f"fixture site: {server.url} ({args.articles} articles per language)")

@@ -58,20 +58,56 @@ EXTRACTION_ENABLED = True
 EXTRACTION_WORKERS = 0  # 0: one per CPU core
 ARTICLES_PART_RECORDS = 10_000
 
+# --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
+STATE_ENABLED = True
+STATE_PATH = ""  # default: <out>/<spider>/state.sqlite (the spool's folder for s3://)
+STATE_COMMIT_ROWS = 500
+STATE_COMMIT_SECONDS = 2.0
+INCREMENTAL_ENABLED = True
+RECHECK_DAYS = 3.0
+INCREMENTAL_BARREN_PAGES = 0
+RESUME = False  # continue CRAWL_ID (default: the newest unfinished crawl) in its folder
+
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
+    # Below the WARC middleware: validators go into the archived request, a 304 is archived.
+    "crawler.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
     "crawler.retry_after.RetryAfterMiddleware": 555,
 }
 RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
+    # Drops records a resumed crawl holds already and (incremental) unchanged texts.
+    "crawler.state.pipeline.StateRecordPipeline": 700,
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
     "crawler.manifest.ManifestExtension": 100,
+    # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
+    "crawler.state.extension.CrawlStateExtension": 150,
+    # Ops visibility (crawler.ops): monitors, report, metrics, progress, webhook.
+    "crawler.ops.monitoring.MonitorExtension": 110,
+    "crawler.ops.collector.ReportExtension": 120,
+    "crawler.ops.metrics.MetricsExtension": 130,
+    "crawler.ops.progress.ProgressExtension": 900,  # after the manifest: final event names it
+    "crawler.ops.webhook.WebhookExtension": 910,
 }
+
+# --- Ops visibility (crawler.ops; see docs/ops.md) ----------------------------------------
+PROGRESS_MODE = "auto"  # auto: a status line on a terminal, JSON lines otherwise
+PROGRESS_INTERVAL = 10.0
+REPORT_ENABLED = True
+MONITORS_ENABLED = True
+MONITOR_MIN_ARTICLES = 1
+MONITOR_MAX_ERROR_RATE = 0.1
+MONITOR_STALL_SECONDS = 1800.0
+MONITOR_STALL_CLOSE = True
+METRICS_PORT = 0  # 0: no Prometheus endpoint
+METRICS_HOST = "127.0.0.1"
+WEBHOOK_URL = ""
+WEBHOOK_TIMEOUT = 10.0
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

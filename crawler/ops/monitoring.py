@@ -1,0 +1,78 @@
+"""Scrapy extension: watch for a discovery stall while crawling, evaluate every monitor at the end.
+
+Settings: ``MONITORS_ENABLED``, ``MONITOR_STALL_SECONDS``, ``MONITOR_STALL_CLOSE`` (and the
+thresholds :func:`crawler.ops.monitors.evaluate_monitors` reads). The results are stored in the
+stats by a crawl-output closer, so ``manifest.json`` and the report both carry them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.layout import crawl_output
+from crawler.ops import config
+from crawler.ops.monitors import (
+    FAILED_STAT,
+    GAP_STAT,
+    RESULTS_STAT,
+    STALL_REASON,
+    evaluate_monitors,
+)
+from crawler.ops.stall import StallWatch
+
+logger = logging.getLogger(__name__)
+
+CLOSE_ORDER = 85  # after every writer (articles 10, WARC 20), before the report (90)
+
+
+class MonitorExtension:
+    """Live discovery-stall watch plus the end-of-crawl evaluation of all monitors."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not config.get_bool(settings, "MONITORS_ENABLED"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.window = config.get_float(settings, "MONITOR_STALL_SECONDS")
+        self.close_on_stall = config.get_bool(settings, "MONITOR_STALL_CLOSE")
+        self.watch = StallWatch(self.window, time.monotonic())
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> MonitorExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        self.watch = StallWatch(self.window, time.monotonic())
+        crawl_output(self.crawler).add_closer(self.evaluate, order=CLOSE_ORDER)
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        self.watch.article(time.monotonic())
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        tripped = self.watch.response(time.monotonic())
+        self.crawler.stats.max_value(GAP_STAT, round(self.watch.longest, 1))
+        if not tripped:
+            return
+        logger.warning("discovery stall: no new article for %.0fs while fetching (last: %s)",
+                       self.window, response.url)
+        if self.close_on_stall:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STALL_REASON))
+
+    def evaluate(self) -> None:
+        """Closer: evaluate every monitor and store the results in the stats."""
+        stats = self.crawler.stats
+        results = evaluate_monitors(stats.get_stats(), self.crawler.settings)
+        stats.set_value(RESULTS_STAT, [r.to_dict() for r in results])
+        stats.set_value(FAILED_STAT, [r.name for r in results if not r.ok])
+        for r in results:
+            if not r.ok:
+                logger.warning("monitor %s failed: %s", r.name, r.detail)

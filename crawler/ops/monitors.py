@@ -1,0 +1,150 @@
+"""Crawl checks in the spirit of Spidermon, evaluated from a stats dict (pure, no Twisted).
+
+Each monitor passes, fails or is skipped (not configured, or nothing to judge). A failed monitor
+makes ``crawler crawl`` exit 1. The monitors extension stores the results in the stats
+(``monitors/results``, ``monitors/failed``) before the manifest is written; the store backlog is
+known only after the uploads, so :func:`failed_monitors` re-checks it against the final stats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from crawler.ops import config, counts
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+STALL_REASON = "discovery_stall"
+GAP_STAT = "monitors/longest_article_gap_seconds"
+RESULTS_STAT, FAILED_STAT = "monitors/results", "monitors/failed"
+
+
+@dataclass(frozen=True)
+class MonitorResult:
+    """The outcome of one check."""
+
+    name: str
+    state: str  # passed | failed | skipped
+    detail: str
+    value: float | int | str | None = None
+    threshold: float | int | str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """False only when the check failed."""
+        return self.state != FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MonitorResult:
+        return cls(**{k: data.get(k) for k in ("name", "state", "detail", "value", "threshold")})
+
+
+def _ok_reasons() -> set[str]:
+    from crawler.run import OK_FINISH_REASONS  # late: crawler.run may import this module
+
+    return set(OK_FINISH_REASONS)
+
+
+def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
+    """The crawl ended on its own (or at its item/page limit) and fetched something."""
+    reason = str(stats.get("finish_reason") or "unknown")
+    fetched = counts.pages(stats)
+    if reason not in _ok_reasons():
+        return MonitorResult("finished", FAILED, f"crawl ended with reason {reason!r}", reason)
+    if not fetched:
+        return MonitorResult("finished", FAILED, "nothing was fetched", 0)
+    return MonitorResult("finished", PASSED, f"{reason}, {fetched} responses", reason)
+
+
+def check_min_articles(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+    """At least ``MONITOR_MIN_ARTICLES`` article records were written."""
+    want = config.get_int(settings, "MONITOR_MIN_ARTICLES")
+    got = counts.articles(stats)
+    if want <= 0:
+        return MonitorResult("min_articles", SKIPPED, "MONITOR_MIN_ARTICLES is 0", got, want)
+    if not config.get_bool(settings, "EXTRACTION_ENABLED", default=True):
+        return MonitorResult("min_articles", SKIPPED, "extraction is off", got, want)
+    state = PASSED if got >= want else FAILED
+    return MonitorResult("min_articles", state,
+                         f"{got} articles written, at least {want} expected", got, want)
+
+
+def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+    """Server errors (>= 500) and download exceptions stay within ``MONITOR_MAX_ERROR_RATE``."""
+    limit = config.get_float(settings, "MONITOR_MAX_ERROR_RATE")
+    rate = counts.error_rate(stats)
+    if rate is None:
+        return MonitorResult("max_error_rate", SKIPPED, "nothing fetched", None, limit)
+    detail = (f"{counts.errors(stats)} errors in "
+              f"{counts.pages(stats) + counts.download_exceptions(stats)} fetches "
+              f"({rate:.1%}, at most {limit:.1%} allowed)")
+    return MonitorResult("max_error_rate", PASSED if rate <= limit else FAILED, detail,
+                         round(rate, 4), limit)
+
+
+def check_stall(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+    """No stretch longer than ``MONITOR_STALL_SECONDS`` of fetching without a new article."""
+    window = config.get_float(settings, "MONITOR_STALL_SECONDS")
+    gap = stats.get(GAP_STAT)
+    if stats.get("finish_reason") == STALL_REASON:
+        return MonitorResult("discovery_stall", FAILED,
+                             f"closed: no new article for {window:g}s while fetching", gap, window)
+    if window <= 0:
+        return MonitorResult("discovery_stall", SKIPPED, "MONITOR_STALL_SECONDS is 0", gap, window)
+    if gap is None:
+        return MonitorResult("discovery_stall", SKIPPED, "not measured", None, window)
+    state = PASSED if float(gap) <= window else FAILED
+    return MonitorResult("discovery_stall", state,
+                         f"longest stretch of fetching without a new article: {float(gap):.1f}s "
+                         f"(at most {window:g}s allowed)", gap, window)
+
+
+def check_store_backlog(stats: Mapping[str, Any]) -> MonitorResult:
+    """Every file reached the object store (stat ``storage/pending_files`` is 0)."""
+    pending = stats.get("storage/pending_files")
+    if pending is None:
+        return MonitorResult("store_backlog", SKIPPED, "no upload to an object store (yet)")
+    if int(pending):
+        return MonitorResult("store_backlog", FAILED,
+                             f"{pending} files wait in the local spool (`crawler upload`)",
+                             int(pending), 0)
+    return MonitorResult("store_backlog", PASSED, "every file uploaded", 0, 0)
+
+
+def evaluate_monitors(stats: Mapping[str, Any], settings: Any) -> list[MonitorResult]:
+    """Every monitor against ``stats``; ``settings`` is Scrapy ``Settings`` or a plain dict."""
+    return [
+        check_finished(stats),
+        check_min_articles(stats, settings),
+        check_error_rate(stats, settings),
+        check_stall(stats, settings),
+        check_store_backlog(stats),
+    ]
+
+
+def results_from_stats(stats: Mapping[str, Any]) -> list[MonitorResult]:
+    """The stored results, with the store backlog re-checked against these (final) stats."""
+    stored = [MonitorResult.from_dict(d) for d in stats.get(RESULTS_STAT) or []
+              if isinstance(d, Mapping)]
+    return [r for r in stored if r.name != "store_backlog"] + [check_store_backlog(stats)]
+
+
+def failed_monitors(stats: Mapping[str, Any]) -> list[MonitorResult]:
+    """Monitors that failed, for the exit code (empty when the monitors extension is off)."""
+    return [r for r in results_from_stats(stats) if not r.ok]
+
+
+def summary_lines(results: list[MonitorResult]) -> list[str]:
+    """Lines for the end-of-crawl summary."""
+    if not results:
+        return []
+    passed = sum(r.state == PASSED for r in results)
+    failed = [r for r in results if r.state == FAILED]
+    lines = [f"  monitors:         {passed} passed, {len(failed)} failed, "
+             f"{len(results) - passed - len(failed)} skipped"]
+    lines += [f"    FAILED {r.name}: {r.detail}" for r in failed]
+    return lines

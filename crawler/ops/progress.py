@@ -1,0 +1,167 @@
+"""Scrapy extension: live crawl progress on stderr.
+
+Interactive runs (stderr is a terminal) get one status line, redrawn every second; other runs get
+JSON lines — ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds, and
+``crawl_finished`` — one event per line, for log collectors. ``PROGRESS_MODE``: ``auto`` (the
+default), ``line``, ``json`` or ``off``. Put it after ``ManifestExtension`` in ``EXTENSIONS`` so
+the final event can name the manifest and report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import sys
+import time
+from collections import deque
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from crawler.ops import config, counts
+from crawler.ops.counts import fmt_bytes
+from crawler.ops.engine_state import queue_and_inflight
+from crawler.ops.monitors import FAILED_STAT
+
+LINE_REFRESH = 1.0
+RATE_WINDOW = 10  # samples the rates are averaged over
+
+
+def sample(stats: dict[str, Any], *, elapsed: float, queue: int | None, inflight: int | None,
+           history: deque[tuple[float, int, int]]) -> dict[str, Any]:
+    """A progress snapshot; ``history`` (bounded) holds earlier (elapsed, pages, articles)."""
+    pages, arts = counts.pages(stats), counts.articles(stats)
+    history.append((elapsed, pages, arts))
+    t0, p0, a0 = history[0]
+    span = elapsed - t0
+    return {
+        "elapsed_s": round(elapsed, 1), "pages": pages, "articles": arts,
+        "queue": queue, "inflight": inflight, "errors": counts.errors(stats),
+        "bytes": counts.bytes_downloaded(stats),
+        "pages_per_s": round((pages - p0) / span, 2) if span > 0 else 0.0,
+        "articles_per_min": round((arts - a0) * 60 / span, 1) if span > 0 else 0.0,
+    }
+
+
+def format_line(s: dict[str, Any], width: int = 120) -> str:
+    """The one-line terminal status for a snapshot."""
+    mins, secs = divmod(int(s["elapsed_s"]), 60)
+    queue = "?" if s["queue"] is None else f"{s['queue']:,}"
+    text = (f"[{mins:d}:{secs:02d}] pages {s['pages']:,} ({s['pages_per_s']:.1f}/s) · "
+            f"articles {s['articles']:,} ({s['articles_per_min']:.0f}/min) · queue {queue} · "
+            f"in flight {s['inflight'] or 0} · errors {s['errors']:,} · {fmt_bytes(s['bytes'])}")
+    return text[: max(width - 1, 20)]
+
+
+def format_event(event: str, fields: dict[str, Any]) -> str:
+    """One JSON line: ``{"event": ..., "time": ..., **fields}``."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return json.dumps({"event": event, "time": now, **fields}, ensure_ascii=False, default=str)
+
+
+class _ClearLine(logging.Filter):
+    """Wipes the status line before a log record is written to the same terminal."""
+
+    def __init__(self, progress: ProgressExtension) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.progress.clear_line()
+        return True
+
+
+class ProgressExtension:
+    """Prints crawl progress: a status line on a terminal, JSON lines otherwise."""
+
+    def __init__(self, crawler: Any, stream: IO[str] | None = None) -> None:
+        settings = crawler.settings
+        mode = str(config.get(settings, "PROGRESS_MODE")).lower()
+        if mode == "off":
+            raise NotConfigured
+        self.stream = stream or sys.stderr
+        if mode == "auto":
+            mode = "line" if self.stream.isatty() else "json"
+        self.mode = mode
+        self.interval = config.get_float(settings, "PROGRESS_INTERVAL")
+        self.crawler = crawler
+        self.started = time.monotonic()
+        self.history: deque[tuple[float, int, int]] = deque(maxlen=RATE_WINDOW)
+        self.task: Any = None
+        self.shown = False
+        self.filter = _ClearLine(self)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProgressExtension:
+        return cls(crawler)
+
+    def _ids(self) -> dict[str, Any]:
+        out = getattr(self.crawler, "crawl_output", None)
+        return {"crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name}
+
+    def spider_opened(self, spider: Any) -> None:
+        self.started = time.monotonic()
+        self.history.append((0.0, 0, 0))
+        if self.mode == "json":
+            out = getattr(self.crawler, "crawl_output", None)
+            self._write(format_event("crawl_started", {
+                **self._ids(), "start_url": getattr(spider, "start_url", None),
+                "output": str(getattr(out, "root", "")) or None}))
+        else:
+            for handler in logging.getLogger().handlers:
+                handler.addFilter(self.filter)
+        self.task = create_looping_call(self.tick)
+        self.task.start(self.interval if self.mode == "json" else LINE_REFRESH, now=False)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Current numbers, from the stats and the engine."""
+        queue, inflight = queue_and_inflight(self.crawler)
+        return sample(self.crawler.stats.get_stats(), elapsed=time.monotonic() - self.started,
+                      queue=queue, inflight=inflight, history=self.history)
+
+    def tick(self) -> None:
+        s = self.snapshot()
+        if self.mode == "json":
+            self._write(format_event("progress", {**self._ids(), **s}))
+        else:
+            width = shutil.get_terminal_size((120, 24)).columns
+            self.stream.write("\r\x1b[K" + format_line(s, width))
+            self.stream.flush()
+            self.shown = True
+
+    def clear_line(self) -> None:
+        """Remove the status line (a log record is about to be printed)."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        s = self.snapshot()
+        if self.mode == "line":
+            self.clear_line()
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(self.filter)
+            self.stream.write(format_line(s) + "\n")
+            self.stream.flush()
+            return
+        out = getattr(self.crawler, "crawl_output", None)
+        report = getattr(self.crawler, "crawl_report_path", None)
+        manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
+        self._write(format_event("crawl_finished", {
+            **self._ids(), **s, "finish_reason": reason,
+            "monitors_failed": self.crawler.stats.get_value(FAILED_STAT),
+            "manifest": str(manifest) if manifest else None,
+            "report": str(report) if report else None}))
+
+    def _write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()
