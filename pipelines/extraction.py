@@ -18,6 +18,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.dates import moment_of
 from crawler.extraction import extract_article
 from crawler.items import ArticlePage
 from crawler.layout import crawl_output
@@ -91,7 +92,7 @@ class ExtractionPipeline:
                               crawl_id=crawl_output(self.crawler).crawl_id, warc=item.warc or {})
         since = getattr(spider, "since", None)
         published = record.get("published")
-        if since and published and dt.datetime.fromisoformat(published) < since:
+        if since and published and moment_of(published, spider.profile.timezone) < since:
             stats.inc_value("extraction/skipped/before_since")
             raise DropItem(f"published {published}, before --since: {item.url}")
         stats.inc_value("extraction/records")

@@ -234,3 +234,11 @@ def test_unchanged_modified_is_not_reported():
 def test_generic_profile_keeps_the_page_offset():
     tree = page('<meta property="article:published_time" content="2024-06-01T23:30:00-04:00">')
     assert dates(tree, profile=GENERIC).published.value.iso() == "2024-06-01T23:30:00-04:00"
+
+
+def test_moment_of_compares_both_precisions():
+    from crawler.dates import moment_of
+
+    day = moment_of("2025-03-23", KYIV)
+    assert day.isoformat() == "2025-03-23T00:00:00+02:00"
+    assert day < moment_of("2025-03-23T14:05:00+02:00") < moment_of("2025-03-24", KYIV)

@@ -135,7 +135,8 @@ def test_bad_input_gets_a_reason(data, reason):
 def test_huge_page_is_refused():
     big = b"<html><body>" + b"<p>word</p>" * 200_000 + b"</body></html>"
     got = extract_article(big, "https://example.com/x", profile=GENERIC,
-                          fetched_at="2025-03-23T12:00:00Z", options=ExtractOptions(max_bytes=1 << 20))
+                          fetched_at="2025-03-23T12:00:00Z",
+                          options=ExtractOptions(max_bytes=1 << 20))
     assert got.skip_reason == "too_large"
 
 

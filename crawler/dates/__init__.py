@@ -5,7 +5,7 @@ relative forms) into an aware datetime in the site's zone; ``find_page_dates`` p
 dates from its markup and says where each came from. Pure functions, no I/O.
 """
 
-from crawler.dates.model import ParsedDate, localize, zone
+from crawler.dates.model import ParsedDate, localize, moment_of, zone
 from crawler.dates.page import DateFinding, PageDates, find_page_dates
 from crawler.dates.parse import parse_date
 
@@ -15,6 +15,7 @@ __all__ = [
     "ParsedDate",
     "find_page_dates",
     "localize",
+    "moment_of",
     "parse_date",
     "zone",
 ]

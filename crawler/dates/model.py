@@ -79,3 +79,10 @@ def normalise(value: dt.datetime, tz: dt.tzinfo, *, keep_offset: bool) -> dt.dat
 def day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """00:00 of ``day`` in ``tz`` (the placeholder time of a day-precision date)."""
     return localize(dt.datetime.combine(day, dt.time()), tz)
+
+
+def moment_of(iso: str, tz: dt.tzinfo | str | None = None) -> dt.datetime:
+    """An aware datetime for a record's ``published``/``modified`` string; a bare date (day
+    precision) becomes the start of that day in ``tz`` (UTC by default), for comparisons."""
+    value = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return value if value.tzinfo else localize(value, as_zone(tz))

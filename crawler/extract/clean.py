@@ -29,6 +29,14 @@ _STRONG = re.compile(
 _WEAK = re.compile(
     r"(?:^|[-_])(?:comments?|commentlist|disqus|related|recommend(?:ed|ations?)?|most-?read|"
     r"popular|trending|banner|attachments?|print-link|ad)(?:$|[-_])", re.IGNORECASE)
+# Cheap pre-filter: any widget word anywhere in class/id (the exact rules follow).
+_ANY_WIDGET = re.compile(
+    r"share|sharing|social|addthis|adv|ads|sponsor|promo|cookie|consent|gdpr|newsletter|"
+    r"subscribe|outbrain|taboola|breadcrumb|read-?also|readmore|see-?also|comment|disqus|"
+    r"related|recommend|most-?read|popular|trending|banner|attachment|print-link|ad",
+    re.IGNORECASE)
+_NAMED = etree.XPath(".//*[@class or @id]")
+_WITH_LANG = etree.XPath(".//*[@lang]")
 LABEL = re.compile(
     r"(?:читайте (?:також|также|ще|еще|ещё|більше|больше)|дивіться також|смотрите также|"
     r"по темі|по теме|на тему|більше новин|больше новостей|read (?:also|more)|also read|"
@@ -134,17 +142,19 @@ class Cleaner:
     def widgets(self) -> None:
         """Elements whose class or id names a widget (share, comments, ads, cookie banner...)."""
         kept: set[etree._Element] = set()  # weak-named blocks of prose: content, with all inside
-        for el in list(self.body.iter()):
-            if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+        for el in _NAMED(self.body):
+            raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if el.tag in ("html", "body") or not _ANY_WIDGET.search(raw):
                 continue
             kind = widget_kind(el)
             if kind == "weak" and (self._long_prose(el) or kept.intersection(el.iterancestors())):
                 kept.add(el)
             elif kind is not None:
                 self.drop(el)
-            elif self.lang and el.get("lang") and not el.get("lang", "").lower().startswith(
-                    self.lang) and link_ratio(el) > 0.8:
-                self.drop(el)  # a teaser of the other-language version
+        if self.lang:
+            for el in _WITH_LANG(self.body):
+                if not el.get("lang", "").lower().startswith(self.lang) and link_ratio(el) > 0.8:
+                    self.drop(el)  # a teaser of the other-language version
 
     def labelled_blocks(self) -> None:
         """Blocks introduced by a label: "Читайте також" + links, "Реклама", "Теги:", ..."""
