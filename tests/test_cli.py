@@ -66,6 +66,8 @@ def test_site_command_serves_the_fixture(tmp_path):
         [sys.executable, "-m", "crawler", "site", "--port", str(port), "--articles", "25",
          "--ground-truth", str(truth)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        assert proc.stdout is not None
+        assert b"fixture site" in proc.stdout.readline()  # printed once ground truth is written
         body = b""
         for _ in range(100):  # wait for the server to listen (bounded)
             try:
