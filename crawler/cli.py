@@ -1,4 +1,4 @@
-"""The ``crawler`` command: crawl, demo, site, replay, recover.
+"""The ``crawler`` command: crawl, demo, site, replay, recover, wacz.
 
 Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted),
 2 usage or configuration error (bad spider, URL, output, setting), or another crawl of the same
@@ -37,8 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--max-items", type=int, metavar="N", help="stop after N articles")
     c.add_argument("--crawl-id", help="crawl id (default: a new sortable id)")
     c.add_argument("--resume", action="store_true",
-                   help="continue the newest unfinished crawl (or --crawl-id) in its folder, "
-                        "skipping the articles it wrote; starts a new crawl when none is left")
+                   help="continue the last crawl (or --crawl-id) in its folder if it did not "
+                        "finish, skipping the articles it wrote; else start a new crawl")
     c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
                                    "whole record and give it its final name.")
     v.add_argument("crawl", help="crawl folder")
 
+    z = sub.add_parser("wacz", help="package a finished crawl as a WACZ file",
+                       description="Package a crawl folder as WACZ (for ReplayWeb.page and "
+                                   "pywb): WARCs, CDXJ index, pages.jsonl with article titles, "
+                                   "datapackage.json with sha256 hashes.")
+    z.add_argument("crawl", help="crawl folder (<out>/<spider>/<crawl-id>)")
+    z.add_argument("-o", "--output", help="WACZ file (default: <out>/<spider>/<crawl-id>.wacz)")
+
     from crawler.ops.commands import add_commands as add_ops_commands
 
     add_ops_commands(sub)
@@ -101,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args)
         if args.command == "recover":
             return _recover(args)
+        if args.command == "wacz":
+            return _wacz(args)
     except UsageError as exc:
         print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -147,4 +156,16 @@ def _recover(args: argparse.Namespace) -> int:
         raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside)")
     for result in recover_crawl_dir(crawl):
         print(result)
+    return EXIT_OK
+
+
+def _wacz(args: argparse.Namespace) -> int:
+    from crawler.reader import ReaderError
+    from crawler.wacz import WaczError, build_wacz
+
+    try:
+        path = build_wacz(Path(args.crawl), Path(args.output) if args.output else None)
+    except (WaczError, ReaderError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(path)
     return EXIT_OK

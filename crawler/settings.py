@@ -53,6 +53,13 @@ WARC_OPERATOR = ""
 WARC_DEDUP = True
 WARC_DEDUP_MIN_SIZE = 256
 
+# --- Page requisites (crawler.requisites): images, CSS, JS, fonts of archived articles ----
+REQUISITES_ENABLED = True
+# CDN hosts besides the site's own, comma-separated (a list works too); a domain matches its
+# subdomains: "cdn.example.com,static.example.net"
+REQUISITES_HOSTS = ""
+REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from stylesheets
+
 # --- Extraction and JSON (pipelines) ---------------------------------------------------
 EXTRACTION_ENABLED = True
 EXTRACTION_WORKERS = 0  # 0: one per CPU core
@@ -66,7 +73,7 @@ STATE_COMMIT_SECONDS = 2.0
 INCREMENTAL_ENABLED = True
 RECHECK_DAYS = 3.0
 INCREMENTAL_BARREN_PAGES = 0
-RESUME = False  # continue CRAWL_ID (default: the newest unfinished crawl) in its folder
+RESUME = False  # continue CRAWL_ID (default: the last crawl, if unfinished) in its folder
 
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.

@@ -22,6 +22,7 @@ from crawler.discovery import Entry, parse_feed, parse_robots, parse_sitemap
 from crawler.items import ArticlePage
 from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.profiles import SiteProfile
+from crawler.requisites import RequisitePolicy
 from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
 
 _FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
@@ -73,6 +74,7 @@ class NewsSiteSpider(scrapy.Spider):
         spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
         spider.shape_budget = crawler.settings.getint("PATH_SHAPE_BUDGET", 5000)
         spider.obey_crawl_delay = crawler.settings.getbool("ROBOTSTXT_CRAWL_DELAY", True)
+        spider.requisites = RequisitePolicy.from_settings(crawler.settings, spider.allowed_domains)
         return spider
 
     # --- start -----------------------------------------------------------------------------
@@ -89,6 +91,7 @@ class NewsSiteSpider(scrapy.Spider):
         starts = [self.start_url] + [urljoin(self.base_url, p) for p in self.profile.start_paths]
         for url in dict.fromkeys(canonical_url(u) for u in starts):
             yield scrapy.Request(url, callback=self.parse_page, priority=PRIO_LISTING + 5)
+        yield from self._state_requests()
 
     # --- discovery documents ---------------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -144,6 +147,8 @@ class NewsSiteSpider(scrapy.Spider):
             ("published", entry.published and entry.published.isoformat()),
             ("title", entry.title), ("language", entry.language)) if v}
         is_article = looks_like_article_url(entry.url, self.profile)
+        if not self._wants(entry.url, is_article, hints):
+            return
         yield from self._follow(entry.url, self.parse_page,
                                 PRIO_ARTICLE if is_article else PRIO_LISTING, hints=hints)
 
@@ -159,6 +164,7 @@ class NewsSiteSpider(scrapy.Spider):
             self.articles_seen.add(canonical)
             self.articles_seen.add(url)
             yield self._article_item(response, url, canonical, hints or {})
+            yield from self._requisite_requests(self.requisites.from_page(response), 0)
         yield from self._follow_links(response, is_article)
         for link in response.xpath("//link[@rel='alternate'][@type][@href]"):
             if _FEED_TYPES.search(link.attrib["type"]):
@@ -200,6 +206,8 @@ class NewsSiteSpider(scrapy.Spider):
             if not self._allowed(url):
                 continue
             is_article = looks_like_article_url(url, self.profile)
+            if not self._wants(url, is_article, from_article=from_article):
+                continue  # written already, or known and unchanged: not new, not requested
             if is_article and url not in self.article_links:
                 self.article_links.add(url)
                 new_articles += 1
@@ -227,6 +235,38 @@ class NewsSiteSpider(scrapy.Spider):
         shape = path_shape(url)
         self.shape_counts[shape] += 1
         return self.shape_counts[shape] <= self.shape_budget
+
+    # --- page requisites (crawler.requisites) ------------------------------------------------
+    def _requisite_requests(self, urls: list[str], level: int) -> Iterator[scrapy.Request]:
+        for url in urls:
+            self.crawler.stats.inc_value("requisites/requested")
+            yield scrapy.Request(url, callback=self.parse_requisite, priority=PRIO_ARTICLE + 1,
+                                 meta={"requisite": level, "allow_offsite": True})
+
+    def parse_requisite(self, response: Response) -> Iterator[scrapy.Request]:
+        """Nothing to extract (the WARC middleware has archived the response); a stylesheet
+        yields the requisites it refers to, up to ``REQUISITES_DEPTH`` levels."""
+        level = response.meta.get("requisite", 0)
+        yield from self._requisite_requests(self.requisites.from_stylesheet(response, level),
+                                            level + 1)
+
+    # --- crawl state hooks (crawler.state: incremental crawls and resume) --------------------
+    def _wants(self, url: str, is_article: bool, hints: dict[str, str] | None = None,
+               from_article: bool = False) -> bool:
+        """False when the crawl state says this link needs no request (an article written
+        already in a resumed crawl, or known, outside the recheck window and unchanged; in an
+        incremental crawl, a non-article link out of an article page)."""
+        state = getattr(self.crawler, "crawl_state", None)
+        return state is None or state.wants(url, is_article, hints, from_article=from_article)
+
+    def _state_requests(self) -> Iterator[scrapy.Request]:
+        """Incremental crawls: fewer barren listing pages, and recent articles rechecked."""
+        state = getattr(self.crawler, "crawl_state", None)
+        if state is None:
+            return
+        self.barren_limit = state.barren_limit(self.barren_limit)
+        for url in state.recheck_urls():
+            yield from self._follow(url, self.parse_page, PRIO_ARTICLE)
 
     def _follow(self, url: str, callback: Any, priority: int, *, hints: dict | None = None,
                 barren: int = 0) -> Iterator[scrapy.Request]:

@@ -1,0 +1,123 @@
+"""Page requisites: the images, stylesheets, scripts and fonts an archived page needs to replay.
+
+Article pages list their requisites (``<img src/srcset>``, ``<picture><source srcset>``,
+stylesheets, icons and preloads, ``<script src>``, ``<video poster>``, and ``url()`` in
+``<style>`` blocks and ``style`` attributes); stylesheets fetched as requisites list theirs
+(``url()`` and ``@import``) for ``REQUISITES_DEPTH`` more levels. Only the page's own site and
+the ``REQUISITES_HOSTS`` (CDN hosts; a leading dot or a parent domain also matches subdomains)
+are fetched. The requests carry no extraction: the WARC middleware archives their responses, and
+Scrapy's duplicate filter fetches each URL once per crawl.
+
+Settings: ``REQUISITES_ENABLED`` (default True), ``REQUISITES_HOSTS`` (list or comma-separated),
+``REQUISITES_DEPTH`` (default 1: follow one level of CSS references).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.http import Response, TextResponse
+
+# url(...) with or without quotes, and @import "..." (the url() form is caught by the first)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]+)"|'([^']+)')""", re.IGNORECASE)
+_CSS_TYPE = re.compile(r"text/css", re.IGNORECASE)
+
+PAGE_XPATHS = ("//img/@src", "//input[@type='image']/@src", "//video/@poster", "//script/@src")
+LINK_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload"})
+SRCSET_XPATHS = ("//img/@srcset", "//picture/source/@srcset")
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset`` value (``a.jpg 1x, b.jpg 2x``)."""
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def css_references(text: str) -> list[str]:
+    """URLs a stylesheet (or ``style`` attribute) refers to, in order, without ``data:``."""
+    found = [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
+    found += [m.group(1) or m.group(2) for m in _CSS_IMPORT.finditer(text)]
+    return [u.strip() for u in found if u.strip() and not u.strip().startswith(("data:", "#"))]
+
+
+def page_references(response: TextResponse) -> list[str]:
+    """Raw (unjoined) requisite references of an HTML page."""
+    refs = [v for xp in PAGE_XPATHS for v in response.xpath(xp).getall()]
+    for link in response.xpath("//link[@rel][@href]"):
+        if LINK_RELS & set(link.attrib["rel"].lower().split()):
+            refs.append(link.attrib["href"])
+    refs += [u for xp in SRCSET_XPATHS for v in response.xpath(xp).getall() for u in srcset_urls(v)]
+    for css in response.xpath("//style/text() | //@style").getall():
+        refs += css_references(css)
+    return refs
+
+
+def is_stylesheet(response: Response) -> bool:
+    """True for a CSS response (by Content-Type, else by the ``.css`` path)."""
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    return bool(_CSS_TYPE.search(ctype)) or urlsplit(response.url).path.endswith(".css")
+
+
+def _host_matches(host: str, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.lower().strip()
+        bare = pattern.lstrip(".")
+        if bare and (host == bare or host.endswith("." + bare)):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class RequisitePolicy:
+    """Which requisites to fetch: on/off, the site's hosts plus CDN hosts, CSS depth."""
+
+    enabled: bool = True
+    site_hosts: tuple[str, ...] = ()
+    extra_hosts: tuple[str, ...] = ()
+    depth: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: Any, site_hosts: Iterable[str]) -> RequisitePolicy:
+        hosts = settings.getlist("REQUISITES_HOSTS")
+        return cls(enabled=settings.getbool("REQUISITES_ENABLED", True),
+                   site_hosts=tuple(h for h in site_hosts if h),
+                   extra_hosts=tuple(h for h in hosts if h.strip()),
+                   depth=max(0, settings.getint("REQUISITES_DEPTH", 1)))
+
+    def allows(self, url: str) -> bool:
+        """True for an http(s) URL on the site or a configured host."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        host = parts.hostname.lower()
+        return _host_matches(host, self.site_hosts) or _host_matches(host, self.extra_hosts)
+
+    def select(self, base_url: str, refs: Iterable[str]) -> Iterator[str]:
+        """Absolute, allowed, de-duplicated URLs of ``refs`` (fragments dropped)."""
+        seen: set[str] = set()
+        for ref in refs:
+            try:
+                url = urljoin(base_url, ref.strip()).split("#", 1)[0]
+            except ValueError:
+                continue
+            if url not in seen and self.allows(url):
+                seen.add(url)
+                yield url
+
+    def from_page(self, response: TextResponse) -> list[str]:
+        """The requisites of an archived HTML page to fetch."""
+        return list(self.select(response.url, page_references(response))) if self.enabled else []
+
+    def from_stylesheet(self, response: Response, level: int) -> list[str]:
+        """The references of a stylesheet fetched at ``level`` (page requisites are level 0)."""
+        if not self.enabled or level >= self.depth or not is_stylesheet(response):
+            return []
+        if not isinstance(response, TextResponse):
+            text = response.body.decode("utf-8", "replace")
+        else:
+            text = response.text
+        return list(self.select(response.url, css_references(text)))

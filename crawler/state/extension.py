@@ -1,0 +1,150 @@
+"""Scrapy extension: the crawl lock, the durable state of one crawl, and resuming a killed crawl.
+
+Extensions are built before the downloader and the pipelines, so when this one has run the lock
+is held, a resumed crawl folder is repaired, and ``crawler.crawl_state`` (a
+:class:`~crawler.state.session.CrawlState`) is there for the spider, ``crawler.incremental`` and
+``crawler.state.pipeline``.
+
+Settings:
+
+``STATE_ENABLED`` (True)
+    False: no state, no lock, no incremental crawling, no resume (``NotConfigured``).
+``STATE_PATH`` ("")
+    The SQLite file; default ``<out>/<spider>/state.sqlite``, or ``<spool>/<spider>/state.sqlite``
+    for ``s3://`` outputs (keep the spool on a persistent volume).
+``STATE_COMMIT_ROWS`` (500), ``STATE_COMMIT_SECONDS`` (2.0)
+    Pending updates are written in one transaction when this many URLs wait, or this often.
+``RESUME`` (False)
+    Continue the crawl ``CRAWL_ID`` (default: the last one, if it has no manifest) in its folder.
+``INCREMENTAL_ENABLED``, ``RECHECK_DAYS``, ``INCREMENTAL_BARREN_PAGES``
+    See ``crawler.incremental``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.layout import CrawlOutput, crawl_output, local_root_for
+from crawler.lock import CrawlLock, held_here, lock_path
+from crawler.state.policy import RecheckPolicy
+from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
+from crawler.state.session import CrawlState
+from crawler.state.store import StateStore
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "state.sqlite"
+CLOSE_ORDER = 90  # after the writers (10, 20), before the manifest is built
+
+
+def spider_dir(settings: Any, spider: str) -> Path:
+    """The local ``<out>/<spider>/`` folder (the spool's for ``s3://`` outputs)."""
+    uri = settings.get("OUTPUT_URI") or "out"
+    return local_root_for(uri, spider, "_", settings.get("SPOOL_DIR")).parent
+
+
+def state_path(settings: Any, spider: str) -> Path:
+    """Where the state database of ``spider`` lives (``STATE_PATH`` or beside the output)."""
+    return Path(settings.get("STATE_PATH") or spider_dir(settings, spider) / STATE_FILE)
+
+
+class CrawlStateExtension:
+    """Holds the lock, opens the state, resumes, and commits state updates in batches."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.getbool("STATE_ENABLED", True):
+            raise NotConfigured("STATE_ENABLED is off")
+        self.crawler = crawler
+        spider = crawler.spidercls.name
+        base = spider_dir(settings, spider)
+        path = lock_path(base)
+        self.lock = None if held_here(path) else CrawlLock(path).acquire()  # or CrawlLocked
+        self.resume: ResumeReport | None = None
+        if settings.getbool("RESUME", False):
+            self.resume = self._prepare_resume(base)
+        out = crawl_output(crawler)
+        self.state = CrawlState(
+            StateStore(state_path(settings, spider)),
+            out.crawl_id,
+            policy=RecheckPolicy(recheck_days=settings.getfloat("RECHECK_DAYS", 3.0)),
+            incremental=settings.getbool("INCREMENTAL_ENABLED", True),
+            listing_barren=settings.getint("INCREMENTAL_BARREN_PAGES", 0),
+            batch_rows=settings.getint("STATE_COMMIT_ROWS", 500),
+            count=lambda key, n: crawler.stats.inc_value(key, n),
+        )
+        self.state.begin(resumed=self.resume.written if self.resume else ())
+        crawler.crawl_state = self.state
+        if self.resume is not None:
+            for file_path, kind in self.resume.files:
+                out.file_completed(file_path, kind)
+            logger.warning("%s", self.resume.summary())
+            crawler.stats.set_value("resume/run", self.resume.run)
+            crawler.stats.set_value("resume/records_kept", self.resume.records)
+        if self.state.incremental:
+            logger.info("incremental crawl: state %s knows %d URLs", self.state.store.path,
+                        self.state.store.count())
+        self.interval = settings.getfloat("STATE_COMMIT_SECONDS", 2.0)
+        self.loop: task.LoopingCall | None = None
+        out.add_closer(self._flush_and_count, order=CLOSE_ORDER)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlStateExtension:
+        return cls(crawler)
+
+    def _prepare_resume(self, base: Path) -> ResumeReport | None:
+        settings = self.crawler.settings
+        crawl_id = settings.get("CRAWL_ID") or ""
+        target = base / crawl_id if crawl_id else resumable_crawl(base)
+        if target is None or not target.is_dir():
+            logger.warning("nothing to resume in %s: starting a new crawl", base)
+            return None
+        if not crawl_id:  # the crawl output must use the resumed crawl's id and folder
+            self.crawler.crawl_output = CrawlOutput(
+                root=target, spider=self.crawler.spidercls.name, crawl_id=target.name,
+                uri=settings.get("OUTPUT_URI") or "out")
+            self.crawler.crawl_output.prepare()
+        return prepare_resume(target)
+
+    # --- signals ----------------------------------------------------------------------------
+    def spider_opened(self, spider: Any) -> None:
+        # known from the start, so monitors (crawler.ops) can tell an incremental run
+        self.crawler.stats.set_value("state/incremental", self.state.incremental)
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.state.flush)
+            self.loop.start(self.interval, now=False)
+
+    def item_scraped(self, item: Any, spider: Any = None) -> None:
+        if isinstance(item, dict) and "schema_version" in item:
+            self.state.record_written(item)
+
+    def _flush_and_count(self) -> None:
+        """Crawl-output closer: last batch written, numbers into the stats (and the manifest)."""
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.state.flush()
+        buffer, stats = self.state.buffer, self.crawler.stats
+        stats.set_value("state/rows_written", buffer.rows_written)
+        stats.set_value("state/commits", buffer.flushes)
+        stats.set_value("state/commit_seconds", round(buffer.seconds, 4))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """After the manifest: the crawl's rows become trusted; the lock is released."""
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        since = getattr(spider, "since", None) or self.crawler.settings.get("SINCE")
+        try:
+            self.state.finish(reason, complete=reason == "finished" and not since)
+            self.state.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()

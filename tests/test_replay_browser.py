@@ -1,0 +1,111 @@
+"""A fixture article replayed through real pywb in headless Chromium: every requisite comes from
+the archive with 200, nothing reaches the live site, and a screenshot is saved.
+
+Set ``REPLAY_SCREENSHOT=/path/shot.png`` to keep the screenshot (otherwise it is in tmp_path).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler import replay
+from crawler.fixture import FixtureSite
+from crawler.fixture.server import start_server
+from crawler.reader import open_crawl
+from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.test_replay import free_port
+from tests.test_requisites import requisites_of
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [pytest.mark.pywb,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")]
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A crawl of a 3-article site, and pywb serving it while the live site still runs."""
+    out = tmp_path_factory.mktemp("browser")
+    with start_server(FixtureSite(articles=3, seed=5)) as server:
+        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
+        assert result.returncode == 0, result.stderr[-3000:]
+        crawl = crawl_dir(out, "vsedelo")
+        work = out / "work"
+        replay.build_collection(crawl, work)
+        port = free_port()
+        log_path = out / "pywb.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [str(replay.wayback_bin()), "-p", str(port), "-b", "127.0.0.1", "-d", str(work)],
+                cwd=work, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        base = f"http://127.0.0.1:{port}/crawl"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/", timeout=5).close()
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    assert proc.poll() is None and time.monotonic() < deadline, "wayback not up"
+                    time.sleep(0.3)
+            yield {"crawl": crawl, "base": base, "server": server, "proc": proc,
+                   "log": log_path, "out": out}
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", f"--user-data-dir={profile}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=90,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_article_replays_from_the_archive_only(replayed: dict[str, Any]) -> None:
+    crawl, server = replayed["crawl"], replayed["server"]
+    record = next(r for r in read_records(crawl) if r["image"])
+    page = open_crawl(crawl).raw_response(record).body.decode(record["extraction"]["charset"])
+    target = record["warc"]["target_uri"]
+    needed = requisites_of(page, target)
+    assert len(needed) >= 4  # stylesheet, script, logo, article photo
+    ts = "".join(ch for ch in record["warc"]["date"] if ch.isdigit())[:14]
+    url = f"{replayed['base']}/{ts}mp_/{target}"
+    server.clear_requests()
+
+    dom = chromium(replayed["out"] / "profile", "--virtual-time-budget=2000", "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert html.escape(record["title"], quote=False) in dom.stdout
+    shot = replayed["out"] / "replay.png"
+    snap = chromium(replayed["out"] / "profile", "--window-size=1280,1600",
+                    "--virtual-time-budget=2000", f"--screenshot={shot}", url)
+    assert snap.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank frame
+    if os.environ.get("REPLAY_SCREENSHOT"):
+        shutil.copyfile(shot, os.environ["REPLAY_SCREENSHOT"])
+
+    live = server.requests
+    replayed["proc"].terminate()
+    replayed["proc"].wait(timeout=30)
+    assert live == [], f"replay escaped to the live site: {live[:5]}"
+    served = re.findall(r'"GET /crawl/\d{14}(?:[a-z]{2}_)?/(\S+) HTTP/1\.[01]" (\d{3})',
+                        replayed["log"].read_text(errors="replace"))
+    status = {}
+    for served_url, code in served:
+        status.setdefault(served_url, set()).add(code)
+    for requisite in needed:
+        assert status.get(requisite) == {"200"}, (requisite, status.get(requisite))

@@ -1,0 +1,43 @@
+"""The upload extension's switch and its place among the extensions."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.storage.extension import StoreUploadExtension
+from crawler.storage.s3 import StorageError
+
+EXT = "crawler.storage.extension.StoreUploadExtension"
+
+
+class _Spider(Spider):
+    name = "t"
+
+
+def test_off_for_local_output():
+    crawler = get_crawler(_Spider, {"OUTPUT_URI": "out"})
+    with pytest.raises(NotConfigured):
+        StoreUploadExtension.from_crawler(crawler)
+
+
+def test_on_for_s3_output_and_checks_its_settings():
+    crawler = get_crawler(_Spider, {"OUTPUT_URI": "s3://bucket-a/prefix",
+                                    "S3_ENDPOINT_URL": "http://127.0.0.1:9"})
+    ext = StoreUploadExtension.from_crawler(crawler)
+    assert ext.store.location.bucket == "bucket-a"
+    assert ext.uploader.spool_max_bytes == 10_000_000_000
+    bad = get_crawler(_Spider, {"OUTPUT_URI": "s3://bucket-a/p", "S3_ADDRESSING_STYLE": "x"})
+    with pytest.raises(StorageError):
+        StoreUploadExtension.from_crawler(bad)
+
+
+def test_runs_after_the_manifest_extension():
+    """spider_closed handlers start in the order extensions were built (lowest value first):
+    the manifest must be written and reported before the uploader waits for the queue."""
+    from crawler import settings
+
+    order = settings.EXTENSIONS
+    assert order[EXT] > order["crawler.manifest.ManifestExtension"]
