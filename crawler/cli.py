@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     from crawler.ops.commands import add_commands as add_ops_commands
 
     add_ops_commands(sub)
+    from crawler.storage.commands import add_commands as add_storage_commands
+
+    add_storage_commands(sub)
     return p
 
 
@@ -95,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from crawler.ops.commands import dispatch as dispatch_ops
 
         if (code := dispatch_ops(args)) is not None:
+            return code
+        from crawler.storage.commands import dispatch as dispatch_storage
+
+        if (code := dispatch_storage(args)) is not None:
             return code
         if args.command == "crawl":
             from crawler.run import run_crawl_command

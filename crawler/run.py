@@ -65,10 +65,16 @@ def build_settings(overrides: list[str], extra: dict[str, Any]) -> Settings:
     return settings
 
 
-def check_output(uri: str) -> None:
-    """Fail early, with the path, when the output cannot be written."""
+def check_output(uri: str, settings: Any = None) -> None:
+    """Fail early, with the path or the store's problem, when the output cannot be written."""
     if uri.startswith("s3://"):
-        raise UsageError("s3:// output is not available in this version; use a local folder")
+        from crawler.storage import StorageError, preflight
+
+        try:
+            preflight(uri, settings if settings is not None else get_project_settings())
+        except StorageError as exc:
+            raise UsageError(str(exc)) from exc
+        return
     path = Path(uri)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -149,7 +155,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
         "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since})
-    check_output(settings.get("OUTPUT_URI"))
+    check_output(settings.get("OUTPUT_URI"), settings)
     validate_ops_settings(settings)
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
@@ -205,10 +211,10 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
     if args.articles < 1:
         raise UsageError("--articles must be at least 1")
-    check_output(args.out)
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOGSTATS_INTERVAL": 0})
+    check_output(args.out, settings)
     validate_ops_settings(settings)
     site = FixtureSite(articles=args.articles, latency=args.latency)
     with start_server(site) as server:

@@ -100,6 +100,8 @@ EXTENSIONS = {
     "crawler.ops.metrics.MetricsExtension": 130,
     "crawler.ops.progress.ProgressExtension": 900,  # after the manifest: final event names it
     "crawler.ops.webhook.WebhookExtension": 910,
+    # After ManifestExtension: waits for the uploads, manifest last (crawler.storage).
+    "crawler.storage.extension.StoreUploadExtension": 950,
 }
 
 # --- Ops visibility (crawler.ops; see docs/ops.md) ----------------------------------------

@@ -162,3 +162,14 @@ def test_defaults_validate_and_busy_metrics_port_is_refused():
         port = busy.getsockname()[1]
         with pytest.raises(UsageError, match=f"cannot serve metrics on 127.0.0.1:{port}"):
             config.validate({"METRICS_PORT": port})
+
+
+def test_min_articles_skipped_for_an_incremental_run_with_nothing_new():
+    from crawler.ops.monitors import FAILED, SKIPPED, check_min_articles
+
+    settings = {"MONITOR_MIN_ARTICLES": 1}
+    fresh = check_min_articles({"finish_reason": "finished"}, settings)
+    incremental = check_min_articles({"finish_reason": "finished", "state/incremental": True},
+                                     settings)
+    assert fresh.state == FAILED
+    assert incremental.state == SKIPPED

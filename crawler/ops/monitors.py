@@ -68,6 +68,11 @@ def check_min_articles(stats: Mapping[str, Any], settings: Any) -> MonitorResult
         return MonitorResult("min_articles", SKIPPED, "MONITOR_MIN_ARTICLES is 0", got, want)
     if not config.get_bool(settings, "EXTRACTION_ENABLED", default=True):
         return MonitorResult("min_articles", SKIPPED, "extraction is off", got, want)
+    if stats.get("state/incremental") and not got:
+        # A recrawl of an unchanged site rightly writes nothing; the stall monitor still
+        # catches discovery that stopped while pages keep being fetched.
+        return MonitorResult("min_articles", SKIPPED,
+                             "incremental run: no new or changed article", got, want)
     state = PASSED if got >= want else FAILED
     return MonitorResult("min_articles", state,
                          f"{got} articles written, at least {want} expected", got, want)
