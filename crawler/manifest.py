@@ -7,7 +7,6 @@ who sees a manifest sees a complete crawl. Files still named ``*.open`` are neve
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -19,20 +18,11 @@ from scrapy import signals
 
 from crawler import __version__
 from crawler.layout import CrawlOutput, crawl_output
+from crawler.storage.digests import sha256_hex
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = "1.0"
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,7 +42,7 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
     for done in sorted(out.completed, key=lambda f: f.relpath):
         path = out.root / done.relpath
         files.append({"path": done.relpath, "kind": done.kind, "size": path.stat().st_size,
-                      "sha256": sha256_file(path)})
+                      "sha256": sha256_hex(path)})
     by_kind: dict[str, dict[str, int]] = {}
     for f in files:
         agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
