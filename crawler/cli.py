@@ -64,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="evolving site: generation N adds newer articles and edits older ones")
 
     r = sub.add_parser("replay", help="serve a crawl in pywb for an archivist",
-                       description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>).")
-    r.add_argument("crawl", help="crawl folder")
+                       description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>), "
+                                   "local or s3://bucket/prefix/<spider>/<crawl-id>.")
+    r.add_argument("crawl", help="crawl folder or s3:// URI")
     r.add_argument("--port", type=int, default=8080)
     r.add_argument("--host", default="127.0.0.1")
 
@@ -142,6 +143,8 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    if args.crawl.startswith("s3://"):
+        return _replay_s3(args)
     crawl = Path(args.crawl)
     if not (crawl / "warc").is_dir():
         raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside); "
@@ -152,6 +155,29 @@ def _replay(args: argparse.Namespace) -> int:
         replay.serve(crawl, port=args.port, host=args.host)
     except replay.ReplayError as exc:
         raise UsageError(str(exc)) from exc
+    return EXIT_OK
+
+
+def _replay_s3(args: argparse.Namespace) -> int:
+    """Download the crawl from S3 into a temporary folder, then replay it like a local one."""
+    import shutil
+    import tempfile
+
+    from scrapy.utils.project import get_project_settings
+
+    from crawler import replay
+    from crawler.replay_fetch import fetch_crawl
+    from crawler.storage.s3 import StorageError
+
+    scratch = Path(tempfile.mkdtemp(prefix="crawler-replay-s3-"))
+    try:
+        crawl = fetch_crawl(args.crawl, scratch, get_project_settings())
+        print(f"downloaded {args.crawl} to {crawl}", flush=True)
+        replay.serve(crawl, port=args.port, host=args.host)
+    except (StorageError, replay.ReplayError) as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return EXIT_OK
 
 

@@ -1,0 +1,74 @@
+"""Replay of a crawl stored on S3 (moto over HTTP): download, then real pywb serves it."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+import pytest
+
+from crawler import replay
+from crawler.replay_fetch import fetch_crawl
+from crawler.storage.s3 import StorageError
+from tests.conftest import FAST, run_cli
+from tests.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.s3moto import AWS_ENV
+from tests.test_replay import free_port
+
+pytestmark = pytest.mark.pywb
+
+
+def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
+    with start_server(FixtureSite(articles=4, seed=9)) as server:
+        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out",
+                         f"s3://{bucket}/arch", *FAST, "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
+                         env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_id = result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
+    uri = f"s3://{bucket}/arch/vsedelo/{crawl_id}"
+
+    with pytest.raises(StorageError, match="not a finished crawl"):
+        fetch_crawl(f"s3://{bucket}/arch/vsedelo/nosuchcrawl", tmp_path / "x",
+                    {"S3_ENDPOINT_URL": moto_url})
+    local = fetch_crawl(uri, tmp_path / "dl", {"S3_ENDPOINT_URL": moto_url})
+    assert list(local.glob("warc/*.warc.gz")) and list(local.glob("indexes/*.cdxj"))
+
+    work = tmp_path / "work"
+    replay.build_collection(local, work)
+    port = free_port()
+    proc = replay.start_wayback(work, port)
+    try:
+        record = read_records_from_s3(s3, bucket, f"arch/vsedelo/{crawl_id}")[0]
+        url = f"http://127.0.0.1:{port}/{replay.DEFAULT_COLLECTION}/2030id_/{record['url']}"
+        body = b""
+        for _ in range(100):  # wayback takes a moment to listen (bounded)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as resp:
+                    assert resp.status == 200
+                    body = resp.read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert record["canonical_url"].encode() in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def read_records_from_s3(s3, bucket: str, prefix: str) -> list[dict]:
+    """The article records of a crawl on S3, through the same reader downstream jobs use."""
+    import gzip
+    import json
+
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/articles/")
+            .get("Contents", [])]
+    records: list[dict] = []
+    for key in keys:
+        data = gzip.decompress(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        records.extend(json.loads(line) for line in data.decode().splitlines())
+    return records
+
