@@ -52,7 +52,7 @@ class StoreUploadExtension:
         settings = crawler.settings
         uri = settings.get("OUTPUT_URI") or ""
         if not is_s3_uri(uri):
-            raise NotConfigured("OUTPUT_URI is not s3://")
+            raise NotConfigured  # a local folder: nothing to upload (no warning for the default)
         self.crawler = crawler
         self.uri = uri
         self.config = StoreConfig.from_settings(settings)
