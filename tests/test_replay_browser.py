@@ -25,6 +25,7 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.pngdiff import aligned_row_share
 from tests.test_replay import free_port
 from tests.test_requisites import requisites_of
 
@@ -99,6 +100,16 @@ def test_article_replays_from_the_archive_only(replayed: dict[str, Any]) -> None
         shutil.copyfile(shot, os.environ["REPLAY_SCREENSHOT"])
 
     live = server.requests
+    # The same page rendered live, for comparison (after the escape check's snapshot above).
+    live_shot = replayed["out"] / "live.png"
+    live_snap = chromium(replayed["out"] / "profile", "--window-size=1280,1600",
+                         "--virtual-time-budget=2000", f"--screenshot={live_shot}", target)
+    assert live_snap.returncode == 0
+    shift, share = aligned_row_share(shot, live_shot)  # pywb's banner pushes the page down
+    if os.environ.get("REPLAY_SCREENSHOT"):
+        shutil.copyfile(live_shot, os.environ["REPLAY_SCREENSHOT"] + ".live.png")
+    # below the shift, only the fixed cookie bar (bottom of the viewport) may differ
+    assert share > 0.8, f"replay looks different from the live page: {share:.1%} rows alike"
     replayed["proc"].terminate()
     replayed["proc"].wait(timeout=30)
     assert live == [], f"replay escaped to the live site: {live[:5]}"
