@@ -109,7 +109,7 @@ def test_article_replays_from_the_archive_only(replayed: dict[str, Any]) -> None
     if os.environ.get("REPLAY_SCREENSHOT"):
         shutil.copyfile(live_shot, os.environ["REPLAY_SCREENSHOT"] + ".live.png")
     # below the shift, only the fixed cookie bar (bottom of the viewport) may differ
-    assert share > 0.8, f"replay looks different from the live page: {share:.1%} rows alike"
+    assert share > 0.8, f"replay unlike the live page: {share:.1%} rows alike (shift {shift})"
     replayed["proc"].terminate()
     replayed["proc"].wait(timeout=30)
     assert live == [], f"replay escaped to the live site: {live[:5]}"
