@@ -39,6 +39,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_wayback(proc: Any, url: str, limit: float = 60) -> None:
+    """Poll ``url`` until pywb answers; fail if wayback exits or ``limit`` seconds pass."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            assert proc.poll() is None, "wayback exited"
+            assert time.monotonic() < deadline, f"wayback did not start in {limit:.0f} s"
+            time.sleep(0.3)
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -81,15 +94,7 @@ def wayback(crawls: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
     proc = replay.start_wayback(work, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/first/", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None, "wayback exited"
-                assert time.monotonic() < deadline, "wayback did not start in 60 s"
-                time.sleep(0.3)
+        wait_for_wayback(proc, url + "/first/")
         yield url
     finally:
         proc.terminate()

@@ -11,9 +11,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
 from tests.pngdiff import aligned_row_share
-from tests.test_replay import free_port
+from tests.test_replay import free_port, wait_for_wayback
 from tests.test_requisites import requisites_of
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,14 +50,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
         base = f"http://127.0.0.1:{port}/crawl"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/", timeout=5).close()
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    assert proc.poll() is None and time.monotonic() < deadline, "wayback not up"
-                    time.sleep(0.3)
+            wait_for_wayback(proc, base + "/")
             yield {"crawl": crawl, "base": base, "server": server, "proc": proc,
                    "log": log_path, "out": out}
         finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import urllib.request
 
 import pytest
@@ -13,7 +12,7 @@ from crawler.storage.s3 import StorageError
 from tests.conftest import FAST, run_cli
 from tests.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.s3moto import AWS_ENV
-from tests.test_replay import free_port
+from tests.test_replay import free_port, wait_for_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -44,15 +43,10 @@ def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
     try:
         record = read_records_from_s3(s3, bucket, f"arch/vsedelo/{crawl_id}")[0]
         url = f"http://127.0.0.1:{port}/{replay.DEFAULT_COLLECTION}/2030id_/{record['url']}"
-        body = b""
-        for _ in range(100):  # wayback takes a moment to listen (bounded)
-            try:
-                with urllib.request.urlopen(url, timeout=10) as resp:
-                    assert resp.status == 200
-                    body = resp.read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_wayback(proc, f"http://127.0.0.1:{port}/")
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            assert resp.status == 200
+            body = resp.read()
         assert record["canonical_url"].encode() in body
     finally:
         proc.terminate()

@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import json
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -19,7 +18,7 @@ from crawler import replay
 from crawler.reader import open_crawl
 from crawler.wacz import wacz_bin
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.test_replay import free_port
+from tests.test_replay import free_port, wait_for_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -91,14 +90,7 @@ def test_pywb_replays_articles_from_the_wacz(crawl: Path, wacz: Path, tmp_path: 
     proc = replay.start_wayback(tmp_path, port)
     base = f"http://127.0.0.1:{port}/w"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, "wayback not up"
-                time.sleep(0.3)
+        wait_for_wayback(proc, base + "/")
         reader = open_crawl(crawl)
         for record in read_records(crawl)[:4]:
             ts = "".join(ch for ch in record["warc"]["date"] if ch.isdigit())[:14]
