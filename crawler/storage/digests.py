@@ -31,13 +31,18 @@ def _per_part(path: Path, part_size: int, algo: Callable[[], Any]) -> list[bytes
             digests.append(digest.digest())
 
 
-def sha256_hex(path: Path) -> str:
-    """Hex sha256 of a whole file."""
-    digest = hashlib.sha256()
+def _file_hex(path: Path, algorithm: str) -> str:
+    """Hex digest of a whole file, read in chunks."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_hex(path: Path) -> str:
+    """Hex sha256 of a whole file."""
+    return _file_hex(path, "sha256")
 
 
 def b64_of_hex(hex_digest: str) -> str:
@@ -59,8 +64,4 @@ def multipart_etag(path: Path, part_size: int) -> str:
 
 def md5_hex(path: Path) -> str:
     """Hex md5 of a whole file (the ETag of a single-part upload without KMS encryption)."""
-    digest = hashlib.md5()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return _file_hex(path, "md5")
