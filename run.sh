@@ -45,7 +45,8 @@ setup_main() {
 setup_test_tools() {
     # pywb pins old redis/fakeredis, so it lives in its own virtualenv (used for replay tests).
     make_venv .venv-pywb "$(cat deploy/pywb-requirements.txt)" -r deploy/pywb-requirements.txt
-    apt_install wget chromium
+    # redis-server: the distributed-crawl tests start their own on loopback
+    apt_install wget chromium redis-server
 }
 
 cmd=${1:-}

@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--resume", action="store_true",
                    help="continue the last crawl (or --crawl-id) in its folder if it did not "
                         "finish, skipping the articles it wrote; else start a new crawl")
+    c.add_argument("--redis", metavar="URL",
+                   help="join the site's shared crawl on this Redis as one of its workers "
+                        "(redis://host:port/db; setting REDIS_URL); see docs/distributed.md")
+    c.add_argument("--worker-id", help="this worker's name in a shared crawl and in its file "
+                                       "names (default: <host>_<pid>)")
     c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")

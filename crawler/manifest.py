@@ -119,7 +119,11 @@ class ManifestExtension:
                        "site": getattr(getattr(spider, "profile", None), "name", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=_jsonable(recorded))
-        path = write_manifest(out, manifest)
         self.crawler.crawl_manifest = manifest
+        if not settings.getbool("MANIFEST_WRITE", True):
+            # A worker of a distributed crawl: its part goes to the crawl's registry and the
+            # last worker writes the manifest of all parts (crawler.distributed.finalize).
+            return
+        path = write_manifest(out, manifest)
         out.file_completed(path, "manifest")  # last: uploaders treat it as the commit marker
         logger.info("manifest written: %s (%d files)", path, len(manifest["files"]))

@@ -154,12 +154,17 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         raise UsageError("--max-items must be at least 1")
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
-        "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since})
+        "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since,
+        "REDIS_URL": getattr(args, "redis", None), "WORKER_ID": getattr(args, "worker_id", None)})
     check_output(settings.get("OUTPUT_URI"), settings)
     validate_ops_settings(settings)
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
-    lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
+    if settings.get("REDIS_URL"):
+        check_redis(settings, getattr(args, "resume", False))
+        lock = None  # workers share the crawl through Redis, not a lock file
+    else:
+        lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
     try:
         result = run_crawl(args.spider, settings, {"url": url})
     finally:
@@ -168,6 +173,20 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     for line in summary_lines(result):
         print(line)
     return crawl_exit_code(result)
+
+
+def check_redis(settings: Settings, resume: bool) -> None:
+    """Exit 2 before crawling when the shared crawl's Redis cannot be used."""
+    from crawler.distributed.addon import DistributedError, connect
+
+    if resume:
+        raise UsageError("--resume is for a crawl on one machine; with --redis a worker joins "
+                         "the shared crawl where it stands")
+    try:
+        connect(settings.get("REDIS_URL")).close()
+    except DistributedError as exc:
+        raise UsageError(str(exc)) from exc
+    settings.set("STATE_ENABLED", False, priority="cmdline")
 
 
 def lock_and_resume(spider: str, settings: Settings, resume: bool) -> Any:

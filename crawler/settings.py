@@ -75,6 +75,17 @@ RECHECK_DAYS = 3.0
 INCREMENTAL_BARREN_PAGES = 0
 RESUME = False  # continue CRAWL_ID (default: the last crawl, if unfinished) in its folder
 
+# --- Distributed crawls on Redis (crawler.distributed; see docs/distributed.md) ------------
+REDIS_URL = ""  # redis://host:port/db: this process is a worker of the site's shared crawl
+REDIS_KEY_PREFIX = "newscrawler"
+WORKER_ID = ""  # default <host>_<pid>; names this worker's WARC, index, JSON and report files
+WORKER_HEARTBEAT_SECONDS = 2.0
+WORKER_DEAD_SECONDS = 30.0  # a worker silent this long is reaped: its leases go back
+WORKER_IDLE_POLL_SECONDS = 0.5
+DISTRIBUTED_KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's Redis keys expire after this
+MANIFEST_WRITE = True  # off for workers: the last one writes the crawl's manifest
+ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
+
 DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,

@@ -16,6 +16,7 @@ from typing import IO, Any
 from scrapy.exceptions import DropItem
 
 from crawler.layout import CrawlOutput, crawl_output
+from crawler.warc.naming import safe_part
 
 
 class ArticleJsonLinesPipeline:
@@ -26,7 +27,7 @@ class ArticleJsonLinesPipeline:
         self.crawler = crawler
         self.part_records = settings.getint("ARTICLES_PART_RECORDS", 10_000)
         self.flush_every = settings.getint("ARTICLES_FLUSH_RECORDS", 20)
-        self.worker = settings.get("WORKER_ID") or ""
+        self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
         # --max-items: items already in flight when the spider closes are not written.
         self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
         self.written: set[str] = set()

@@ -120,7 +120,9 @@ class ReportExtension:
                        "start_url": getattr(spider, "start_url", None)},
                 stats=self.crawler.stats.get_stats(), observations=self.obs.to_dict(),
                 files=[{"kind": f.kind, "size": f.size} for f in out.completed])
-            self.paths = write_report(out.root, report)
+            # A worker of a distributed crawl reports on its own part: report-<worker>.*
+            worker = self.crawler.settings.get("WORKER_ID") or ""
+            self.paths = write_report(out.root, report, f"report-{worker}" if worker else "report")
         except Exception:  # the manifest must still be written
             logger.exception("could not write the crawl report")
             self.crawler.stats.set_value("report/failed", True)

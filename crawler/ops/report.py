@@ -103,13 +103,14 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def write_report(crawl_dir: Path, report: Mapping[str, Any]) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.html`` into the crawl folder."""
+def write_report(crawl_dir: Path, report: Mapping[str, Any],
+                 stem: str = "report") -> tuple[Path, Path]:
+    """Write ``<stem>.json`` and ``<stem>.html`` (``report.*``) into the crawl folder."""
     from crawler.ops.render import render_report
 
     doc = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return (write_atomic(crawl_dir / REPORT_JSON, doc),
-            write_atomic(crawl_dir / REPORT_HTML, render_report(report)))
+    return (write_atomic(crawl_dir / f"{stem}.json", doc),
+            write_atomic(crawl_dir / f"{stem}.html", render_report(report)))
 
 
 def report_from_manifest(crawl_dir: Path) -> dict[str, Any]:

@@ -116,7 +116,9 @@ class StoreUploadExtension:
         from twisted.internet import reactor
 
         self.closing = True
-        if self.out is not None and not any(f.kind == "manifest" for f in self.out.completed):
+        writes_manifest = self.crawler.settings.getbool("MANIFEST_WRITE", True)
+        if (writes_manifest and self.out is not None
+                and not any(f.kind == "manifest" for f in self.out.completed)):
             logger.warning("no manifest reported before the upload extension closed: check that "
                            "StoreUploadExtension comes after ManifestExtension in EXTENSIONS")
         deadline = time.monotonic() + self.final_timeout

@@ -82,6 +82,11 @@ def warcinfo_fields(
     return fields
 
 
+def index_filename(prefix: str, crawl_id: str, worker: str | None = None) -> str:
+    """``<prefix>-<crawl-id>[-<worker>].cdxj``: one index per writer of the crawl."""
+    return f"{prefix}-{crawl_id}-{worker}.cdxj" if worker else f"{prefix}-{crawl_id}.cdxj"
+
+
 def index_kind(path: Path) -> str:
     """The kind an index file is reported as: ``index``, or ``revisit-originals`` for the lines
     of earlier crawls' originals that this crawl's revisits refer to."""
@@ -131,12 +136,14 @@ class WarcArchiveMiddleware:
             "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             {name: settings.get(name) for name in INFO_SETTINGS},
         )
+        worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else None
         writer = RotatingWarcWriter(
             out.warc_dir,
             prefix,
             max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
             info=info,
             on_closed=lambda path: out.file_completed(path, "warc"),
+            worker=worker,
         )
         dedup = None
         if settings.getbool("WARC_DEDUP", True):
@@ -144,7 +151,7 @@ class WarcArchiveMiddleware:
             dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
         self.archive = WarcArchive(
             writer,
-            out.index_dir / f"{prefix}-{out.crawl_id}.cdxj",
+            out.index_dir / index_filename(prefix, out.crawl_id, worker),
             out.crawl_id,
             dedup,
             on_index=lambda path: out.file_completed(path, index_kind(path)),

@@ -1,0 +1,144 @@
+"""The Scrapy add-on that turns a crawler process into a worker of a shared crawl.
+
+With ``REDIS_URL`` empty it does nothing. Otherwise, once the spider exists, it joins the crawl
+of that spider and site on Redis (the one ``<prefix>:<spider>:<host>:current`` names, a new one
+if there is none, or ``CRAWL_ID`` when given), and switches the components a worker needs:
+
+- ``SCHEDULER``: the leased shared queue; ``DOWNLOAD_DELAY`` moves to the crawl-wide limiter
+  (``SHARED_DOWNLOAD_DELAY``, ``SHARED_CONCURRENT_REQUESTS_PER_DOMAIN``);
+- every WARC, index, JSON part and report file name carries ``WORKER_ID``;
+- the article JSON is flushed per record, and each article is claimed in Redis before it is
+  written, so a record is written once across workers;
+- the per-machine crawl state (SQLite: incremental crawls, ``--resume``) is off;
+- the manifest is written once, by the last worker to leave a finished crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+from scrapy.settings import Settings
+
+from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys, default_worker_id
+from crawler.distributed.shared import SharedCrawl, redis_client
+from crawler.layout import new_crawl_id
+from crawler.warc.naming import safe_part
+
+logger = logging.getLogger(__name__)
+
+
+class DistributedError(RuntimeError):
+    """The shared crawl cannot be joined (Redis unreachable, the crawl finished, ...)."""
+
+
+def redact(url: str) -> str:
+    """``url`` without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = f"{parts.username or ''}:***@{parts.hostname}" + (
+            f":{parts.port}" if parts.port else "")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for ``url``, checked with a PING; :class:`DistributedError` says what failed."""
+    try:
+        client = redis_client(url)
+        client.ping()
+    except ValueError as exc:
+        raise DistributedError(f"bad --redis URL {redact(url)!r}: {exc} "
+                               "(expected redis://host:port/db)") from exc
+    except redis.RedisError as exc:
+        raise DistributedError(f"cannot reach Redis at {redact(url)}: {exc} — start redis-server "
+                               "there or fix --redis") from exc
+    return client
+
+
+def join_crawl(client: redis.Redis, site: SiteKeys, requested: str | None) -> str:
+    """The id of the crawl this worker joins: ``requested``, the current one, or a new one."""
+    if requested:
+        if client.exists(site.crawl(requested).finalized):
+            raise DistributedError(f"crawl {requested} is finished already (its manifest is "
+                                   "written): start a new crawl without --crawl-id")
+        client.set(site.current, requested, nx=True)
+        return requested
+    for _ in range(3):
+        current = client.get(site.current)
+        if current:
+            return current.decode()
+        crawl_id = new_crawl_id()
+        if client.set(site.current, crawl_id, nx=True):
+            return crawl_id
+    raise DistributedError(f"could not agree on a crawl id at {site.current}")
+
+
+def site_of(spider: Any) -> str:
+    """The site part of the keys: the start URL's host and port, else the spider's name."""
+    url = getattr(spider, "start_url", None)
+    return safe_part(urlsplit(url).netloc) if url else safe_part(spider.name)
+
+
+class DistributedAddon:
+    """``ADDONS`` entry; active when ``REDIS_URL`` is set."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DistributedAddon:
+        return cls(crawler)
+
+    def update_settings(self, settings: Settings) -> None:
+        url = settings.get("REDIS_URL")
+        if not url:
+            return
+        spider = self.crawler.spider
+        client = connect(url)
+        worker = safe_part(settings.get("WORKER_ID") or default_worker_id())
+        site = SiteKeys(settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX, spider.name,
+                        site_of(spider))
+        crawl_id = join_crawl(client, site, settings.get("CRAWL_ID") or None)
+        self.crawler.shared_crawl = SharedCrawl(client, site.crawl(crawl_id), worker)
+        self.crawler.shared_site = site
+        forced = {
+            "CRAWL_ID": crawl_id,
+            "WORKER_ID": worker,
+            "SCHEDULER": "crawler.distributed.scheduler.LeasedScheduler",
+            "STATE_ENABLED": False,
+            "ARTICLES_FLUSH_RECORDS": 1,
+            "MANIFEST_WRITE": False,
+            "DOWNLOAD_DELAY": 0,
+        }
+        shared_defaults = {
+            "SHARED_DOWNLOAD_DELAY": settings.getfloat("DOWNLOAD_DELAY"),
+            "SHARED_CONCURRENT_REQUESTS_PER_DOMAIN":
+                settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+            # A worker that joins late may write no article: the crawl as a whole is checked.
+            "MONITOR_MIN_ARTICLES": 0,
+        }
+        for name, value in shared_defaults.items():
+            if settings.getpriority(name) is None or settings.getpriority(name) < 40:
+                settings.set(name, value, priority="cmdline")
+        for name, value in forced.items():
+            settings.set(name, value, priority="cmdline")
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", _load("crawler.distributed.politeness."
+                                            "SharedPolitenessMiddleware"), 960)
+        settings.set_in_component_priority_dict(
+            "SPIDER_MIDDLEWARES", _load("crawler.distributed.seeding.SeedOnceMiddleware"), 10)
+        settings.set_in_component_priority_dict(
+            "ITEM_PIPELINES", _load("crawler.distributed.claims.ArticleClaimPipeline"), 790)
+        settings.set_in_component_priority_dict(
+            "EXTENSIONS", _load("crawler.distributed.extension.DistributedCrawlExtension"), 105)
+        logger.info("worker %s of crawl %s (%s, Redis %s)", worker, crawl_id, site.base,
+                    redact(url))
+
+
+def _load(path: str) -> type:
+    from scrapy.utils.misc import load_object
+
+    return load_object(path)

@@ -1,0 +1,183 @@
+"""A worker's life in a shared crawl: heartbeats, the reaper, the end, and the crawl manifest.
+
+- Every ``WORKER_HEARTBEAT_SECONDS`` the worker says it is alive, and looks for workers silent for
+  ``WORKER_DEAD_SECONDS``: their files are repaired and listed (on a shared local folder), their
+  claims on articles they never wrote are released, and their leases go back to the queue.
+- When the engine is idle, the worker stays open (``DontCloseSpider``) until the crawl is done:
+  seeded, nothing queued, nothing leased by anyone. It polls every ``WORKER_IDLE_POLL_SECONDS``.
+- When the engine has stopped (writers closed, uploads done), the worker registers its files and
+  stats and leaves; the last worker to leave a finished crawl writes the crawl manifest.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task, threads
+
+from crawler.distributed.finalize import finalize
+from crawler.distributed.salvage import salvage_worker
+from crawler.distributed.scheduler import shared_crawl_of
+from crawler.layout import crawl_output
+from crawler.storage.spool import remove_if_done
+from crawler.warc.naming import safe_part
+
+logger = logging.getLogger(__name__)
+
+
+class DistributedCrawlExtension:
+    """Scrapy extension of a worker (``EXTENSIONS``, enabled by the distributed add-on)."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.get("REDIS_URL"):
+            raise NotConfigured("REDIS_URL is not set")
+        self.crawler = crawler
+        self.shared = shared_crawl_of(crawler)
+        self.heartbeat_seconds = settings.getfloat("WORKER_HEARTBEAT_SECONDS", 2.0)
+        self.dead_seconds = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
+        self.idle_poll = settings.getfloat("WORKER_IDLE_POLL_SECONDS", 0.5)
+        self._beat = task.LoopingCall(self._tick)
+        self._reaping = False
+        self._wake: Any = None
+        self.finalized: dict[str, Any] | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DistributedCrawlExtension:
+        return cls(crawler)
+
+    # --- alive, and the reaper ------------------------------------------------------------------
+    def spider_opened(self, spider: Any) -> None:
+        self.shared.heartbeat()
+        self._beat.start(self.heartbeat_seconds, now=False)
+        logger.info("worker %s joined crawl %s (%d workers registered, %d requests queued)",
+                    self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
+                    len(self.shared.workers()), self.shared.queued())
+
+    def _tick(self) -> None:
+        self.shared.heartbeat()
+        if self._reaping:
+            return
+        silent = self.shared.silent_workers(self.dead_seconds)
+        if silent:
+            self._reaping = True
+            d = threads.deferToThread(self.reap, silent)
+            d.addErrback(lambda f: logger.error("reaper failed: %s", f.getTraceback()))
+            d.addBoth(self._reaped)
+
+    def _reaped(self, _: Any) -> None:
+        self._reaping = False
+
+    def reap(self, workers: list[str]) -> int:
+        """Take over what silent workers left; returns how many were reaped."""
+        reaped = 0
+        for worker in workers:
+            if not self.shared.try_reaper_lock(120):
+                continue
+            try:
+                if self._reap_one(worker):
+                    reaped += 1
+            finally:
+                self.shared.release_reaper_lock()
+        return reaped
+
+    def _reap_one(self, worker: str) -> bool:
+        if worker not in self.shared.silent_workers(self.dead_seconds):
+            return False  # came back, or another worker reaped it already
+        out = crawl_output(self.crawler)
+        keep: set[str] = set()
+        if not out.uri.startswith("s3://"):
+            prefix = safe_part(self.crawler.settings.get("WARC_PREFIX") or out.spider)
+            found = salvage_worker(out.root, worker, prefix, out.crawl_id)
+            if found.in_use:
+                logger.warning("worker %s is silent but its WARC file is still locked by a "
+                               "live process: not reaped", worker)
+                return False
+            self.shared.register_files(found.files, worker=worker)
+            keep = found.article_urls
+            for note in found.notes:
+                logger.warning("dead worker %s: %s", worker, note)
+        # s3://: its spool is on its own machine; claims without a record here are released so
+        # the articles of its leases are written again (a duplicate beats a loss).
+        released = self.shared.release_claims(worker, keep)
+        back = self.shared.requeue(worker)
+        self.shared.drop_seed_claim_of(worker)
+        self.shared.client.hset(self.shared.keys.departed, worker, "dead")
+        stats = self.crawler.stats
+        stats.inc_value("distributed/reaped_workers")
+        stats.inc_value("distributed/requeued_requests", back)
+        logger.warning("worker %s silent for %.0fs: %d requests back in the queue, %d article "
+                       "claims released", worker, self.dead_seconds, back, released)
+        return True
+
+    # --- the end ----------------------------------------------------------------------------
+    def spider_idle(self, spider: Any) -> None:
+        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
+        if hasattr(scheduler, "sweep"):
+            scheduler.sweep(engine_idle=True)
+        if self.shared.check_done():
+            logger.info("shared crawl done: nothing queued, nothing leased")
+            return
+        self._schedule_wake()
+        raise DontCloseSpider("the shared crawl goes on: waiting for requests")
+
+    def _schedule_wake(self) -> None:
+        """Ask the engine for requests again soon (its own heartbeat is every 5 s)."""
+        from twisted.internet import reactor
+
+        if self._wake is not None and self._wake.active():
+            return
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            self._wake = reactor.callLater(self.idle_poll, nextcall.schedule)
+
+    def engine_stopped(self) -> None:
+        if self._beat.running:
+            self._beat.stop()
+        if self._wake is not None and self._wake.active():
+            self._wake.cancel()
+        stats = self.crawler.stats.get_stats()
+        part = getattr(self.crawler, "crawl_manifest", None) or {}
+        self.shared.register_files(part.get("files", []))
+        self.shared.register_stats(stats)
+        reason = str(stats.get("finish_reason", "unknown"))
+        last = self.shared.leave(reason)
+        done = self.shared.is_done()
+        logger.info("worker %s left (%s); crawl done: %s; last worker: %s", self.shared.worker,
+                    reason, done, last)
+        if not (last and done):
+            self._clear_spool(part.get("files", []))
+            return
+        pending = {w: s.get("storage/pending_files") for w, s in self.shared.all_stats().items()
+                   if s.get("storage/pending_files")}
+        if pending:
+            logger.error("crawl manifest NOT written: files of %s still wait in local spools; "
+                         "run `crawler upload` there, then `crawler finalize`", sorted(pending))
+            return
+        site = getattr(self.crawler, "shared_site", None)
+        self.finalized = finalize(crawl_output(self.crawler), self.shared, self.crawler.settings,
+                                  current_key=site.current if site else None, part=part)
+        if self.finalized is not None:
+            self.crawler.crawl_manifest = self.finalized
+            self.crawler.stats.set_value("distributed/finalized", True)
+            self._clear_spool([*part.get("files", []), {"path": "manifest.json"}])
+
+    def _clear_spool(self, files: list[dict[str, Any]]) -> None:
+        """s3://: this worker's files are in the store, so their spool copies go (the uploader
+        keeps them for a manifest, which workers leave to the last one)."""
+        out = crawl_output(self.crawler)
+        settings, stats = self.crawler.settings, self.crawler.stats
+        if (not out.uri.startswith("s3://") or settings.getbool("SPOOL_KEEP")
+                or stats.get_value("storage/pending_files")):
+            return
+        for entry in files:
+            (out.root / entry["path"]).unlink(missing_ok=True)
+        if self.finalized is not None:  # the last one: nobody writes here any more
+            remove_if_done(out.root)

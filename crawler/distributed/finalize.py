@@ -1,0 +1,132 @@
+"""The manifest of a shared crawl: every worker's files and the crawl's summed stats.
+
+Written once, by the last worker to leave a finished crawl (or by ``crawler finalize``), from the
+registry in Redis that every worker filled as it left (and the reaper for dead workers). On an
+``s3://`` output the manifest is uploaded last, after the workers' own uploads, as the commit
+marker; on a local folder each listed file is checked for its size first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from crawler import __version__
+from crawler.distributed.shared import SharedCrawl
+from crawler.layout import CrawlOutput
+from crawler.manifest import MANIFEST_VERSION, _jsonable, write_manifest
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_KEEP_STATS = ("start_time", "finish_time")
+DEFAULT_KEEP_SECONDS = 7 * 24 * 3600
+
+
+def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Numbers summed across workers; the earliest start and the latest finish."""
+    merged: dict[str, Any] = {}
+    for stats in per_worker.values():
+        for name, value in stats.items():
+            if name == "start_time":
+                merged[name] = min(merged.get(name, value), value)
+            elif name == "finish_time":
+                merged[name] = max(merged.get(name, value), value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                if name.startswith("discovery/max_") or name.endswith("_max"):
+                    merged[name] = max(merged.get(name, value), value)
+                else:
+                    merged[name] = merged.get(name, 0) + value
+    return dict(sorted(merged.items()))
+
+
+def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
+                   part: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest document of the whole crawl, from the registry (spider arguments and
+    settings from ``part``, the finalizing worker's own manifest part)."""
+    files = sorted(shared.files(), key=lambda f: f["path"])
+    by_kind: dict[str, dict[str, int]] = {}
+    for f in files:
+        agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
+        agg["files"] += 1
+        agg["bytes"] += f["size"]
+    per_worker = shared.all_stats()
+    departed = shared.departed()
+    workers = {
+        w: {"left": departed.get(w, "?"),
+            "finish_reason": stats.get("finish_reason"),
+            "pages": stats.get("downloader/response_count", 0),
+            "articles": stats.get("articles/written", 0),
+            "files": sum(1 for f in files if f.get("worker") == w)}
+        for w, stats in sorted(per_worker.items())}
+    for w, how in departed.items():
+        workers.setdefault(w, {"left": how, "files": sum(1 for f in files if f.get("worker") == w)})
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "crawl_id": out.crawl_id,
+        "spider": out.spider,
+        "output": out.uri,
+        "software": {"name": "newscrawler", "version": __version__},
+        "host": socket.gethostname(),
+        "finish_reason": "finished",
+        "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        "spider_args": (part or {}).get("spider_args"),
+        "settings": (part or {}).get("settings"),
+        "distributed": {"redis_keys": shared.keys.root, "workers": workers},
+        "totals": by_kind,
+        "files": files,
+        "stats": _jsonable(merge_stats(per_worker)),
+    }
+
+
+def missing_files(out: CrawlOutput, manifest: Mapping[str, Any]) -> list[str]:
+    """Listed files that are not in the local folder with their listed size."""
+    missing = []
+    for f in manifest["files"]:
+        path = out.root / f["path"]
+        if not path.is_file() or path.stat().st_size != f["size"]:
+            missing.append(f["path"])
+    return missing
+
+
+def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
+             current_key: str | None = None,
+             part: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """Write (and upload) the crawl manifest once; None when another worker did or files miss.
+
+    ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew.
+    """
+    manifest = crawl_manifest(out, shared, part)
+    if not out.uri.startswith("s3://"):
+        missing = missing_files(out, manifest)
+        if missing:
+            logger.error("crawl manifest NOT written: %d listed files are missing or changed in "
+                         "%s (first: %s)", len(missing), out.root, missing[0])
+            return None
+    if not shared.mark_finalized(str(out.manifest_path)):
+        logger.info("the crawl manifest is written by another worker")
+        return None
+    path = write_manifest(out, manifest)
+    if out.uri.startswith("s3://"):
+        _upload_manifest(out, settings, path)
+    shared.client.delete(shared.keys.queue)
+    if current_key and shared.client.get(current_key) == out.crawl_id.encode():
+        shared.client.delete(current_key)
+    shared.expire_all(int(settings.getint("DISTRIBUTED_KEEP_SECONDS", DEFAULT_KEEP_SECONDS)))
+    logger.info("crawl manifest written: %s (%d files from %d workers)", path,
+                len(manifest["files"]), len(manifest["distributed"]["workers"]))
+    return manifest
+
+
+def _upload_manifest(out: CrawlOutput, settings: Any, path: Any) -> None:
+    from crawler.storage.digests import sha256_hex
+    from crawler.storage.objects import ObjectStore
+    from crawler.storage.s3 import S3Location, StoreConfig
+
+    config = StoreConfig.from_settings(settings)
+    location = S3Location.parse(out.uri)
+    store = ObjectStore(config.client(), location, config)
+    key = location.child(out.spider, out.crawl_id).key("manifest.json")
+    store.upload(path, key, sha256_hex(path))

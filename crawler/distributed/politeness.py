@@ -1,0 +1,113 @@
+"""Politeness for the whole crawl: per-host concurrency and delay shared by every worker.
+
+Before a request goes to the downloader, its worker takes a slot for the host in Redis: at most
+``SHARED_CONCURRENT_REQUESTS_PER_DOMAIN`` slots at once across all workers, and starts at least
+``SHARED_DOWNLOAD_DELAY`` seconds apart (±``DOWNLOAD_DELAY_JITTER``), or robots.txt's
+``Crawl-delay`` once a worker has read it. Slots are released when the response or the error comes
+back, and expire on their own after ``DOWNLOAD_TIMEOUT`` (plus a margin) if a worker dies. Times
+come from the Redis server's clock, so workers on machines with skewed clocks agree.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task
+
+from crawler.distributed.scheduler import shared_crawl_of
+
+META_KEY = "_shared_host_slot"
+FULL_POLL_SECONDS = 0.05
+
+# KEYS: slots, next, robots delay. ARGV: token, concurrency, delay ms, slot lifetime ms.
+# Returns 0 when the slot is taken, else milliseconds to wait before asking again.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+local delay = tonumber(ARGV[3])
+local robots = redis.call('GET', KEYS[3])
+if robots then delay = math.max(delay, math.floor(tonumber(robots) * 1000)) end
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < nxt then return nxt - now end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('SET', KEYS[2], now + delay, 'PX', delay + 60000)
+return 0
+"""
+
+
+class SharedPolitenessMiddleware:
+    """Downloader middleware (next to the downloader) that waits for a crawl-wide host slot."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.get("REDIS_URL"):
+            raise NotConfigured("REDIS_URL is not set")
+        self.crawler = crawler
+        self.shared = shared_crawl_of(crawler)
+        self.stats = crawler.stats
+        self.concurrency = max(1, settings.getint("SHARED_CONCURRENT_REQUESTS_PER_DOMAIN", 4))
+        self.delay = max(0.0, settings.getfloat("SHARED_DOWNLOAD_DELAY", 0.0))
+        self.jitter = min(1.0, max(0.0, settings.getfloat("DOWNLOAD_DELAY_JITTER", 0.0)))
+        self.lifetime_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30) * 1000)
+        self._acquire = self.shared.client.register_script(_ACQUIRE)
+        self._published: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedPolitenessMiddleware:
+        return cls(crawler)
+
+    def _delay_ms(self) -> int:
+        spread = random.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter else 1.0
+        return int(self.delay * spread * 1000)
+
+    def _publish_crawl_delay(self, host: str, spider: Any) -> None:
+        """A robots.txt Crawl-delay this worker's spider found becomes every worker's."""
+        delay = float(getattr(spider, "download_delay", 0) or 0)
+        if delay > self._published.get(host, 0.0):
+            self.shared.client.set(self.shared.keys.host_delay(host), delay)
+            self._published[host] = delay
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        from twisted.internet import reactor
+
+        host = (urlsplit(request.url).hostname or "").lower()
+        spider = spider or getattr(self.crawler, "spider", None)
+        if spider is not None:
+            self._publish_crawl_delay(host, spider)
+        keys = [self.shared.keys.host_slots(host), self.shared.keys.host_next(host),
+                self.shared.keys.host_delay(host)]
+        token = secrets.token_hex(8)
+        waited = 0.0
+        while True:
+            wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency,
+                                                         self._delay_ms(), self.lifetime_ms]))
+            if wait_ms == 0:
+                break
+            pause = FULL_POLL_SECONDS if wait_ms < 0 else min(wait_ms / 1000, 5.0)
+            waited += pause
+            await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
+        request.meta[META_KEY] = (host, token)
+        if waited:
+            self.stats.inc_value("distributed/politeness_wait_seconds", waited)
+
+    def _release(self, request: Request) -> None:
+        held = request.meta.pop(META_KEY, None)
+        if held:
+            host, token = held
+            self.shared.client.zrem(self.shared.keys.host_slots(host), token)
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        self._release(request)

@@ -1,0 +1,76 @@
+"""A dead worker's files in a shared crawl folder: repaired, indexed and listed for the manifest.
+
+A worker killed mid-crawl leaves ``*-<worker>.warc.gz.open`` (cut to its last whole record by
+:func:`crawler.warc.recover.recover_warc`), an unsorted index spool (rebuilt from its WARCs with
+cdxj-indexer) and ``articles-<worker>-*.jsonl.gz.open`` (flushed per record: its whole lines are
+kept by :func:`crawler.state.salvage.salvage_part`). Works where the reaper can see the folder:
+a local output folder shared by the workers (same machine, or a shared file system).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.state.salvage import read_part, salvage_part
+from crawler.storage.digests import sha256_hex
+from crawler.warc.cdxj import index_warcs
+from crawler.warc.middleware import index_filename
+from crawler.warc.naming import OPEN_SUFFIX, WARC_SUFFIX
+from crawler.warc.recover import recover_warc
+
+logger = logging.getLogger(__name__)
+
+PART_SUFFIX = ".jsonl.gz"
+
+
+@dataclass
+class Salvage:
+    """What was found of one worker: its files (for the manifest) and the articles it wrote."""
+
+    worker: str
+    files: list[dict] = field(default_factory=list)
+    article_urls: set[str] = field(default_factory=set)
+    in_use: bool = False  # a live process still holds one of its WARCs: not dead after all
+    notes: list[str] = field(default_factory=list)
+
+
+def _urls_in(part: Path) -> set[str]:
+    return {record["canonical_url"] for record in read_part(part)}
+
+
+def _entry(root: Path, path: Path, kind: str) -> dict:
+    return {"path": path.relative_to(root).as_posix(), "kind": kind,
+            "size": path.stat().st_size, "sha256": sha256_hex(path)}
+
+
+def salvage_worker(crawl_dir: Path, worker: str, prefix: str, crawl_id: str) -> Salvage:
+    """Repair and list every file of ``worker`` in ``crawl_dir``."""
+    crawl_dir = Path(crawl_dir)
+    found = Salvage(worker)
+    warc_dir, index_dir, parts_dir = (crawl_dir / d for d in ("warc", "indexes", "articles"))
+    for opened in sorted(warc_dir.glob(f"*-{worker}{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        result = recover_warc(opened)
+        if result.in_use:
+            found.in_use = True
+            return found
+        found.notes.append(str(result))
+    warcs = sorted(warc_dir.glob(f"*-{worker}{WARC_SUFFIX}"))
+    index = index_dir / index_filename(prefix, crawl_id, worker)
+    spool = index_dir / f".{index.name}.unsorted"
+    if warcs and (spool.exists() or not index.exists()):
+        index_warcs(warcs, index)
+        found.notes.append(f"{index.name}: rebuilt from {len(warcs)} WARC files")
+    spool.unlink(missing_ok=True)
+    for opened in sorted(parts_dir.glob(f"articles-{worker}-*{PART_SUFFIX}{OPEN_SUFFIX}")):
+        found.notes.append(str(salvage_part(opened)))
+    parts = sorted(parts_dir.glob(f"articles-{worker}-*{PART_SUFFIX}"))
+    for part in parts:
+        found.article_urls |= _urls_in(part)
+    found.files = ([_entry(crawl_dir, p, "warc") for p in warcs]
+                   + ([_entry(crawl_dir, index, "index")] if index.exists() else [])
+                   + [_entry(crawl_dir, p, "articles") for p in parts])
+    for report in sorted(crawl_dir.glob(f"report-{worker}.*")):
+        found.files.append(_entry(crawl_dir, report, "report"))
+    return found

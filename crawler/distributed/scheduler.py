@@ -1,0 +1,115 @@
+"""scrapy-redis's shared queue and duplicate filter, with a lease on every request taken.
+
+``next_request`` moves a request from the shared queue into this worker's in-flight hash in one
+step. The lease is acknowledged once the request has left the engine: by then it was downloaded
+(and archived), its callback ran, the requests it found are in the shared queue and its items went
+through the pipelines. A retry or a redirect is a new request in the shared queue before the old
+one leaves, so nothing falls between the two. If the worker dies, the reaper
+(:mod:`crawler.distributed.reaper`) puts its leases back into the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.distributed.shared import SharedCrawl
+
+logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 0.25
+
+
+def shared_crawl_of(crawler: Any) -> SharedCrawl:
+    shared = getattr(crawler, "shared_crawl", None)
+    if shared is None:
+        raise RuntimeError("no shared crawl: REDIS_URL is not set or the distributed add-on "
+                           "(crawler.distributed.addon.DistributedAddon) is not in ADDONS")
+    return shared
+
+
+class LeasedScheduler(Scheduler):
+    """The shared queue of a distributed crawl (``SCHEDULER`` when ``REDIS_URL`` is set)."""
+
+    def __init__(self, crawler: Any, shared: SharedCrawl) -> None:
+        super().__init__(
+            server=shared.client,
+            persist=True,  # the queue belongs to the crawl, not to this worker
+            queue_key=shared.keys.queue,
+            dupefilter=RFPDupeFilter(shared.client, key=shared.keys.dupefilter,
+                                     debug=crawler.settings.getbool("DUPEFILTER_DEBUG")),
+        )
+        self.crawler = crawler
+        self.shared = shared
+        self.leases: dict[int, Request] = {}
+        self._sweeper = task.LoopingCall(self.sweep)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LeasedScheduler:
+        instance = cls(crawler, shared_crawl_of(crawler))
+        instance.stats = crawler.stats
+        return instance
+
+    def open(self, spider: Any) -> None:
+        self.spider = spider
+        self.queue = PriorityQueue(server=self.server, spider=spider, key=self.queue_key)
+        queued = len(self.queue)
+        if queued:
+            logger.info("joining a crawl with %d requests queued", queued)
+        self._sweeper.start(SWEEP_SECONDS, now=False)
+
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        taken = self.shared.lease()
+        if taken is None:
+            return None
+        lease_id, data = taken
+        request = self.queue._decode_request(data)
+        self.leases[lease_id] = request
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def sweep(self, engine_idle: bool = False) -> int:
+        """Acknowledge the leases whose requests have left the engine; returns how many."""
+        if not self.leases:
+            return 0
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        inprogress = getattr(slot, "inprogress", None)
+        if engine_idle:
+            done = list(self.leases)
+        elif inprogress is None:
+            return 0  # no view of the engine: acknowledged when it is idle
+        else:
+            done = [lid for lid, request in self.leases.items() if request not in inprogress]
+        if done:
+            self.shared.ack(done)
+            for lid in done:
+                del self.leases[lid]
+            if self.stats:
+                self.stats.inc_value("distributed/acknowledged", len(done))
+        return len(done)
+
+    def close(self, reason: str) -> None:
+        if self._sweeper.running:
+            self._sweeper.stop()
+        self.sweep()
+        back = self.shared.requeue(self.shared.worker, unregister=False)
+        if back:
+            logger.info("gave %d unfinished requests back to the shared queue", back)
+        self.leases.clear()
+        super().close(reason)

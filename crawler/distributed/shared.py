@@ -1,0 +1,215 @@
+"""The shared state of one distributed crawl in Redis: leases, workers, the end, the registry.
+
+Every multi-key change is one Lua script, so it is atomic whatever the other workers do. The
+invariant the end of the crawl rests on: a request is always either in the queue or in exactly one
+worker's in-flight hash, until the worker that took it acknowledges it (its children are in the
+queue by then, its records written). The crawl is done when the queue and every in-flight hash
+are empty after seeding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+
+from crawler.distributed.keys import CrawlKeys
+
+# Take the request with the best (lowest) score and lease it to a worker.
+_LEASE = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+local id = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[2], id, r[2] .. '|' .. r[1])
+return {id, r[1]}
+"""
+
+# Give every lease of a worker back to the queue; forget the worker.
+_REQUEUE = """
+local entries = redis.call('HGETALL', KEYS[2])
+local n = 0
+for i = 1, #entries, 2 do
+  local v = entries[i + 1]
+  local sep = string.find(v, '|', 1, true)
+  redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
+  n = n + 1
+end
+redis.call('DEL', KEYS[2])
+if ARGV[2] == '1' then redis.call('ZREM', KEYS[3], ARGV[1]) end
+return n
+"""
+
+# Done when seeded, the queue is empty and no worker holds a lease.
+_CHECK_DONE = """
+if redis.call('EXISTS', KEYS[4]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+for _, w in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('HLEN', ARGV[1] .. w) > 0 then return 0 end
+end
+redis.call('SET', KEYS[4], ARGV[2])
+return 1
+"""
+
+# A worker leaves: 1 when it was the last one registered.
+_LEAVE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return redis.call('ZCARD', KEYS[1]) == 0 and 1 or 0
+"""
+
+
+def redis_client(url: str) -> redis.Redis:
+    """A client for ``url`` (``redis://host:port/db``), bytes in and out."""
+    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
+                                health_check_interval=30)
+
+
+def server_time_ms(client: redis.Redis) -> int:
+    """Redis's clock in milliseconds: one clock for every worker on every machine."""
+    seconds, micros = client.time()
+    return int(seconds) * 1000 + int(micros) // 1000
+
+
+class SharedCrawl:
+    """One crawl's keys on one Redis, seen from one worker."""
+
+    def __init__(self, client: redis.Redis, keys: CrawlKeys, worker: str) -> None:
+        self.client = client
+        self.keys = keys
+        self.worker = worker
+        self._lease = client.register_script(_LEASE)
+        self._requeue = client.register_script(_REQUEUE)
+        self._check_done = client.register_script(_CHECK_DONE)
+        self._leave = client.register_script(_LEAVE)
+
+    # --- queue and leases -----------------------------------------------------------------
+    def lease(self) -> tuple[int, bytes] | None:
+        """The next request as ``(lease id, encoded request)``; None when the queue is empty."""
+        got = self._lease(keys=[self.keys.queue, self.keys.inflight(self.worker),
+                                self.keys.lease_counter])
+        if not got:
+            return None
+        return int(got[0]), got[1]
+
+    def ack(self, lease_ids: Iterable[int]) -> None:
+        """The requests of these leases are done: forget them."""
+        ids = list(lease_ids)
+        if ids:
+            self.client.hdel(self.keys.inflight(self.worker), *ids)
+
+    def leases_of(self, worker: str) -> int:
+        return int(self.client.hlen(self.keys.inflight(worker)))
+
+    def requeue(self, worker: str, *, unregister: bool = True) -> int:
+        """Put every lease of ``worker`` back into the queue (and unregister it)."""
+        return int(self._requeue(keys=[self.keys.queue, self.keys.inflight(worker),
+                                       self.keys.workers], args=[worker, int(unregister)]))
+
+    def queued(self) -> int:
+        return int(self.client.zcard(self.keys.queue))
+
+    # --- workers --------------------------------------------------------------------------
+    def heartbeat(self) -> None:
+        """Register this worker (again) as alive now."""
+        self.client.zadd(self.keys.workers, {self.worker: server_time_ms(self.client)})
+
+    def workers(self) -> dict[str, int]:
+        """Registered workers and their last heartbeat (ms, Redis clock)."""
+        return {w.decode(): int(s) for w, s in self.client.zrange(self.keys.workers, 0, -1,
+                                                                  withscores=True)}
+
+    def silent_workers(self, ttl_seconds: float) -> list[str]:
+        """Workers with no heartbeat for ``ttl_seconds``: presumed dead."""
+        cutoff = server_time_ms(self.client) - int(ttl_seconds * 1000)
+        return [w for w, beat in self.workers().items() if beat < cutoff and w != self.worker]
+
+    def try_reaper_lock(self, seconds: float) -> bool:
+        return bool(self.client.set(self.keys.reaper_lock, self.worker, nx=True,
+                                    px=int(seconds * 1000)))
+
+    def release_reaper_lock(self) -> None:
+        if self.client.get(self.keys.reaper_lock) == self.worker.encode():
+            self.client.delete(self.keys.reaper_lock)
+
+    def leave(self, how: str) -> bool:
+        """Unregister this worker; True when no other worker is registered."""
+        return bool(self._leave(keys=[self.keys.workers, self.keys.departed],
+                                args=[self.worker, how]))
+
+    def departed(self) -> dict[str, str]:
+        return {k.decode(): v.decode() for k, v in self.client.hgetall(self.keys.departed).items()}
+
+    # --- seeding and the end ----------------------------------------------------------------
+    def claim_seeding(self) -> bool:
+        """True for the one worker that is to enqueue the start requests."""
+        if self.client.exists(self.keys.seeded):
+            return False
+        return bool(self.client.set(self.keys.seed_owner, self.worker, nx=True))
+
+    def mark_seeded(self) -> None:
+        self.client.set(self.keys.seeded, self.worker)
+
+    def is_seeded(self) -> bool:
+        return bool(self.client.exists(self.keys.seeded))
+
+    def drop_seed_claim_of(self, worker: str) -> None:
+        """A seeding worker died before it finished: let another one seed."""
+        if not self.is_seeded() and self.client.get(self.keys.seed_owner) == worker.encode():
+            self.client.delete(self.keys.seed_owner)
+
+    def check_done(self) -> bool:
+        """True (and recorded) once seeding is over and nothing is queued or leased."""
+        return bool(self._check_done(
+            keys=[self.keys.queue, self.keys.workers, self.keys.seeded, self.keys.done],
+            args=[self.keys.inflight_prefix, self.worker]))
+
+    def is_done(self) -> bool:
+        return bool(self.client.exists(self.keys.done))
+
+    def mark_finalized(self, manifest_path: str) -> bool:
+        """True for the one worker that writes the crawl manifest."""
+        return bool(self.client.set(self.keys.finalized, manifest_path, nx=True))
+
+    def is_finalized(self) -> bool:
+        return bool(self.client.exists(self.keys.finalized))
+
+    # --- registry of files and stats ---------------------------------------------------------
+    def register_files(self, files: Iterable[dict[str, Any]], worker: str | None = None) -> None:
+        """Record closed files (``path``, ``kind``, ``size``, ``sha256``) for the manifest."""
+        mapping = {f["path"]: json.dumps({**f, "worker": worker or self.worker}) for f in files}
+        if mapping:
+            self.client.hset(self.keys.files, mapping=mapping)
+
+    def files(self) -> list[dict[str, Any]]:
+        return [json.loads(v) for v in self.client.hvals(self.keys.files)]
+
+    def register_stats(self, stats: dict[str, Any], worker: str | None = None) -> None:
+        self.client.hset(self.keys.stats, worker or self.worker, json.dumps(stats, default=str))
+
+    def all_stats(self) -> dict[str, dict[str, Any]]:
+        return {k.decode(): json.loads(v) for k, v in self.client.hgetall(self.keys.stats).items()}
+
+    # --- articles written once ---------------------------------------------------------------
+    def claim_article(self, canonical_url: str) -> str:
+        """The worker that writes ``canonical_url``'s record: this one if nobody claimed it."""
+        self.client.hsetnx(self.keys.claims, canonical_url, self.worker)
+        owner = self.client.hget(self.keys.claims, canonical_url)
+        return owner.decode() if owner else self.worker
+
+    def release_claims(self, worker: str, keep: set[str]) -> int:
+        """Forget the claims of ``worker`` but ``keep`` (records it wrote); returns how many."""
+        dropped = [url for url, owner in self.client.hscan_iter(self.keys.claims)
+                   if owner.decode() == worker and url.decode() not in keep]
+        if dropped:
+            self.client.hdel(self.keys.claims, *dropped)
+        return len(dropped)
+
+    # --- the end ----------------------------------------------------------------------------
+    def expire_all(self, seconds: int) -> None:
+        """Keep a finished crawl's keys for inspection, then let Redis drop them."""
+        for key in self.client.scan_iter(match=self.keys.all_patterns(), count=500):
+            self.client.expire(key, seconds)
