@@ -154,3 +154,57 @@ def test_systemd_units_verify(tmp_path):
         ["systemd-analyze", "verify", "./newscrawler@vsedelo.service",
          "./newscrawler@vsedelo.timer"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def test_compose_runs_a_shared_crawl_with_redis_and_workers():
+    compose = yaml.safe_load((DEPLOY / "compose.distributed.yaml").read_text())
+    services = compose["services"]
+    assert {"redis", "minio", "worker"} <= set(services)
+    assert re.fullmatch(r"redis:\d+\.\d+\.\d+-alpine", services["redis"]["image"])
+    assert "--appendonly" in services["redis"]["command"]
+    worker = services["worker"]
+    command = worker["command"]
+    assert command[:2] == ["crawl", "vsedelo"] and "--resume" not in command
+    redis_url = command[command.index("--redis") + 1]
+    assert re.fullmatch(r"redis://redis:6379/\d+", redis_url)
+    assert command[command.index("--out") + 1].startswith("s3://")
+    assert worker["deploy"]["replicas"] >= 2
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert (DEPLOY / worker["build"]["context"] / worker["build"]["dockerfile"]).is_file()
+    for name in {v.split(":")[0] for s in services.values() for v in s.get("volumes", [])}:
+        assert name in compose["volumes"]
+
+
+def test_kubernetes_shared_crawl_workers_find_redis():
+    folder = DEPLOY / "k8s" / "distributed"
+    kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text())
+    docs = {}
+    for resource in kustomization["resources"]:
+        for doc in yaml.safe_load_all((folder / resource).read_text()):
+            docs[f"{doc['kind']}/{doc['metadata']['name']}"] = doc
+    service = docs["Service/crawler-redis"]
+    redis = docs["StatefulSet/crawler-redis"]
+    labels = redis["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= labels.items()
+    assert "--appendonly" in redis["spec"]["template"]["spec"]["containers"][0]["args"]
+
+    cronjob = docs["CronJob/crawler-vsedelo-workers"]
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    job = cronjob["spec"]["jobTemplate"]["spec"]
+    assert job["parallelism"] >= 2 and job["completions"] == job["parallelism"]
+    pod = job["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    (container,) = pod["containers"]
+    args, env = container["args"], {e["name"]: e for e in container["env"]}
+    assert args[:2] == ["crawl", "vsedelo"] and "--resume" not in args
+    assert args[args.index("--redis") + 1] == "$(REDIS_URL)"
+    port = service["spec"]["ports"][0]["port"]
+    assert env["REDIS_URL"]["value"] == f"redis://{service['metadata']['name']}:{port}/0"
+    assert args[args.index("--worker-id") + 1] == "$(POD_NAME)"
+    assert env["POD_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    # the flags the workers are given exist
+    help_text = subprocess.run([sys.executable, "-m", "crawler", "crawl", "--help"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    for flag in (a for a in args if a.startswith("--")):
+        assert flag in help_text, flag

@@ -161,6 +161,28 @@ def test_killed_worker_loses_nothing_and_late_worker_joins(tmp_path, redis_url):
     assert k2_records, "the killed worker's flushed records were not kept"
 
 
+def test_all_workers_killed_then_a_new_one_finishes_the_crawl(tmp_path, redis_url):
+    site = FixtureSite(articles=30, seed=25, latency=0.1)
+    out = tmp_path / "out"
+    reaper = ["-s", "WORKER_HEARTBEAT_SECONDS=0.5", "-s", "WORKER_DEAD_SECONDS=3",
+              "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3"]
+    with start_server(site) as server:
+        first = {w: start_worker(redis_url, server, out, w, "all", *reaper) for w in ("c1", "c2")}
+        deadline = time.monotonic() + 90
+        while len(server.requests) < 80 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for proc in first.values():
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        crawl = crawl_dir(out, "vsedelo")
+        assert not (crawl / "manifest.json").exists()
+        wait_all({"c3": start_worker(redis_url, server, out, "c3", "all", *reaper)}, out)
+        manifest = check_crawl_folder(crawl, site, server)
+    workers = manifest["distributed"]["workers"]
+    assert workers["c1"]["left"] == workers["c2"]["left"] == "dead", workers
+    assert workers["c3"]["left"] == "finished"
+
+
 def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
     site = FixtureSite(articles=6, seed=23)
     out = tmp_path / "out"
@@ -234,6 +256,7 @@ def test_unreachable_redis_exits_2_before_any_request(tmp_path, small_site):
 
 def test_leases_requeue_and_the_end_of_a_crawl(redis_url):
     """The invariant the end rests on: a request is queued or leased until acknowledged."""
+    from crawler.distributed.addon import reserve_worker_id
     from crawler.distributed.keys import SiteKeys
     from crawler.distributed.shared import SharedCrawl, redis_client
 
@@ -264,6 +287,13 @@ def test_leases_requeue_and_the_end_of_a_crawl(redis_url):
     assert a.claim_article("u2") == "a"
     assert a.release_claims("a", keep={"u1"}) == 1  # u2 was claimed, never written
     assert b.claim_article("u2") == "b"
+    client.zadd(keys.host_slots("h"), {"a:1": 1e13, "ab:2": 1e13, "b:3": 1e13})
+    assert a.release_host_slots("a") == 1  # a dead worker's politeness slots are freed
+    assert client.zcard(keys.host_slots("h")) == 2
+
+    # A restarted container keeps its host name: its new process gets a name of its own.
+    assert [reserve_worker_id(client, keys, "pod") for _ in range(3)] == ["pod", "pod_2", "pod_3"]
+
     b.heartbeat()  # b is back
     assert not a.leave("finished") and b.leave("finished")  # the last one to leave knows it
     assert a.departed() == {"a": "finished", "b": "finished"}

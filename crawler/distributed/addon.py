@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import redis
 from scrapy.settings import Settings
 
-from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys, default_worker_id
+from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
 from crawler.distributed.shared import SharedCrawl, redis_client
 from crawler.layout import new_crawl_id
 from crawler.warc.naming import safe_part
@@ -76,6 +76,16 @@ def join_crawl(client: redis.Redis, site: SiteKeys, requested: str | None) -> st
     raise DistributedError(f"could not agree on a crawl id at {site.current}")
 
 
+def reserve_worker_id(client: redis.Redis, keys: CrawlKeys, name: str) -> str:
+    """``name``, or ``name_2``, ``name_3``... when an earlier process of this crawl used it (a
+    restarted container keeps its host name): file names and leases never mix two processes."""
+    candidate, n = name, 1
+    while not client.sadd(keys.worker_names, candidate):
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
 def site_of(spider: Any) -> str:
     """The site part of the keys: the start URL's host and port, else the spider's name."""
     url = getattr(spider, "start_url", None)
@@ -102,6 +112,7 @@ class DistributedAddon:
         site = SiteKeys(settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX, spider.name,
                         site_of(spider))
         crawl_id = join_crawl(client, site, settings.get("CRAWL_ID") or None)
+        worker = reserve_worker_id(client, site.crawl(crawl_id), worker)
         self.crawler.shared_crawl = SharedCrawl(client, site.crawl(crawl_id), worker)
         self.crawler.shared_site = site
         forced = {

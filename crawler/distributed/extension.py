@@ -43,6 +43,7 @@ class DistributedCrawlExtension:
         self._beat = task.LoopingCall(self._tick)
         self._reaping = False
         self._wake: Any = None
+        self._waiting_logged = False
         self.finalized: dict[str, Any] | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -107,6 +108,7 @@ class DistributedCrawlExtension:
         # the articles of its leases are written again (a duplicate beats a loss).
         released = self.shared.release_claims(worker, keep)
         back = self.shared.requeue(worker)
+        self.shared.release_host_slots(worker)
         self.shared.drop_seed_claim_of(worker)
         self.shared.client.hset(self.shared.keys.departed, worker, "dead")
         stats = self.crawler.stats
@@ -122,8 +124,14 @@ class DistributedCrawlExtension:
         if hasattr(scheduler, "sweep"):
             scheduler.sweep(engine_idle=True)
         if self.shared.check_done():
-            logger.info("shared crawl done: nothing queued, nothing leased")
-            return
+            # A silent worker is dead or about to be reaped: its files must be taken over
+            # before the last worker standing writes the manifest.
+            if not self.shared.silent_workers(3 * self.heartbeat_seconds):
+                logger.info("shared crawl done: nothing queued, nothing leased")
+                return
+            if not self._waiting_logged:
+                self._waiting_logged = True
+                logger.info("shared crawl done; waiting for silent workers to be reaped")
         self._schedule_wake()
         raise DontCloseSpider("the shared crawl goes on: waiting for requests")
 

@@ -68,6 +68,10 @@ class CrawlKeys:
         return f"{self.root}:workers"  # sorted set: worker id, score its last heartbeat (ms)
 
     @property
+    def worker_names(self) -> str:
+        return f"{self.root}:worker-names"  # set: every worker id ever used in this crawl
+
+    @property
     def seed_owner(self) -> str:
         return f"{self.root}:seed-owner"
 

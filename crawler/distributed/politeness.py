@@ -85,7 +85,7 @@ class SharedPolitenessMiddleware:
             self._publish_crawl_delay(host, spider)
         keys = [self.shared.keys.host_slots(host), self.shared.keys.host_next(host),
                 self.shared.keys.host_delay(host)]
-        token = secrets.token_hex(8)
+        token = f"{self.shared.worker}:{secrets.token_hex(6)}"  # the reaper frees a dead one's
         waited = 0.0
         while True:
             wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency,

@@ -143,6 +143,16 @@ class SharedCrawl:
     def departed(self) -> dict[str, str]:
         return {k.decode(): v.decode() for k, v in self.client.hgetall(self.keys.departed).items()}
 
+    def release_host_slots(self, worker: str) -> int:
+        """Free the per-host politeness slots ``worker`` held (it died holding them)."""
+        freed = 0
+        for key in self.client.scan_iter(match=self.keys.host_slots("*"), count=200):
+            tokens = [t for t in self.client.zrange(key, 0, -1)
+                      if t.decode().startswith(worker + ":")]
+            if tokens:
+                freed += int(self.client.zrem(key, *tokens))
+        return freed
+
     # --- seeding and the end ----------------------------------------------------------------
     def claim_seeding(self) -> bool:
         """True for the one worker that is to enqueue the start requests."""
