@@ -51,6 +51,7 @@ class CrawlOutput:
     completed: list[CompletedFile] = field(default_factory=list)
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
+    _rotators: list[Callable[[], Any]] = field(default_factory=list)
 
     @property
     def warc_dir(self) -> Path:
@@ -79,6 +80,18 @@ class CrawlOutput:
     def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
         """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
         self._closers.append((order, closer))
+
+    def add_rotator(self, rotate: Callable[[], Any]) -> None:
+        """Call ``rotate`` on :meth:`rotate`: close the file being written (the next write
+        opens a new one)."""
+        self._rotators.append(rotate)
+
+    def rotate(self) -> list[CompletedFile]:
+        """Close every file being written now; returns the files that completed."""
+        before = len(self.completed)
+        for rotate in self._rotators:
+            rotate()
+        return self.completed[before:]
 
     def on_completed(self, listener: Callable[[CompletedFile], Any]) -> None:
         """Call ``listener`` for every file reported complete from now on."""

@@ -82,6 +82,8 @@ WORKER_ID = ""  # default <host>_<pid>; names this worker's WARC, index, JSON an
 WORKER_HEARTBEAT_SECONDS = 2.0
 WORKER_DEAD_SECONDS = 30.0  # a worker silent this long is reaped: its leases go back
 WORKER_IDLE_POLL_SECONDS = 0.5
+# s3:// output: close and upload the files this often, then acknowledge the finished requests
+DISTRIBUTED_CHECKPOINT_SECONDS = 60.0
 DISTRIBUTED_KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's Redis keys expire after this
 MANIFEST_WRITE = True  # off for workers: the last one writes the crawl's manifest
 ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}

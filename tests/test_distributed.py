@@ -239,6 +239,50 @@ def test_workers_on_two_machines_write_one_crawl_to_s3(tmp_path, redis_url, s3, 
         assert not [p for p in leftovers if p.suffix in (".gz", ".cdxj")], leftovers
 
 
+def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_url, s3, bucket,
+                                                              moto_url):
+    """Its spool is gone with it: what it had not uploaded is done again by the others."""
+    site = FixtureSite(articles=40, seed=26, latency=0.08)
+    env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
+    uri = f"s3://{bucket}/killed"
+    common = ["-s", "WORKER_HEARTBEAT_SECONDS=0.5", "-s", "WORKER_DEAD_SECONDS=3",
+              "-s", "DISTRIBUTED_CHECKPOINT_SECONDS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3"]
+    with start_server(site) as server:
+        procs = {w: start_worker(redis_url, server, uri, w, "s3kill", *common, "-s",
+                                 f"SPOOL_DIR={tmp_path / ('spool-' + w)}", logs=tmp_path, env=env)
+                 for w in ("n1", "n2")}
+        deadline = time.monotonic() + 90
+        uploaded = []
+        while time.monotonic() < deadline and not any("articles-n2-" in k for k in uploaded):
+            time.sleep(0.2)
+            uploaded = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        victim = procs.pop("n2")
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        assert not any(k.endswith("manifest.json") for k in uploaded)
+        wait_all(procs, tmp_path)
+        expected = set(site.article_urls(server.url.rstrip("/")))
+    objects = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    (manifest_key,) = [k for k in objects if k.endswith("/manifest.json")]
+    verified = run_cli("verify", f"s3://{bucket}/{manifest_key.removesuffix('/manifest.json')}",
+                       "--endpoint-url", moto_url, env=env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    manifest = json.loads(s3.get_object(Bucket=bucket, Key=manifest_key)["Body"].read())
+    assert manifest["distributed"]["workers"]["n2"]["left"] == "dead"
+    base = manifest_key.removesuffix("manifest.json")
+    listed = {base + f["path"] for f in manifest["files"]}
+    assert any("articles-n2-" in k for k in listed)  # what it uploaded is part of the crawl
+    assert listed | {manifest_key} == objects
+    found: Counter = Counter()
+    for f in manifest["files"]:
+        if f["kind"] == "articles":
+            body = s3.get_object(Bucket=bucket, Key=base + f["path"])["Body"].read()
+            found.update(json.loads(line)["canonical_url"]
+                         for line in gzip.decompress(body).splitlines())
+    assert set(found) == expected, f"lost: {sorted(expected - set(found))[:3]}"
+    assert max(found.values()) == 1, found.most_common(3)
+
+
 def test_unreachable_redis_exits_2_before_any_request(tmp_path, small_site):
     _, server = small_site
     server.clear_requests()

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import signals
@@ -19,7 +20,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
 from crawler.distributed.finalize import finalize
-from crawler.distributed.salvage import salvage_worker
+from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
 from crawler.storage.spool import remove_if_done
@@ -40,7 +41,11 @@ class DistributedCrawlExtension:
         self.heartbeat_seconds = settings.getfloat("WORKER_HEARTBEAT_SECONDS", 2.0)
         self.dead_seconds = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
         self.idle_poll = settings.getfloat("WORKER_IDLE_POLL_SECONDS", 0.5)
+        self.checkpoint_seconds = settings.getfloat("DISTRIBUTED_CHECKPOINT_SECONDS", 60.0)
         self._beat = task.LoopingCall(self._tick)
+        self._acker = task.LoopingCall(self._ack_stored)
+        self._checkpoints: list[list[int]] = []  # lease batches whose files are being stored
+        self._last_checkpoint = time.monotonic()
         self._reaping = False
         self._wake: Any = None
         self._waiting_logged = False
@@ -57,6 +62,7 @@ class DistributedCrawlExtension:
     def spider_opened(self, spider: Any) -> None:
         self.shared.heartbeat()
         self._beat.start(self.heartbeat_seconds, now=False)
+        self._acker.start(0.5, now=False)
         logger.info("worker %s joined crawl %s (%d workers registered, %d requests queued)",
                     self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
                     len(self.shared.workers()), self.shared.queued())
@@ -92,21 +98,23 @@ class DistributedCrawlExtension:
         if worker not in self.shared.silent_workers(self.dead_seconds):
             return False  # came back, or another worker reaped it already
         out = crawl_output(self.crawler)
-        keep: set[str] = set()
-        if not out.uri.startswith("s3://"):
-            prefix = safe_part(self.crawler.settings.get("WARC_PREFIX") or out.spider)
+        prefix = safe_part(self.crawler.settings.get("WARC_PREFIX") or out.spider)
+        if out.uri.startswith("s3://"):
+            # Its spool is on its own machine: what it uploaded is taken over; records that
+            # waited in its spool are out of reach (`crawler upload` there, if it survives).
+            store, crawl_key = self._store(out)
+            found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id)
+        else:
             found = salvage_worker(out.root, worker, prefix, out.crawl_id)
             if found.in_use:
                 logger.warning("worker %s is silent but its WARC file is still locked by a "
                                "live process: not reaped", worker)
                 return False
-            self.shared.register_files(found.files, worker=worker)
-            keep = found.article_urls
-            for note in found.notes:
-                logger.warning("dead worker %s: %s", worker, note)
-        # s3://: its spool is on its own machine; claims without a record here are released so
-        # the articles of its leases are written again (a duplicate beats a loss).
-        released = self.shared.release_claims(worker, keep)
+        self.shared.register_files(found.files, worker=worker)
+        for note in found.notes:
+            logger.warning("dead worker %s: %s", worker, note)
+        # Claims with no record in its files are released: those articles are written again.
+        released = self.shared.release_claims(worker, found.article_urls)
         back = self.shared.requeue(worker)
         self.shared.release_host_slots(worker)
         self.shared.drop_seed_claim_of(worker)
@@ -118,11 +126,63 @@ class DistributedCrawlExtension:
                        "claims released", worker, self.dead_seconds, back, released)
         return True
 
+    def _store(self, out: Any) -> tuple[Any, str]:
+        from crawler.storage.objects import ObjectStore
+        from crawler.storage.s3 import S3Location, StoreConfig
+
+        config = StoreConfig.from_settings(self.crawler.settings)
+        location = S3Location.parse(out.uri)
+        return (ObjectStore(config.client(), location, config),
+                location.child(out.spider, out.crawl_id).key())
+
+    # --- acknowledging work stored in object storage ----------------------------------------
+    def _checkpoint(self, force: bool = False) -> None:
+        """s3://: close the files being written so the finished leases' records get uploaded
+        (every ``DISTRIBUTED_CHECKPOINT_SECONDS``, and whenever the worker is idle)."""
+        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        if scheduler is None or not scheduler.ack_when_stored or not scheduler.settled:
+            return
+        if not force and time.monotonic() - self._last_checkpoint < self.checkpoint_seconds:
+            return
+        self._last_checkpoint = time.monotonic()
+        batch = scheduler.take_settled()
+        crawl_output(self.crawler).rotate()
+        self._checkpoints.append(batch)
+        self.crawler.stats.inc_value("distributed/checkpoints")
+
+    def _ack_stored(self) -> None:
+        self._checkpoint()
+        store = getattr(self.crawler, "crawl_store", None)
+        if not self._checkpoints or store is None:
+            return
+        out = crawl_output(self.crawler)
+        if store.stored([f.relpath for f in out.completed if f.kind != "manifest"]):
+            scheduler = self.crawler.leased_scheduler
+            for batch in self._checkpoints:
+                scheduler.acknowledge(batch)
+            self._checkpoints = []
+
+    def _settle_at_exit(self, stats: dict[str, Any]) -> None:
+        """Leases finished but not acknowledged: acknowledged when every file is stored, else
+        given back to the queue (their records wait in this spool)."""
+        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        if scheduler is None:
+            return
+        batch = [lid for b in self._checkpoints for lid in b] + scheduler.take_settled()
+        self._checkpoints = []
+        if stats.get("storage/pending_files"):
+            back = self.shared.give_back(batch)
+            logger.warning("%d finished requests given back: their files wait in the spool", back)
+        elif batch:
+            scheduler.acknowledge(batch)
+
     # --- the end ----------------------------------------------------------------------------
     def spider_idle(self, spider: Any) -> None:
-        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
-        if hasattr(scheduler, "sweep"):
+        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        if scheduler is not None:
             scheduler.sweep(engine_idle=True)
+            self._checkpoint(force=True)
+            self._ack_stored()
         if self.shared.check_done():
             # A silent worker is dead or about to be reaped: its files must be taken over
             # before the last worker standing writes the manifest.
@@ -147,11 +207,13 @@ class DistributedCrawlExtension:
             self._wake = reactor.callLater(self.idle_poll, nextcall.schedule)
 
     def engine_stopped(self) -> None:
-        if self._beat.running:
-            self._beat.stop()
+        for loop in (self._beat, self._acker):
+            if loop.running:
+                loop.stop()
         if self._wake is not None and self._wake.active():
             self._wake.cancel()
         stats = self.crawler.stats.get_stats()
+        self._settle_at_exit(stats)
         part = getattr(self.crawler, "crawl_manifest", None) or {}
         self.shared.register_files(part.get("files", []))
         self.shared.register_stats(stats)

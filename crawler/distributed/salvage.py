@@ -9,9 +9,13 @@ a local output folder shared by the workers (same machine, or a shared file syst
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crawler.state.salvage import read_part, salvage_part
 from crawler.storage.digests import sha256_hex
@@ -73,4 +77,53 @@ def salvage_worker(crawl_dir: Path, worker: str, prefix: str, crawl_id: str) -> 
                    + [_entry(crawl_dir, p, "articles") for p in parts])
     for report in sorted(crawl_dir.glob(f"report-{worker}.*")):
         found.files.append(_entry(crawl_dir, report, "report"))
+    return found
+
+
+def owned_kind(relpath: str, worker: str) -> str | None:
+    """The manifest kind of ``relpath`` when it is one of ``worker``'s files, else None."""
+    folder, _, name = relpath.rpartition("/")
+    if folder == "warc" and name.endswith(f"-{worker}{WARC_SUFFIX}"):
+        return "warc"
+    if folder == "indexes" and name.endswith(f"-{worker}.cdxj"):
+        return "index"
+    if folder == "articles" and name.startswith(f"articles-{worker}-") and name.endswith(
+            PART_SUFFIX):
+        return "articles"
+    if not folder and name in (f"report-{worker}.json", f"report-{worker}.html"):
+        return "report"
+    return None
+
+
+def salvage_in_store(store: Any, crawl_key: str, worker: str, prefix: str,
+                     crawl_id: str) -> Salvage:
+    """What a dead worker uploaded to object storage before it died: its files (an index is
+    built and uploaded for WARC files that have none) and the articles in its uploaded parts.
+    What waited in its own spool is out of reach here."""
+    found = Salvage(worker)
+    objects = {o["Key"][len(crawl_key) + 1:]: o for o in store.objects(crawl_key)}
+    mine = {rel: kind for rel in objects if (kind := owned_kind(rel, worker))}
+    index_rel = f"indexes/{index_filename(prefix, crawl_id, worker)}"
+    warcs = sorted(rel for rel, kind in mine.items() if kind == "warc")
+    if warcs and index_rel not in mine:
+        with tempfile.TemporaryDirectory(prefix="reaper-") as tmp:
+            local = []
+            for rel in warcs:
+                path = Path(tmp) / rel.rpartition("/")[2]
+                store.client.download_file(store.bucket, f"{crawl_key}/{rel}", str(path))
+                local.append(path)
+            index = index_warcs(local, Path(tmp) / index_rel.rpartition("/")[2])
+            store.upload(index, f"{crawl_key}/{index_rel}", sha256_hex(index))
+            found.notes.append(f"{index.name}: built from {len(local)} uploaded WARC files")
+        mine[index_rel] = "index"
+    for rel, kind in sorted(mine.items()):
+        key = f"{crawl_key}/{rel}"
+        head = store.head(key) or {}
+        sha256 = (head.get("Metadata") or {}).get("sha256") or store.sha256_of(key)
+        found.files.append({"path": rel, "kind": kind, "size": int(head.get("ContentLength", 0)),
+                            "sha256": sha256})
+        if kind == "articles":
+            data = gzip.decompress(store.get_bytes(key) or b"")
+            found.article_urls |= {json.loads(line)["canonical_url"]
+                                   for line in data.splitlines() if line.strip()}
     return found

@@ -48,7 +48,13 @@ class LeasedScheduler(Scheduler):
         self.crawler = crawler
         self.shared = shared
         self.leases: dict[int, Request] = {}
+        # s3://: a finished request's records are safe once its files are in the store, so its
+        # lease is acknowledged then (crawler.distributed.extension checkpoints); a local folder
+        # is safe once flushed (the reaper repairs a dead worker's files there).
+        self.ack_when_stored = str(crawler.settings.get("OUTPUT_URI") or "").startswith("s3://")
+        self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self.sweep)
+        crawler.leased_scheduler = self
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LeasedScheduler:
@@ -96,19 +102,30 @@ class LeasedScheduler(Scheduler):
             return 0  # no view of the engine: acknowledged when it is idle
         else:
             done = [lid for lid, request in self.leases.items() if request not in inprogress]
-        if done:
-            self.shared.ack(done)
-            for lid in done:
-                del self.leases[lid]
-            if self.stats:
-                self.stats.inc_value("distributed/acknowledged", len(done))
+        for lid in done:
+            del self.leases[lid]
+        if done and self.ack_when_stored:
+            self.settled.extend(done)
+        elif done:
+            self.acknowledge(done)
         return len(done)
+
+    def acknowledge(self, lease_ids: list[int]) -> None:
+        """These leases' work is safe: drop them from this worker's in-flight hash."""
+        self.shared.ack(lease_ids)
+        if self.stats:
+            self.stats.inc_value("distributed/acknowledged", len(lease_ids))
+
+    def take_settled(self) -> list[int]:
+        """The finished leases not acknowledged yet (the caller acknowledges them)."""
+        batch, self.settled = self.settled, []
+        return batch
 
     def close(self, reason: str) -> None:
         if self._sweeper.running:
             self._sweeper.stop()
         self.sweep()
-        back = self.shared.requeue(self.shared.worker, unregister=False)
+        back = self.shared.give_back(list(self.leases))  # unfinished: another worker does them
         if back:
             logger.info("gave %d unfinished requests back to the shared queue", back)
         self.leases.clear()

@@ -42,6 +42,21 @@ if ARGV[2] == '1' then redis.call('ZREM', KEYS[3], ARGV[1]) end
 return n
 """
 
+# Give these leases of a worker back to the queue.
+_REQUEUE_SOME = """
+local n = 0
+for i = 1, #ARGV do
+  local v = redis.call('HGET', KEYS[2], ARGV[i])
+  if v then
+    local sep = string.find(v, '|', 1, true)
+    redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    n = n + 1
+  end
+end
+return n
+"""
+
 # Done when seeded, the queue is empty and no worker holds a lease.
 _CHECK_DONE = """
 if redis.call('EXISTS', KEYS[4]) == 1 then return 1 end
@@ -83,6 +98,7 @@ class SharedCrawl:
         self.worker = worker
         self._lease = client.register_script(_LEASE)
         self._requeue = client.register_script(_REQUEUE)
+        self._requeue_some = client.register_script(_REQUEUE_SOME)
         self._check_done = client.register_script(_CHECK_DONE)
         self._leave = client.register_script(_LEAVE)
 
@@ -108,6 +124,14 @@ class SharedCrawl:
         """Put every lease of ``worker`` back into the queue (and unregister it)."""
         return int(self._requeue(keys=[self.keys.queue, self.keys.inflight(worker),
                                        self.keys.workers], args=[worker, int(unregister)]))
+
+    def give_back(self, lease_ids: Iterable[int]) -> int:
+        """Put these leases of this worker back into the queue; returns how many."""
+        ids = list(lease_ids)
+        if not ids:
+            return 0
+        return int(self._requeue_some(keys=[self.keys.queue, self.keys.inflight(self.worker)],
+                                      args=ids))
 
     def queued(self) -> int:
         return int(self.client.zcard(self.keys.queue))

@@ -72,6 +72,7 @@ class StoreUploadExtension:
             on_room=lambda size: _in_reactor(self._spool_room, size),
         )
         self.out: CrawlOutput | None = None
+        crawler.crawl_store = self  # distributed workers acknowledge work once it is stored
         self.locks: list[CrawlLock] = []
         self.closing = False
         self.paused = False
@@ -126,6 +127,10 @@ class StoreUploadExtension:
             self._sync_stats()
             await maybe_deferred_to_future(task.deferLater(reactor, 0.2, lambda: None))
         self._report()
+
+    def stored(self, relpaths: list[str]) -> bool:
+        """True once these files of this crawl are (verifiably) in the store."""
+        return self.out is not None and self.uploader.stored(self.out.root, relpaths)
 
     # --- helpers (reactor thread) -----------------------------------------------------------
     def _completed(self, done: CompletedFile) -> None:

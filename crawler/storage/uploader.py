@@ -118,6 +118,11 @@ class Uploader:
         with self._cond:
             return not self._pending
 
+    def stored(self, crawl_dir: Path, relpaths: list[str]) -> bool:
+        """True once every one of these files of ``crawl_dir`` is (verifiably) in the store."""
+        with self._cond:
+            return all((crawl_dir, rel) in self._done for rel in relpaths)
+
     def stop(self) -> None:
         """Stop retrying: what is not done stays in the spool (an upload in flight may finish)."""
         self._stop.set()

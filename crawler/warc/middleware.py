@@ -157,6 +157,7 @@ class WarcArchiveMiddleware:
             on_index=lambda path: out.file_completed(path, index_kind(path)),
         )
         out.add_closer(self.close, order=CLOSE_ORDER)
+        out.add_rotator(writer.close)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcArchiveMiddleware:
