@@ -100,6 +100,7 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> d
         "stats": stats,
         "manifest": getattr(crawler, "crawl_manifest", None),
         "output": getattr(crawler, "crawl_output", None),
+        "shared": getattr(crawler, "shared_crawl", None),
         "finish_reason": stats.get("finish_reason", "unknown"),
         "seconds": time.monotonic() - started,
     }
@@ -138,8 +139,21 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"  errors:           {server_errors} server errors (5xx), {failed} requests failed "
         f"after retries",
         f"  output:           {getattr(out, 'root', '?')}",
+        *shared_crawl_lines(result),
         *ops_summary_lines(result),
     ]
+
+
+def shared_crawl_lines(result: dict[str, Any]) -> list[str]:
+    """For a worker of a distributed crawl: who it was and who writes the manifest."""
+    shared = result.get("shared")
+    if shared is None:
+        return []
+    stats = result["stats"]
+    manifest = ("written by this worker (the last to leave)" if stats.get("distributed/finalized")
+                else "left to the last worker")
+    return [f"  shared crawl:     worker {shared.worker}, Redis keys {shared.keys.root}*",
+            f"  crawl manifest:   {manifest}"]
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:

@@ -122,6 +122,8 @@ def test_three_workers_fetch_every_url_once_and_write_every_article_once(tmp_pat
     assert manifest["stats"]["articles/written"] == 2 * site.articles
     writers = [w for w in workers if "crawl manifest written" in log_of(out, w)]
     assert len(writers) == 1, writers
+    assert "crawl manifest:   written by this worker" in log_of(out, writers[0])
+    assert all(f"shared crawl:     worker {w}," in log_of(out, w) for w in workers)
     for w in workers:  # per-worker names: nothing overwritten
         assert list(crawl.glob(f"warc/*-{w}.warc.gz")) and (crawl / f"report-{w}.json").is_file()
 
@@ -206,42 +208,10 @@ def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
     assert len(short) <= len(gaps) // 8, (len(short), len(gaps), gaps[:8])
 
 
-def test_workers_on_two_machines_write_one_crawl_to_s3(tmp_path, redis_url, s3, bucket,
-                                                      moto_url):
-    """Each worker with its own spool, as on its own machine; the store gets one crawl."""
-    site = FixtureSite(articles=25, seed=24, latency=0.03)
-    env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
-    uri = f"s3://{bucket}/shared"
-    with start_server(site) as server:
-        procs = {w: start_worker(redis_url, server, uri, w, "s3", "-s",
-                                 f"SPOOL_DIR={tmp_path / ('spool-' + w)}", logs=tmp_path, env=env)
-                 for w in ("m1", "m2")}
-        wait_all(procs, tmp_path)
-        expected = set(site.article_urls(server.url.rstrip("/")))
-    objects = {o["Key"]: o for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
-    (manifest_key,) = [k for k in objects if k.endswith("/manifest.json")]
-    crawl_uri = f"s3://{bucket}/{manifest_key.removesuffix('/manifest.json')}"
-    verified = run_cli("verify", crawl_uri, "--endpoint-url", moto_url, env=env)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    manifest = json.loads(s3.get_object(Bucket=bucket, Key=manifest_key)["Body"].read())
-    base = manifest_key.removesuffix("manifest.json")
-    assert {base + f["path"] for f in manifest["files"]} | {manifest_key} == set(objects)
-    assert {f.get("worker") for f in manifest["files"]} == {"m1", "m2"}
-    found: Counter = Counter()
-    for f in manifest["files"]:
-        if f["kind"] == "articles":
-            body = s3.get_object(Bucket=bucket, Key=base + f["path"])["Body"].read()
-            found.update(json.loads(line)["canonical_url"]
-                         for line in gzip.decompress(body).splitlines())
-    assert set(found) == expected and max(found.values()) == 1
-    for w in ("m1", "m2"):  # uploaded files leave the spool
-        leftovers = [p for p in (tmp_path / f"spool-{w}").rglob("*") if p.is_file()]
-        assert not [p for p in leftovers if p.suffix in (".gz", ".cdxj")], leftovers
-
-
 def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_url, s3, bucket,
                                                               moto_url):
-    """Its spool is gone with it: what it had not uploaded is done again by the others."""
+    """Each worker has its own spool, as on its own machine; the killed one's spool is gone
+    with it: what it had not uploaded is done again by the other."""
     site = FixtureSite(articles=40, seed=26, latency=0.08)
     env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     uri = f"s3://{bucket}/killed"
@@ -281,6 +251,8 @@ def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_ur
                          for line in gzip.decompress(body).splitlines())
     assert set(found) == expected, f"lost: {sorted(expected - set(found))[:3]}"
     assert max(found.values()) == 1, found.most_common(3)
+    leftovers = [p for p in (tmp_path / "spool-n1").rglob("*") if p.is_file()]
+    assert not leftovers, leftovers  # the survivor's uploaded files left its spool
 
 
 def test_unreachable_redis_exits_2_before_any_request(tmp_path, small_site):

@@ -24,6 +24,14 @@ from crawler.distributed.shared import SharedCrawl
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 0.25
+LOCAL_SEEN_MAX = 500_000  # fingerprints this worker remembers to spare Redis a call
+
+# KEYS: duplicate filter, queue. ARGV: fingerprint, score, request, dont_filter.
+_ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 and ARGV[4] ~= '1' then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 
 
 def shared_crawl_of(crawler: Any) -> SharedCrawl:
@@ -54,6 +62,8 @@ class LeasedScheduler(Scheduler):
         self.ack_when_stored = str(crawler.settings.get("OUTPUT_URI") or "").startswith("s3://")
         self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self.sweep)
+        self._seen_here: set[str] = set()
+        self._enqueue = shared.client.register_script(_ENQUEUE)
         crawler.leased_scheduler = self
 
     @classmethod
@@ -71,10 +81,23 @@ class LeasedScheduler(Scheduler):
         self._sweeper.start(SWEEP_SECONDS, now=False)
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        """Queue ``request`` unless any worker has seen it: one Redis call, none for a link
+        this worker has already seen (pages repeat most of their links)."""
+        fingerprint = self.df.request_fingerprint(request)
+        if not request.dont_filter:
+            if fingerprint in self._seen_here:
+                self.df.log(request, self.spider)
+                return False
+            if len(self._seen_here) >= LOCAL_SEEN_MAX:
+                self._seen_here.clear()  # a cache: Redis's set stays the authority
+            self._seen_here.add(fingerprint)
+        queued = self._enqueue(keys=[self.df.key, self.queue.key],
+                               args=[fingerprint, -request.priority,
+                                     self.queue._encode_request(request),
+                                     int(request.dont_filter)])
+        if not queued:
             self.df.log(request, self.spider)
             return False
-        self.queue.push(request)
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
