@@ -185,6 +185,28 @@ def test_all_workers_killed_then_a_new_one_finishes_the_crawl(tmp_path, redis_ur
     assert workers["c3"]["left"] == "finished"
 
 
+def test_seeding_worker_dead_before_seeding_another_seeds(tmp_path, redis_url, small_site):
+    from crawler.distributed.keys import SiteKeys
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    site, server = small_site
+    out = tmp_path / "out"
+    client = redis_client(redis_url)
+    host = server.url.split("//")[1].rstrip("/").replace(":", "_")
+    crawl = SiteKeys("orphan", "vsedelo", host).crawl("20260101T000000Z-dead")
+    client.set(SiteKeys("orphan", "vsedelo", host).current, "20260101T000000Z-dead")
+    ghost = SharedCrawl(client, crawl, "ghost")
+    assert ghost.claim_seeding()  # ... and then it died: never seeded, heartbeat long ago
+    client.zadd(crawl.workers, {"ghost": 1})
+    wait_all({"o1": start_worker(redis_url, server, out, "o1", "orphan",
+                                 "-s", "WORKER_HEARTBEAT_SECONDS=0.5",
+                                 "-s", "WORKER_DEAD_SECONDS=2")}, out)
+    assert "seeded the shared crawl again" in log_of(out, "o1")
+    records = read_records(crawl_dir(out, "vsedelo"))
+    assert {r["canonical_url"] for r in records} == set(
+        site.article_urls(server.url.rstrip("/")))
+
+
 def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
     site = FixtureSite(articles=6, seed=23)
     out = tmp_path / "out"

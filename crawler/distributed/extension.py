@@ -183,6 +183,7 @@ class DistributedCrawlExtension:
             scheduler.sweep(engine_idle=True)
             self._checkpoint(force=True)
             self._ack_stored()
+            self._seed_if_orphaned(scheduler)
         if self.shared.check_done():
             # A silent worker is dead or about to be reaped: its files must be taken over
             # before the last worker standing writes the manifest.
@@ -194,6 +195,17 @@ class DistributedCrawlExtension:
                 logger.info("shared crawl done; waiting for silent workers to be reaped")
         self._schedule_wake()
         raise DontCloseSpider("the shared crawl goes on: waiting for requests")
+
+    def _seed_if_orphaned(self, scheduler: Any) -> None:
+        """The seeding worker died before it had queued every start request (the reaper
+        dropped its claim): seed here. Requests it did queue are filtered as duplicates."""
+        if self.shared.is_seeded() or not self.shared.claim_seeding():
+            return
+        count = sum(bool(scheduler.enqueue_request(request))
+                    for request in self.crawler.spider.start_requests())
+        self.shared.mark_seeded()
+        logger.warning("seeded the shared crawl again (its first seeder died): %d new start "
+                       "requests", count)
 
     def _schedule_wake(self) -> None:
         """Ask the engine for requests again soon (its own heartbeat is every 5 s)."""
