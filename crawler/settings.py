@@ -27,6 +27,13 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+# Scrapy's downloader, with CONCURRENT_REQUESTS_PER_DOMAIN holding under the asyncio reactor.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
+# Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.queues).
+SCHEDULER = "crawler.queues.SpoolScheduler"
+SCHEDULER_SPOOL = True
+# Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
+CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
