@@ -100,8 +100,8 @@ class DistributedCrawlExtension:
         out = crawl_output(self.crawler)
         prefix = safe_part(self.crawler.settings.get("WARC_PREFIX") or out.spider)
         if out.uri.startswith("s3://"):
-            # Its spool is on its own machine: what it uploaded is taken over; records that
-            # waited in its spool are out of reach (`crawler upload` there, if it survives).
+            # Its spool was on its own machine: what it uploaded is taken over; its leases
+            # were acknowledged only once stored, so the rest is done again from the queue.
             store, crawl_key = self._store(out)
             found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id)
         else:
