@@ -185,6 +185,26 @@ def test_all_workers_killed_then_a_new_one_finishes_the_crawl(tmp_path, redis_ur
     assert workers["c3"]["left"] == "finished"
 
 
+def test_worker_stopped_with_sigterm_leaves_cleanly(tmp_path, redis_url):
+    site = FixtureSite(articles=40, seed=27, latency=0.1)
+    out = tmp_path / "out"
+    common = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3"]
+    with start_server(site) as server:
+        stays = start_worker(redis_url, server, out, "t1", "term", *common)
+        leaves = start_worker(redis_url, server, out, "t2", "term", *common)
+        deadline = time.monotonic() + 90
+        while len(server.requests) < 80 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        leaves.send_signal(signal.SIGTERM)
+        assert leaves.wait(timeout=60) == 1  # stopped before the end: not a finished crawl
+        assert "worker t2 left (shutdown)" in log_of(out, "t2")
+        wait_all({"t1": stays}, out)
+        manifest = check_crawl_folder(crawl_dir(out, "vsedelo"), site, server)
+    workers = manifest["distributed"]["workers"]
+    assert workers["t2"]["left"] == "shutdown" and workers["t2"]["files"] > 0
+    assert workers["t1"]["left"] == "finished"
+
+
 def test_seeding_worker_dead_before_seeding_another_seeds(tmp_path, redis_url, small_site):
     from crawler.distributed.keys import SiteKeys
     from crawler.distributed.shared import SharedCrawl, redis_client
