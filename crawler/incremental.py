@@ -34,9 +34,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.state import state_off
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class IncrementalMiddleware:
     def __init__(self, crawler: Any) -> None:
         state = getattr(crawler, "crawl_state", None)
         if state is None:
-            raise NotConfigured("no crawl state (STATE_ENABLED off)")
+            raise state_off(crawler.settings, "no crawl state (STATE_ENABLED off)")
         self.state = state
         self.stats = crawler.stats
 

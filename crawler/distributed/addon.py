@@ -145,7 +145,8 @@ class DistributedAddon:
             "ITEM_PIPELINES", _load("crawler.distributed.claims.ArticleClaimPipeline"), 790)
         settings.set_in_component_priority_dict(
             "EXTENSIONS", _load("crawler.distributed.extension.DistributedCrawlExtension"), 105)
-        logger.info("worker %s of crawl %s (%s, Redis %s)", worker, crawl_id, site.base,
+        logger.info("worker %s of crawl %s (%s, Redis %s); no SQLite crawl state for "
+                    "workers: no incremental recrawl, no --resume", worker, crawl_id, site.base,
                     redact(url))
 
 

@@ -5,3 +5,15 @@ Pure parts: ``store`` (SQLite), ``buffer`` (batched writes), ``policy`` (what to
 parts: ``extension`` (lock, state, resume) and ``pipeline`` (records not to write again).
 See docs/incremental.md.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+
+
+def state_off(settings: Any, why: str = "STATE_ENABLED is off") -> NotConfigured:
+    """The NotConfigured a state component raises when the state is off: silent for a worker
+    of a distributed crawl (off by design; the distributed add-on says so once)."""
+    return NotConfigured() if settings.get("REDIS_URL") else NotConfigured(why)

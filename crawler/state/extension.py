@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.layout import CrawlOutput, crawl_output, local_root_for
 from crawler.lock import CrawlLock, held_here, lock_path
+from crawler.state import state_off
 from crawler.state.policy import RecheckPolicy
 from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
 from crawler.state.session import CrawlState
@@ -60,7 +60,7 @@ class CrawlStateExtension:
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
         if not settings.getbool("STATE_ENABLED", True):
-            raise NotConfigured("STATE_ENABLED is off")
+            raise state_off(settings)
         self.crawler = crawler
         spider = crawler.spidercls.name
         base = spider_dir(settings, spider)

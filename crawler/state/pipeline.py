@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
+
+from crawler.state import state_off
 
 
 class StateRecordPipeline:
@@ -23,7 +25,7 @@ class StateRecordPipeline:
 
     def __init__(self, crawler: Any) -> None:
         if not crawler.settings.getbool("STATE_ENABLED", True):
-            raise NotConfigured("STATE_ENABLED is off")
+            raise state_off(crawler.settings)
         self.crawler = crawler
 
     @classmethod
