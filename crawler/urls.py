@@ -7,6 +7,7 @@ duplicate filter sees one URL per page whatever decoration a link carried.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -19,12 +20,25 @@ TRACKING_PARAM = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_BIG = range(65536, 100000)  # not a port
+# Distinct URLs whose canonical form is remembered: a page's menus, footers and teasers repeat
+# on every page, so most links are answered from here; the bound keeps memory flat.
+CANONICAL_CACHE_SIZE = 8192
 
 
 class BadURL(ValueError):
     """A URL that cannot be crawled (no http(s) scheme or no host)."""
 
 
+# Already canonical: lower-case http(s) host, no port or a non-default one, a path of unreserved
+# characters only and no dot segment, no query, fragment or percent-escape; the full treatment
+# returns it as it is.
+_PLAIN = re.compile(
+    r"(https?)://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::([1-9][0-9]{0,4}))?(/[A-Za-z0-9._~/-]*)?"
+)
+
+
+@lru_cache(maxsize=CANONICAL_CACHE_SIZE)
 def canonical_url(url: str) -> str:
     """Canonical spelling of ``url``: lower-case host, no default port, no fragment, tracking
     parameters removed, remaining query parameters sorted, percent-encoding normalised.
@@ -32,6 +46,9 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("HTTP://Example.com:80/a/?utm_source=x&b=2&a=1#top")
     'http://example.com/a/?a=1&b=2'
     """
+    plain = _PLAIN.fullmatch(url) if "/." not in url else None
+    if plain and (not plain[2] or int(plain[2]) not in (_DEFAULT_PORTS[plain[1]], *_BIG)):
+        return url if plain[3] else url + "/"
     parts = urlsplit(safe_url_string(url.strip()))
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
@@ -46,6 +63,22 @@ def canonical_url(url: str) -> str:
     )
     rebuilt = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def url_origin(base: str) -> str:
+    """``scheme://host[:port]`` of a base URL."""
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def quick_absolute(href: str, origin: str) -> str | None:
+    """The absolute URL of an absolute or root-relative link without dot segments (most links
+    on news sites), without the cost of ``urljoin``; None for the others."""
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        return origin + href
+    return None
 
 
 def validate_start_url(url: str) -> str:

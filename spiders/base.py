@@ -16,14 +16,24 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.utils.response import get_base_url
 
 from crawler.discovery import Entry, parse_feed, parse_robots, parse_sitemap
 from crawler.items import ArticlePage
 from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy
-from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
+from crawler.urls import (
+    BadURL,
+    canonical_url,
+    in_scope,
+    path_shape,
+    quick_absolute,
+    url_origin,
+    validate_start_url,
+)
 
 _FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -63,8 +73,12 @@ class NewsSiteSpider(scrapy.Spider):
         self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
         self.allowed_domains = list(self.profile.domains) or [host]
         self.since = parse_since(since)
-        self.articles_seen: set[str] = set()  # canonical URLs yielded as items
-        self.article_links: set[str] = set()  # article-shaped URLs seen in links
+        # Hashes (``hash(url)``, fixed within a process) keep these sets small in big crawls.
+        self.articles_seen: set[int] = set()  # canonical URLs yielded as items
+        self.article_links: set[int] = set()  # article-shaped URLs seen in links
+        # Canonical URLs already requested: the duplicate filter would drop them again, so
+        # they are not turned into requests a second time (menus repeat on every page).
+        self.requested: set[int] = set()
         self.shape_counts: Counter[str] = Counter()
 
     @classmethod
@@ -75,6 +89,7 @@ class NewsSiteSpider(scrapy.Spider):
         spider.shape_budget = crawler.settings.getint("PATH_SHAPE_BUDGET", 5000)
         spider.obey_crawl_delay = crawler.settings.getbool("ROBOTSTXT_CRAWL_DELAY", True)
         spider.requisites = RequisitePolicy.from_settings(crawler.settings, spider.allowed_domains)
+        crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         return spider
 
     # --- start -----------------------------------------------------------------------------
@@ -160,9 +175,9 @@ class NewsSiteSpider(scrapy.Spider):
         url = canonical_url(response.url)
         canonical = self._canonical_of(response) or url
         is_article = is_article_page(canonical, response, self.profile)
-        if is_article and canonical not in self.articles_seen:
-            self.articles_seen.add(canonical)
-            self.articles_seen.add(url)
+        if is_article and hash(canonical) not in self.articles_seen:
+            self.articles_seen.add(hash(canonical))
+            self.articles_seen.add(hash(url))
             yield self._article_item(response, url, canonical, hints or {})
             yield from self._requisite_requests(self.requisites.from_page(response), 0)
         yield from self._follow_links(response, is_article)
@@ -198,9 +213,10 @@ class NewsSiteSpider(scrapy.Spider):
         links = response.xpath("//a/@href | //link[@rel='alternate'][@hreflang]/@href").getall()
         found: list[tuple[str, bool]] = []
         new_articles = 0
-        for href in links:
+        origin = url_origin(get_base_url(response))
+        for href in dict.fromkeys(h.strip() for h in links):
             try:
-                url = canonical_url(response.urljoin(href.strip()))
+                url = canonical_url(quick_absolute(href, origin) or response.urljoin(href))
             except (BadURL, ValueError):
                 continue
             if not self._allowed(url):
@@ -208,8 +224,8 @@ class NewsSiteSpider(scrapy.Spider):
             is_article = looks_like_article_url(url, self.profile)
             if not self._wants(url, is_article, from_article=from_article):
                 continue  # written already, or known and unchanged: not new, not requested
-            if is_article and url not in self.article_links:
-                self.article_links.add(url)
+            if is_article and hash(url) not in self.article_links:
+                self.article_links.add(hash(url))
                 new_articles += 1
             found.append((url, is_article))
         barren = 0 if new_articles else response.meta.get("barren", 0) + 1
@@ -239,6 +255,8 @@ class NewsSiteSpider(scrapy.Spider):
     # --- page requisites (crawler.requisites) ------------------------------------------------
     def _requisite_requests(self, urls: list[str], level: int) -> Iterator[scrapy.Request]:
         for url in urls:
+            if self._requested_before(url):
+                continue  # the site's stylesheet, logo and scripts: once per crawl
             self.crawler.stats.inc_value("requisites/requested")
             yield scrapy.Request(url, callback=self.parse_requisite, priority=PRIO_ARTICLE + 1,
                                  meta={"requisite": level, "allow_offsite": True})
@@ -274,9 +292,21 @@ class NewsSiteSpider(scrapy.Spider):
             url = canonical_url(url)
         except BadURL:
             return
-        if not in_scope(url, self.allowed_domains):
+        if not in_scope(url, self.allowed_domains) or self._requested_before(url):
             return
         yield scrapy.Request(url, callback=callback, priority=priority,
                              cb_kwargs={"hints": hints} if hints else {},
                              meta={"barren": barren})
+
+    def _requested_before(self, url: str) -> bool:
+        """True when ``url`` was scheduled already: the duplicate filter would drop it, so the
+        request, its fingerprint and its trip through the middlewares are saved (no request
+        of the spider is ``dont_filter``)."""
+        return hash(url) in self.requested
+
+    def _scheduled(self, request: scrapy.Request, spider: Any = None) -> None:
+        """``request_scheduled``: the request passed the spider middlewares (depth, offsite)
+        and reached the scheduler, whose duplicate filter now knows its URL: asking for it
+        again is pointless."""
+        self.requested.add(hash(request.url))
 

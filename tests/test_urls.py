@@ -48,3 +48,29 @@ def test_scope_includes_subdomains_only():
 
 def test_path_shape_folds_digits():
     assert path_shape("http://h/archive/2025/03/01/?x=1") == "/archive/N/N/N/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/ru/news/sport/100007-some-slug.html",
+        "https://example.com", "https://example.com:443/x", "http://example.com:80",
+        "http://example.com:8080/a/b/", "http://example.com/a/./b", "http://example.com/a/../b",
+        "http://example.com/x/.", "http://example.com//x", "http://example.com/x~y_z.HTML",
+        "http://example.com:65536/", "https://example.com:80/", "http://xn--80ak6aa92e.com/a",
+        "http://a-b.c-d.example.com/x.y.z/",
+    ],
+)
+def test_canonical_url_shortcut_agrees_with_the_full_treatment(url, monkeypatch):
+    """URLs that are canonical already skip w3lib; the answer must not change."""
+    import crawler.urls as urls
+
+    def answer() -> str:
+        try:
+            return canonical_url.__wrapped__(url)
+        except ValueError as exc:  # BadURL, or a port out of range
+            return type(exc).__name__
+
+    fast = answer()
+    monkeypatch.setattr(urls, "_PLAIN", type("Never", (), {"fullmatch": lambda _, u: None})())
+    assert fast == answer()

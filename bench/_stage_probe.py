@@ -1,0 +1,134 @@
+"""Where a crawl's time goes, per page: the real CLI crawl with timers wrapped around its stages.
+
+Run as ``python bench/_stage_probe.py OUT.json crawl vsedelo --url ...`` (the arguments after the
+output path are the ``crawler`` CLI's). Nothing in the crawler changes: this process wraps
+
+* main process: the spider's page callback (parse, link extraction, requests), WARC record
+  building and writing, the record building after extraction, JSON Lines writing, and the
+  whole process's CPU time (the rest is Scrapy, Twisted and the network);
+* extraction workers (``pipelines.extraction.extract_in_worker`` is swapped for
+  :func:`probed_extract`): decoding and parsing, metadata, boilerplate cleaning, dates,
+  trafilatura's text extraction, the worker total.
+
+Timings are CPU-bound wall milliseconds summed per stage; the JSON holds totals and counts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TOTALS: dict[str, float] = defaultdict(float)
+COUNTS: dict[str, int] = defaultdict(int)
+_WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "clean_tree": "clean",
+                  "find_page_dates": "dates", "extract_paragraphs": "text"}
+
+
+def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            TOTALS[name] += time.perf_counter() - started
+            COUNTS[name] += 1
+    return wrapper
+
+
+def _timed_gen(name: str, fn: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """A generator callback, timed while it runs (not while its consumer does)."""
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        gen = fn(*args, **kwargs)
+        COUNTS[name] += 1
+        while True:
+            started = time.perf_counter()
+            try:
+                value = next(gen)
+            except StopIteration:
+                TOTALS[name] += time.perf_counter() - started
+                return
+            TOTALS[name] += time.perf_counter() - started
+            yield value
+    return wrapper
+
+
+_installed = False
+
+
+def probed_extract(*args: Any) -> dict[str, Any]:
+    """``extract_in_worker`` with its stages timed; the timings ride along in the result."""
+    global _installed
+    import crawler.extraction as ex
+    from pipelines.extraction import extract_in_worker
+
+    if not _installed:
+        for attr in _WORKER_STAGES:
+            setattr(ex, attr, _timed(attr, getattr(ex, attr)))
+        _installed = True
+    TOTALS.clear()
+    started = time.perf_counter()
+    result = extract_in_worker(*args)
+    stages: dict[str, float] = defaultdict(float)
+    for attr, seconds in TOTALS.items():
+        stages[_WORKER_STAGES[attr]] += seconds
+    total = time.perf_counter() - started
+    stages["metadata_and_rest"] = total - sum(stages.values())
+    stages["worker_total"] = total
+    result["_stage_seconds"] = dict(stages)
+    return result
+
+
+def _install_main() -> None:
+    import pipelines.extraction as pe
+    from crawler.warc.middleware import WarcArchiveMiddleware
+    from pipelines.jsonl import ArticleJsonLinesPipeline
+    from spiders.base import NewsSiteSpider
+
+    NewsSiteSpider.parse_page = _timed_gen("main/spider_parse_and_links",
+                                           NewsSiteSpider.parse_page)
+    WarcArchiveMiddleware.process_response = _timed("main/warc_write",
+                                                    WarcArchiveMiddleware.process_response)
+    ArticleJsonLinesPipeline.process_item = _timed("main/json_write",
+                                                   ArticleJsonLinesPipeline.process_item)
+    build = _timed("main/record_build", pe.build_record)
+
+    def build_record(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        for stage, seconds in (result.pop("_stage_seconds", None) or {}).items():
+            TOTALS[f"worker/{stage}"] += seconds
+            COUNTS[f"worker/{stage}"] += 1
+        return build(result, **kwargs)
+
+    pe.build_record = build_record
+    pe.extract_in_worker = probed_extract
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0])
+    _install_main()
+    started_cpu = time.process_time()
+
+    def dump() -> None:
+        data = {"totals_s": dict(TOTALS), "counts": dict(COUNTS),
+                "main_cpu_s": time.process_time() - started_cpu}
+        out.write_text(json.dumps(data, indent=2))
+
+    atexit.register(dump)
+    from crawler.cli import main as cli_main
+
+    return cli_main(argv[1:])
+
+
+if __name__ == "__main__":
+    # The forkserver of the extraction pool gets this sys.path, so workers import this module.
+    # bench/ last: its incremental.py must not hide the package of that name (Twisted's).
+    bench = ROOT / "bench"
+    sys.path[:] = [str(ROOT), *(p for p in sys.path if p and Path(p).resolve() != bench),
+                   str(bench)]
+    raise SystemExit(main(sys.argv[1:]))

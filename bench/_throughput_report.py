@@ -1,0 +1,164 @@
+"""Throughput benchmark helpers: the machine, the extraction ceiling, the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import platform
+import re
+import subprocess
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
+from typing import Any
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU model, Python and library versions."""
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = next((line.split(":", 1)[1].strip() for line in out.splitlines()
+                      if line.startswith("Model name")), "")
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpus": os.cpu_count(), "memory_gb": round(mem / 2**30, 1), "cpu_model": model,
+            "python": platform.python_version(), "scrapy": version("scrapy"),
+            "trafilatura": version("trafilatura"), "lxml": version("lxml")}
+
+
+def _fetch(url: str) -> tuple[bytes, str | None]:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        match = re.search(r"charset=([\w.:-]+)", resp.headers.get("Content-Type") or "")
+        return resp.read(), match.group(1) if match else None
+
+
+def ceiling(base_url: str, articles_per_language: int) -> dict[str, Any]:
+    """The article pages, fetched once, through the pipeline's worker function on all cores."""
+    from crawler.fixture import FixtureSite
+    from crawler.profiles import VSEDELO
+    from pipelines.extraction import _warm_up, extract_in_worker
+
+    urls = FixtureSite(articles=articles_per_language).article_urls(base_url)
+    pages = [(url, *_fetch(url)) for url in urls]
+    profile = VSEDELO.with_start_url(base_url)
+    fetched = dt.datetime.now(dt.UTC).isoformat()
+    workers = os.cpu_count() or 1
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+        list(pool.map(_warm_up_call, range(workers * 2)))
+        started = time.monotonic()
+        futures = [pool.submit(extract_in_worker, body, url, profile, fetched, charset)
+                   for url, body, charset in pages]
+        results = [f.result() for f in futures]
+        seconds = time.monotonic() - started
+    skipped = sum(1 for r in results if r.get("skip_reason"))
+    return {"pages": len(pages), "workers": workers, "seconds": round(seconds, 2),
+            "pages_per_s": round(len(pages) / seconds, 2), "skipped": skipped,
+            "ms_per_page_per_core": round(1000 * seconds * workers / len(pages), 2),
+            "mean_html_kb": round(sum(len(b) for _, b, _ in pages) / len(pages) / 1024, 1)}
+
+
+def server_speed(port: int, articles_per_language: int, requests: int = 3000,
+                 clients: int = 8) -> dict[str, Any]:
+    """The fixture server's article pages/s for a plain keep-alive client in threads."""
+    import http.client
+    import threading
+
+    from crawler.fixture import FixtureSite
+
+    base = f"http://127.0.0.1:{port}"
+    paths = [u[len(base):] for u in FixtureSite(articles=articles_per_language)
+             .article_urls(base)][:requests]
+
+    def client(chunk: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        for path in chunk:
+            conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            conn.getresponse().read()
+
+    threads = [threading.Thread(target=client, args=(paths[i::clients],))
+               for i in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rate = len(paths) / (time.monotonic() - started)
+    return {"article_pages_per_s": round(rate, 1),
+            "client": f"{clients} threads of http.client (keep-alive, gzip), {len(paths)} pages"}
+
+
+def _warm_up_call(_: int) -> None:
+    time.sleep(0.05)
+
+
+def stage_table(data: dict[str, Any], main_cpu: float) -> dict[str, Any]:
+    """Milliseconds per article page for each stage of the instrumented crawl."""
+    totals, counts = data["totals_s"], data["counts"]
+    pages = counts.get("main/json_write") or 1
+    per_page = {name: round(1000 * seconds / pages, 3) for name, seconds in sorted(totals.items())
+                if name.startswith("main/")}
+    main_measured = sum(v for k, v in totals.items() if k.startswith("main/"))
+    per_page["main/scrapy_twisted_scheduling_rest"] = round(
+        1000 * (main_cpu - main_measured) / pages, 3)
+    per_page["main/process_cpu_total"] = round(1000 * main_cpu / pages, 3)
+    extracted = counts.get("worker/worker_total") or 1
+    worker = {name: round(1000 * seconds / extracted, 3) for name, seconds in sorted(totals.items())
+              if name.startswith("worker/")}
+    return {"article_pages": pages, "ms_per_article_page": {**per_page, **worker},
+            "note": "main/*: wall ms inside the main process (spider_parse_and_links includes "
+                    "canonicalisation and the crawl-state lookups); worker/*: inside an "
+                    "extraction worker per article; the main rest is Scrapy, Twisted, HTTP "
+                    "parsing, middlewares and scheduling, from the process CPU time"}
+
+
+def print_table(r: dict[str, Any]) -> dict[str, Any]:
+    """Print the summary table; returns the headline figures."""
+    full, ceil, lat = r["full"], r["ceiling"], r.get("latency", {})
+    summary: dict[str, Any] = {
+        "ceiling_pages_per_s": ceil["pages_per_s"],
+        "full_pages_per_s": full["pages_per_s"],
+        "full_to_ceiling": round(full["pages_per_s"] / ceil["pages_per_s"], 3),
+        "full_crawl_only_to_ceiling": round(full["pages_per_s_crawl_only"] / ceil["pages_per_s"],
+                                            3),
+        "fetch_archive_pages_per_s": r["fetch_archive"]["pages_per_s"],
+    }
+    rows = [("(1) extraction ceiling, all cores", f"{ceil['pages_per_s']} pages/s", ""),
+            ("(2) full crawl", f"{full['pages_per_s']} pages/s",
+             f"ratio to (1) {summary['full_to_ceiling']} (goal >= 0.8)"),
+            *([("(2) full crawl, code before the optimisations",
+                f"{r['full_before']['pages_per_s']} pages/s",
+                f"ratio to (1) {round(r['full_before']['pages_per_s'] / ceil['pages_per_s'], 3)}")]
+              if "full_before" in r else []),
+            ("(3) fetch + archive only", f"{summary['fetch_archive_pages_per_s']} pages/s", "")]
+    ours = lat.get("ours_full")
+    if ours and (wget := lat.get("wget")) and "seconds" in wget:
+        summary["wget_over_ours_wall"] = round(wget["seconds"] / ours["wall_s"], 2)
+        rows.append((f"(4) {lat['latency_s'] * 1000:g} ms latency: ours vs wget",
+                     f"{ours['wall_s']} s vs {wget['seconds']} s",
+                     f"{summary['wget_over_ours_wall']}x faster (goal >= 3x)"))
+    if ours and (np := lat.get("newsplease")):
+        ours_rate = ours["pages_per_s"]
+        if "articles_per_s" in np:
+            summary["ours_over_newsplease"] = round(ours_rate / np["articles_per_s"], 2)
+            rows.append(("(4) ours vs news-please", f"{ours_rate} vs {np['articles_per_s']} "
+                         "articles/s", f"{summary['ours_over_newsplease']}x"))
+        else:
+            rows.append(("(4) news-please", "not measured", np.get("error", "")[:80]))
+    if rss := r.get("rss"):
+        small, large = rss["small"], rss["large"]
+        summary["rss_ratio"] = round(large["main_peak_rss_mb"] / small["main_peak_rss_mb"], 3)
+        summary["rss_large_mb"] = large["main_peak_rss_mb"]
+        rows.append((f"(5) peak RSS, {small['article_pages']} vs {large['article_pages']} pages",
+                     f"{small['main_peak_rss_mb']} vs {large['main_peak_rss_mb']} MB",
+                     f"ratio {summary['rss_ratio']} (goal <= 1.3, < 600 MB)"))
+    width = max(len(a) for a, _, _ in rows)
+    for a, b, c in rows:
+        print(f"{a:<{width}}  {b:<24} {c}")
+    if st := r.get("stages", {}).get("ms_per_article_page"):
+        print("(6) ms per article page: " + ", ".join(f"{k} {v}" for k, v in st.items()))
+    return summary
