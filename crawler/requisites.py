@@ -30,6 +30,7 @@ _CSS_TYPE = re.compile(r"text/css", re.IGNORECASE)
 PAGE_XPATHS = ("//img/@src", "//input[@type='image']/@src", "//video/@poster", "//script/@src")
 LINK_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload"})
 SRCSET_XPATHS = ("//img/@srcset", "//picture/source/@srcset")
+_PAGE_XPATH, _SRCSET_XPATH = " | ".join(PAGE_XPATHS), " | ".join(SRCSET_XPATHS)
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -46,11 +47,11 @@ def css_references(text: str) -> list[str]:
 
 def page_references(response: TextResponse) -> list[str]:
     """Raw (unjoined) requisite references of an HTML page."""
-    refs = [v for xp in PAGE_XPATHS for v in response.xpath(xp).getall()]
+    refs = response.xpath(_PAGE_XPATH).getall()  # one pass over the tree, in document order
     for link in response.xpath("//link[@rel][@href]"):
         if LINK_RELS & set(link.attrib["rel"].lower().split()):
             refs.append(link.attrib["href"])
-    refs += [u for xp in SRCSET_XPATHS for v in response.xpath(xp).getall() for u in srcset_urls(v)]
+    refs += [u for v in response.xpath(_SRCSET_XPATH).getall() for u in srcset_urls(v)]
     for css in response.xpath("//style/text() | //@style").getall():
         refs += css_references(css)
     return refs

@@ -20,7 +20,6 @@ TRACKING_PARAM = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_BIG = range(65536, 100000)  # not a port
 # Distinct URLs whose canonical form is remembered: a page's menus, footers and teasers repeat
 # on every page, so most links are answered from here; the bound keeps memory flat.
 CANONICAL_CACHE_SIZE = 8192
@@ -47,7 +46,7 @@ def canonical_url(url: str) -> str:
     'http://example.com/a/?a=1&b=2'
     """
     plain = _PLAIN.fullmatch(url) if "/." not in url else None
-    if plain and (not plain[2] or int(plain[2]) not in (_DEFAULT_PORTS[plain[1]], *_BIG)):
+    if plain and (not plain[2] or _DEFAULT_PORTS[plain[1]] != int(plain[2]) < 65536):
         return url if plain[3] else url + "/"
     parts = urlsplit(safe_url_string(url.strip()))
     scheme = parts.scheme.lower()
