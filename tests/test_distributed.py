@@ -355,3 +355,20 @@ def test_leases_requeue_and_the_end_of_a_crawl(redis_url):
     b.heartbeat()  # b is back
     assert not a.leave("finished") and b.leave("finished")  # the last one to leave knows it
     assert a.departed() == {"a": "finished", "b": "finished"}
+
+
+def test_crawl_stats_merge_counts_and_keep_extremes():
+    from crawler.distributed.finalize import merge_stats
+
+    merged = merge_stats({
+        "a": {"downloader/response_count": 3, "elapsed_time_seconds": 5.0, "log_count/ERROR": 1,
+              "discovery/max_barren_streak": 2, "start_time": "2026-01-01T00:00:05+00:00",
+              "finish_time": "2026-01-01T00:01:00+00:00", "finish_reason": "finished"},
+        "b": {"downloader/response_count": 4, "elapsed_time_seconds": 7.0,
+              "discovery/max_barren_streak": 1, "start_time": "2026-01-01T00:00:00+00:00",
+              "finish_time": "2026-01-01T00:00:50+00:00", "distributed/finalized": True}})
+    assert merged["downloader/response_count"] == 7 and merged["log_count/ERROR"] == 1
+    assert merged["elapsed_time_seconds"] == 7.0 and merged["discovery/max_barren_streak"] == 2
+    assert merged["start_time"] == "2026-01-01T00:00:00+00:00"
+    assert merged["finish_time"] == "2026-01-01T00:01:00+00:00"
+    assert "finish_reason" not in merged and "distributed/finalized" not in merged  # per worker

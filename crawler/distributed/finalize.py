@@ -21,12 +21,12 @@ from crawler.manifest import MANIFEST_VERSION, _jsonable, write_manifest
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_KEEP_STATS = ("start_time", "finish_time")
 DEFAULT_KEEP_SECONDS = 7 * 24 * 3600
 
 
 def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Numbers summed across workers; the earliest start and the latest finish."""
+    """Counts summed across workers; the earliest start, the latest finish, and the largest of
+    maxima, elapsed times and delays (summing those would mean nothing)."""
     merged: dict[str, Any] = {}
     for stats in per_worker.values():
         for name, value in stats.items():
@@ -35,7 +35,7 @@ def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             elif name == "finish_time":
                 merged[name] = max(merged.get(name, value), value)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                if name.startswith("discovery/max_") or name.endswith("_max"):
+                if any(part in name for part in ("max", "elapsed", "delay", "peak")):
                     merged[name] = max(merged.get(name, value), value)
                 else:
                     merged[name] = merged.get(name, 0) + value
