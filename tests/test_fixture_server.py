@@ -116,7 +116,8 @@ def test_run_site_prints_url_and_serves(tmp_path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     truth_file = tmp_path / "gt.jsonl"
-    code = (
+    code = (  # Ctrl-C as in a terminal, even when this runs where SIGINT is ignored (nohup &)
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
         "from crawler.fixture import run_site; "
         f"run_site('127.0.0.1', {port}, 25, 3, 0.0, ground_truth_path={str(truth_file)!r})"
     )
