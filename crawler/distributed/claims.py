@@ -2,7 +2,7 @@
 
 Before the JSON writer sees a record, its canonical URL is claimed in Redis. A record whose URL
 another worker claimed is dropped. If a worker dies between its claim and the flush of the record,
-the reaper releases the claims it finds no record for (:mod:`crawler.distributed.salvage`), so the
+the reaper (:mod:`crawler.distributed.extension`) releases the claims it finds no record for, so the
 request, back in the queue, can write it.
 """
 

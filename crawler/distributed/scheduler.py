@@ -5,7 +5,7 @@ step. The lease is acknowledged once the request has left the engine: by then it
 (and archived), its callback ran, the requests it found are in the shared queue and its items went
 through the pipelines. A retry or a redirect is a new request in the shared queue before the old
 one leaves, so nothing falls between the two. If the worker dies, the reaper
-(:mod:`crawler.distributed.reaper`) puts its leases back into the queue.
+(:mod:`crawler.distributed.extension`) puts its leases back into the queue.
 """
 
 from __future__ import annotations
