@@ -35,6 +35,16 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
+def totals_by_kind(files: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Files and bytes per kind of the manifest's file entries."""
+    by_kind: dict[str, dict[str, int]] = {}
+    for f in files:
+        agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
+        agg["files"] += 1
+        agg["bytes"] += f["size"]
+    return by_kind
+
+
 def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: str,
                    spider: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     """The manifest document for a crawl whose writers are all closed."""
@@ -43,11 +53,6 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
         path = out.root / done.relpath
         files.append({"path": done.relpath, "kind": done.kind, "size": path.stat().st_size,
                       "sha256": sha256_hex(path)})
-    by_kind: dict[str, dict[str, int]] = {}
-    for f in files:
-        agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
-        agg["files"] += 1
-        agg["bytes"] += f["size"]
     return {
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
@@ -59,7 +64,7 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
         "written_at": dt.datetime.now(dt.UTC).isoformat(),
         "spider_args": spider,
         "settings": settings,
-        "totals": by_kind,
+        "totals": totals_by_kind(files),
         "files": files,
         "stats": _jsonable(stats),
     }

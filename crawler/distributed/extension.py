@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
-from crawler.distributed.finalize import finalize
+from crawler.distributed.finalize import crawl_store, finalize
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
@@ -102,7 +102,7 @@ class DistributedCrawlExtension:
         if out.uri.startswith("s3://"):
             # Its spool was on its own machine: what it uploaded is taken over; its leases
             # were acknowledged only once stored, so the rest is done again from the queue.
-            store, crawl_key = self._store(out)
+            store, crawl_key = crawl_store(out, self.crawler.settings)
             found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id)
         else:
             found = salvage_worker(out.root, worker, prefix, out.crawl_id)
@@ -125,15 +125,6 @@ class DistributedCrawlExtension:
         logger.warning("worker %s silent for %.0fs: %d requests back in the queue, %d article "
                        "claims released", worker, self.dead_seconds, back, released)
         return True
-
-    def _store(self, out: Any) -> tuple[Any, str]:
-        from crawler.storage.objects import ObjectStore
-        from crawler.storage.s3 import S3Location, StoreConfig
-
-        config = StoreConfig.from_settings(self.crawler.settings)
-        location = S3Location.parse(out.uri)
-        return (ObjectStore(config.client(), location, config),
-                location.child(out.spider, out.crawl_id).key())
 
     # --- acknowledging work stored in object storage ----------------------------------------
     def _checkpoint(self, force: bool = False) -> None:

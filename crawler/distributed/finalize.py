@@ -17,7 +17,7 @@ from typing import Any
 from crawler import __version__
 from crawler.distributed.shared import SharedCrawl
 from crawler.layout import CrawlOutput
-from crawler.manifest import MANIFEST_VERSION, _jsonable, write_manifest
+from crawler.manifest import MANIFEST_VERSION, _jsonable, totals_by_kind, write_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,6 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
     """The manifest document of the whole crawl, from the registry (spider arguments and
     settings from ``part``, the finalizing worker's own manifest part)."""
     files = sorted(shared.files(), key=lambda f: f["path"])
-    by_kind: dict[str, dict[str, int]] = {}
-    for f in files:
-        agg = by_kind.setdefault(f["kind"], {"files": 0, "bytes": 0})
-        agg["files"] += 1
-        agg["bytes"] += f["size"]
     per_worker = shared.all_stats()
     departed = shared.departed()
     workers = {
@@ -75,7 +70,7 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "spider_args": (part or {}).get("spider_args"),
         "settings": (part or {}).get("settings"),
         "distributed": {"redis_keys": shared.keys.root, "workers": workers},
-        "totals": by_kind,
+        "totals": totals_by_kind(files),
         "files": files,
         "stats": _jsonable(merge_stats(per_worker)),
     }
@@ -120,13 +115,16 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
     return manifest
 
 
+def crawl_store(out: CrawlOutput, settings: Any) -> tuple[Any, str]:
+    """The object store of an ``s3://`` crawl output and the key prefix of this crawl."""
+    from crawler.storage.objects import ObjectStore
+
+    store = ObjectStore.from_settings(out.uri, settings)
+    return store, store.location.child(out.spider, out.crawl_id).key()
+
+
 def _upload_manifest(out: CrawlOutput, settings: Any, path: Any) -> None:
     from crawler.storage.digests import sha256_hex
-    from crawler.storage.objects import ObjectStore
-    from crawler.storage.s3 import S3Location, StoreConfig
 
-    config = StoreConfig.from_settings(settings)
-    location = S3Location.parse(out.uri)
-    store = ObjectStore(config.client(), location, config)
-    key = location.child(out.spider, out.crawl_id).key("manifest.json")
-    store.upload(path, key, sha256_hex(path))
+    store, crawl_key = crawl_store(out, settings)
+    store.upload(path, f"{crawl_key}/manifest.json", sha256_hex(path))

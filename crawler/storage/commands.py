@@ -93,8 +93,7 @@ def _settings(args: argparse.Namespace, recorded: dict[str, Any] | None = None) 
 
 
 def _store(uri: str, settings: dict[str, Any]) -> ObjectStore:
-    config = StoreConfig.from_settings(settings)
-    return ObjectStore(config.client(), S3Location.parse(uri), config)
+    return ObjectStore.from_settings(uri, settings)
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -53,6 +53,12 @@ class ObjectStore:
         self.config = config
         self.transfer = config.transfer_config()
 
+    @classmethod
+    def from_settings(cls, uri: str, settings: Any) -> ObjectStore:
+        """The store of ``uri`` (``s3://bucket/prefix``) with a client from ``settings``."""
+        config = StoreConfig.from_settings(settings)
+        return cls(config.client(), S3Location.parse(uri), config)
+
     @property
     def bucket(self) -> str:
         return self.location.bucket
