@@ -3,12 +3,13 @@
 Run as ``python bench/_stage_probe.py OUT.json crawl vsedelo --url ...`` (the arguments after the
 output path are the ``crawler`` CLI's). Nothing in the crawler changes: this process wraps
 
-* main process: the spider's page callback (parse, link extraction, requests), WARC record
-  building and writing, the record building after extraction, JSON Lines writing, and the
-  whole process's CPU time (the rest is Scrapy, Twisted and the network);
-* extraction workers (``pipelines.extraction.extract_in_worker`` is swapped for
-  :func:`probed_extract`): decoding and parsing, metadata, boilerplate cleaning, dates,
-  trafilatura's text extraction, the worker total.
+* main process: the spider's page callback around its scan (following links, requests for
+  links and requisites, the article item), WARC record building and writing, the record
+  building after extraction, JSON Lines writing, and the whole process's CPU time (the rest is
+  Scrapy, Twisted, the network and handing pages to the workers);
+* extraction workers (``pipelines.extraction.scan_in_worker`` is swapped for
+  :func:`probed_scan`): decoding and parsing, the page scan (canonical, links, requisites),
+  metadata, boilerplate cleaning, dates, trafilatura's text extraction, the worker total.
 
 Timings are CPU-bound wall milliseconds summed per stage; the JSON holds totals and counts.
 """
@@ -27,8 +28,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TOTALS: dict[str, float] = defaultdict(float)
 COUNTS: dict[str, int] = defaultdict(int)
-_WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "clean_tree": "clean",
-                  "find_page_dates": "dates", "extract_paragraphs": "text"}
+_WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "scan_tree": "scan",
+                  "clean_tree": "clean", "find_page_dates": "dates",
+                  "extract_paragraphs": "text"}
+_PIPELINE_STAGES = ("decode_html", "parse_html", "scan_tree")  # looked up in pipelines.extraction
 
 
 def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,27 +65,29 @@ def _timed_gen(name: str, fn: Callable[..., Iterator[Any]]) -> Callable[..., Ite
 _installed = False
 
 
-def probed_extract(*args: Any) -> dict[str, Any]:
-    """``extract_in_worker`` with its stages timed; the timings ride along in the result."""
+def probed_scan(*args: Any) -> Any:
+    """``scan_in_worker`` with its stages timed; the timings ride along on the scan."""
     global _installed
     import crawler.extraction as ex
-    from pipelines.extraction import extract_in_worker
+    import pipelines.extraction as pe
 
     if not _installed:
         for attr in _WORKER_STAGES:
-            setattr(ex, attr, _timed(attr, getattr(ex, attr)))
+            module = pe if attr in _PIPELINE_STAGES else ex
+            setattr(module, attr, _timed(attr, getattr(module, attr)))
         _installed = True
     TOTALS.clear()
     started = time.perf_counter()
-    result = extract_in_worker(*args)
+    scan, result = pe.scan_in_worker(*args)
     stages: dict[str, float] = defaultdict(float)
     for attr, seconds in TOTALS.items():
         stages[_WORKER_STAGES[attr]] += seconds
     total = time.perf_counter() - started
     stages["metadata_and_rest"] = total - sum(stages.values())
     stages["worker_total"] = total
-    result["_stage_seconds"] = dict(stages)
-    return result
+    scan.stage_seconds = dict(stages)
+    scan.stage_article = result is not None
+    return scan, result
 
 
 def _install_main() -> None:
@@ -91,22 +96,28 @@ def _install_main() -> None:
     from pipelines.jsonl import ArticleJsonLinesPipeline
     from spiders.base import NewsSiteSpider
 
-    NewsSiteSpider.parse_page = _timed_gen("main/spider_parse_and_links",
-                                           NewsSiteSpider.parse_page)
+    for name in ("_follow_links", "_requisite_requests"):
+        setattr(NewsSiteSpider, name, _timed_gen("main/spider_links_and_requests",
+                                                 getattr(NewsSiteSpider, name)))
+    NewsSiteSpider._article_item = _timed("main/spider_links_and_requests",
+                                          NewsSiteSpider._article_item)
     WarcArchiveMiddleware.process_response = _timed("main/warc_write",
                                                     WarcArchiveMiddleware.process_response)
     ArticleJsonLinesPipeline.process_item = _timed("main/json_write",
                                                    ArticleJsonLinesPipeline.process_item)
-    build = _timed("main/record_build", pe.build_record)
+    pe.build_record = _timed("main/record_build", pe.build_record)
+    scan = pe.ExtractionPipeline.scan
 
-    def build_record(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        for stage, seconds in (result.pop("_stage_seconds", None) or {}).items():
-            TOTALS[f"worker/{stage}"] += seconds
-            COUNTS[f"worker/{stage}"] += 1
-        return build(result, **kwargs)
+    async def probed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        page, result = await scan(self, *args, **kwargs)
+        prefix = "worker/article/" if getattr(page, "stage_article", False) else "worker/other/"
+        for stage, seconds in (getattr(page, "stage_seconds", None) or {}).items():
+            TOTALS[prefix + stage] += seconds
+            COUNTS[prefix + stage] += 1
+        return page, result
 
-    pe.build_record = build_record
-    pe.extract_in_worker = probed_extract
+    pe.ExtractionPipeline.scan = probed
+    pe.scan_in_worker = probed_scan
 
 
 def main(argv: list[str]) -> int:

@@ -106,14 +106,20 @@ def stage_table(data: dict[str, Any], main_cpu: float) -> dict[str, Any]:
     per_page["main/scrapy_twisted_scheduling_rest"] = round(
         1000 * (main_cpu - main_measured) / pages, 3)
     per_page["main/process_cpu_total"] = round(1000 * main_cpu / pages, 3)
-    extracted = counts.get("worker/worker_total") or 1
-    worker = {name: round(1000 * seconds / extracted, 3) for name, seconds in sorted(totals.items())
-              if name.startswith("worker/")}
-    return {"article_pages": pages, "ms_per_article_page": {**per_page, **worker},
-            "note": "main/*: wall ms inside the main process (spider_parse_and_links includes "
-                    "canonicalisation and the crawl-state lookups); worker/*: inside an "
-                    "extraction worker per article; the main rest is Scrapy, Twisted, HTTP "
-                    "parsing, middlewares and scheduling, from the process CPU time"}
+    worker: dict[str, float] = {}
+    for kind in ("article", "other"):
+        n = counts.get(f"worker/{kind}/worker_total") or 0
+        worker.update({name: round(1000 * seconds / n, 3) for name, seconds
+                       in sorted(totals.items()) if n and name.startswith(f"worker/{kind}/")})
+    return {"article_pages": pages, "other_html_pages": counts.get("worker/other/worker_total", 0),
+            "ms_per_article_page": {**per_page, **worker},
+            "note": "main/*: wall ms in the main process per article page "
+                    "(spider_links_and_requests: following a page's links, crawl-state lookups, "
+                    "requests, the article item); the main rest is Scrapy, Twisted, HTTP "
+                    "parsing, middlewares, scheduling and handing pages to the workers, from "
+                    "the process CPU time; worker/article/*: in an extraction worker per article "
+                    "page (parse once, scan, extract); worker/other/*: per other HTML page "
+                    "(parse and scan only)"}
 
 
 def print_table(r: dict[str, Any]) -> dict[str, Any]:

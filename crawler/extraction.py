@@ -20,7 +20,7 @@ from crawler.dates import find_page_dates
 from crawler.extract import meta as pagemeta
 from crawler.extract.authors import authors as find_authors
 from crawler.extract.clean import Cleaner, clean_tree
-from crawler.extract.decode import MAX_HTML_BYTES, decode_html
+from crawler.extract.decode import MAX_HTML_BYTES, Decoded, decode_html
 from crawler.extract.jsonld import article_node, has_article_type, jsonld_nodes
 from crawler.extract.pagekind import article_markup, classify
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
@@ -112,10 +112,21 @@ def extract_article(html: bytes | str, url: str, *, profile: SiteProfile,
     """Extract one page. Never raises on bad input: the result carries a ``skip_reason``."""
     started = time.perf_counter()
     opts = options or ExtractOptions()
-    result = ExtractedArticle(url=url)
     decoded = decode_html(html, http_charset, max_bytes=opts.max_bytes)
-    result.charset, result.charset_source = decoded.charset, decoded.charset_source
     tree = parse_html(decoded.text) if decoded.text else None
+    return extract_parsed(decoded, tree, url, profile=profile, fetched_at=fetched_at,
+                          options=opts, started=started)
+
+
+def extract_parsed(decoded: Decoded, tree: Any, url: str, *, profile: SiteProfile,
+                   fetched_at: dt.datetime | str, options: ExtractOptions | None = None,
+                   started: float | None = None) -> ExtractedArticle:
+    """:func:`extract_article` on a page decoded and parsed already (``tree`` is changed:
+    boilerplate is removed from it)."""
+    started = time.perf_counter() if started is None else started
+    opts = options or ExtractOptions()
+    result = ExtractedArticle(url=url)
+    result.charset, result.charset_source = decoded.charset, decoded.charset_source
     if decoded.skip_reason or tree is None:
         result.skip_reason = decoded.skip_reason or "malformed"
         return _finish(result, started)

@@ -11,7 +11,9 @@ class ArticlePage:
     """A fetched page the spider believes is an article, before extraction.
 
     ``warc`` is the pointer to the archived response (see ``crawler.warc``); ``hints`` carries
-    what discovery documents said about the URL (sitemap lastmod, news publication date, title).
+    what discovery documents said about the URL (sitemap lastmod, news publication date, title);
+    ``extracted`` is the extraction result when the page was extracted with its scan
+    (``pipelines.extraction``), else the pipeline extracts it.
     """
 
     url: str
@@ -24,3 +26,4 @@ class ArticlePage:
     fetched_at: str  # ISO 8601, UTC
     warc: dict[str, Any] | None = None
     hints: dict[str, str] = field(default_factory=dict)
+    extracted: dict[str, Any] | None = None

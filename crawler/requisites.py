@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from scrapy.http import Response, TextResponse
 
 # url(...) with or without quotes, and @import "..." (the url() form is caught by the first)
@@ -30,7 +31,10 @@ _CSS_TYPE = re.compile(r"text/css", re.IGNORECASE)
 PAGE_XPATHS = ("//img/@src", "//input[@type='image']/@src", "//video/@poster", "//script/@src")
 LINK_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload"})
 SRCSET_XPATHS = ("//img/@srcset", "//picture/source/@srcset")
-_PAGE_XPATH, _SRCSET_XPATH = " | ".join(PAGE_XPATHS), " | ".join(SRCSET_XPATHS)
+_PAGE_REFS = etree.XPath(" | ".join(PAGE_XPATHS))  # one pass over the tree, in document order
+_LINKS = etree.XPath("//link[@rel][@href]")
+_SRCSETS = etree.XPath(" | ".join(SRCSET_XPATHS))
+_STYLES = etree.XPath("//style/text() | //@style")
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -45,14 +49,14 @@ def css_references(text: str) -> list[str]:
     return [u.strip() for u in found if u.strip() and not u.strip().startswith(("data:", "#"))]
 
 
-def page_references(response: TextResponse) -> list[str]:
-    """Raw (unjoined) requisite references of an HTML page."""
-    refs = response.xpath(_PAGE_XPATH).getall()  # one pass over the tree, in document order
-    for link in response.xpath("//link[@rel][@href]"):
-        if LINK_RELS & set(link.attrib["rel"].lower().split()):
-            refs.append(link.attrib["href"])
-    refs += [u for v in response.xpath(_SRCSET_XPATH).getall() for u in srcset_urls(v)]
-    for css in response.xpath("//style/text() | //@style").getall():
+def page_references(tree: etree._Element) -> list[str]:
+    """Raw (unjoined) requisite references of a parsed HTML page."""
+    refs = [str(ref) for ref in _PAGE_REFS(tree)]
+    for link in _LINKS(tree):
+        if LINK_RELS & set(link.get("rel", "").lower().split()):
+            refs.append(link.get("href", ""))
+    refs += [u for v in _SRCSETS(tree) for u in srcset_urls(v)]
+    for css in _STYLES(tree):
         refs += css_references(css)
     return refs
 
@@ -108,10 +112,6 @@ class RequisitePolicy:
             if url not in seen and self.allows(url):
                 seen.add(url)
                 yield url
-
-    def from_page(self, response: TextResponse) -> list[str]:
-        """The requisites of an archived HTML page to fetch."""
-        return list(self.select(response.url, page_references(response))) if self.enabled else []
 
     def from_stylesheet(self, response: Response, level: int) -> list[str]:
         """The references of a stylesheet fetched at ``level`` (page requisites are level 0)."""

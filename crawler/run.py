@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -91,6 +92,9 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> d
     if spider not in names:
         raise UsageError(f"no spider named {spider!r}; available: {', '.join(sorted(names))}")
     process = CrawlerProcess(settings)
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG
+    # record ("Crawled", "Scraped from" with the whole item) is built and then dropped.
+    logging.root.setLevel(settings.get("LOG_LEVEL") or "DEBUG")
     crawler = process.create_crawler(spider)
     started = time.monotonic()
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})

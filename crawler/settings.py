@@ -69,7 +69,7 @@ REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from 
 
 # --- Extraction and JSON (pipelines) ---------------------------------------------------
 EXTRACTION_ENABLED = True
-EXTRACTION_WORKERS = 0  # 0: one per CPU core
+EXTRACTION_WORKERS = 0  # 0: one per CPU core but one (the crawl's main process needs one)
 ARTICLES_PART_RECORDS = 10_000
 
 # --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
@@ -102,6 +102,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
     "crawler.retry_after.RetryAfterMiddleware": 555,
+    # Scrapy's, in its place, minus a wasted charset guess (see the module).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.decompression.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
@@ -139,4 +142,5 @@ WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
 
 LOG_LEVEL = "INFO"
+STATS_CLASS = "crawler.stats.CrawlStatsCollector"
 LOGSTATS_INTERVAL = 30.0

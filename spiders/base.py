@@ -4,6 +4,8 @@ robots.txt → sitemaps (index, urlset, news) and feeds → articles; home and s
 in-scope links. Every link is canonicalised (tracking parameters stripped) before it becomes a
 request, articles are yielded once per canonical URL, and link-following stops in traps: a depth
 limit, a budget per path shape, and a stop after several pages in a row found no new article.
+An HTML page is parsed once, in an extraction worker that scans it (``crawler.pagescan``) and
+extracts it when it is an article; the spider only awaits the scan and decides what to follow.
 """
 
 from __future__ import annotations
@@ -18,24 +20,15 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.utils.response import get_base_url
 
 from crawler.discovery import Entry, parse_feed, parse_robots, parse_sitemap
 from crawler.items import ArticlePage
-from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
+from crawler.pagescan import PageScan, ScanScope, scan_html
+from crawler.pagetype import looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy
-from crawler.urls import (
-    BadURL,
-    canonical_url,
-    in_scope,
-    path_shape,
-    quick_absolute,
-    url_origin,
-    validate_start_url,
-)
+from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
 
-_FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 
 # Request priorities: discovery documents first, then articles, then listings.
@@ -80,6 +73,7 @@ class NewsSiteSpider(scrapy.Spider):
         # they are not turned into requests a second time (menus repeat on every page).
         self.requested: set[int] = set()
         self.shape_counts: Counter[str] = Counter()
+        self._scope: ScanScope | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSiteSpider:
@@ -168,84 +162,90 @@ class NewsSiteSpider(scrapy.Spider):
                                 PRIO_ARTICLE if is_article else PRIO_LISTING, hints=hints)
 
     # --- pages -----------------------------------------------------------------------------
-    def parse_page(self, response: Response, hints: dict[str, str] | None = None) -> Iterator[Any]:
+    async def parse_page(self, response: Response,
+                         hints: dict[str, str] | None = None) -> AsyncIterator[Any]:
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("pages/not_html")
             return
         url = canonical_url(response.url)
-        canonical = self._canonical_of(response) or url
-        is_article = is_article_page(canonical, response, self.profile)
-        if is_article and hash(canonical) not in self.articles_seen:
+        scan, extracted = await self._scan(response, url)
+        canonical = scan.canonical or url
+        if scan.is_article and hash(canonical) not in self.articles_seen:
             self.articles_seen.add(hash(canonical))
             self.articles_seen.add(hash(url))
-            yield self._article_item(response, url, canonical, hints or {})
-            yield from self._requisite_requests(self.requisites.from_page(response), 0)
-        yield from self._follow_links(response, is_article)
-        for link in response.xpath("//link[@rel='alternate'][@type][@href]"):
-            if _FEED_TYPES.search(link.attrib["type"]):
-                yield from self._follow(response.urljoin(link.attrib["href"]), self.parse_feed,
-                                        PRIO_DISCOVERY)
+            yield self._article_item(response, url, canonical, hints or {}, extracted)
+            for request in self._requisite_requests(scan.requisites, 0):
+                yield request
+        for request in self._follow_links(scan.links, scan.is_article,
+                                          response.meta.get("barren", 0)):
+            yield request
+        for feed in scan.feeds:
+            for request in self._follow(feed, self.parse_feed, PRIO_DISCOVERY):
+                yield request
 
-    def _canonical_of(self, response: HtmlResponse) -> str | None:
-        href = response.xpath("//link[@rel='canonical']/@href").get()
-        if not href:
-            return None
-        try:
-            canonical = canonical_url(response.urljoin(href.strip()))
-        except BadURL:
-            return None
-        return canonical if in_scope(canonical, self.allowed_domains) else None
+    def scan_scope(self) -> ScanScope:
+        """What page scans need to know of this crawl (``crawler.pagescan``)."""
+        return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites)
 
-    def _article_item(self, response: HtmlResponse, url: str, canonical: str,
-                      hints: dict[str, str]) -> ArticlePage:
+    async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
+        """Scan the page in an extraction worker, extracting it there too when it is an article
+        not written yet; in-process (no extraction) when extraction is off."""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         match = _CHARSET.search(content_type)
+        charset = match.group(1) if match else None
+        scanner = getattr(self.crawler, "page_scanner", None)
+        if scanner is None:
+            if self._scope is None:
+                self._scope = self.scan_scope()
+            scan, extracted = scan_html(response.body, response.url, self._scope, charset), None
+        else:
+            scan, extracted = await scanner.scan(
+                response.body, response.url, url, self._fetched_at(response), charset,
+                extract=hash(url) not in self.articles_seen)
+        if scan.scan_error:
+            self.crawler.stats.inc_value("pages/scan_error")
+            self.logger.warning("could not scan %s: %s", response.url, scan.scan_error)
+        return scan, extracted
+
+    @staticmethod
+    def _fetched_at(response: Response) -> str:
         warc = response.meta.get("warc")
-        fetched = (warc or {}).get("date") or dt.datetime.now(dt.UTC).isoformat()
+        return (warc or {}).get("date") or dt.datetime.now(dt.UTC).isoformat()
+
+    def _article_item(self, response: HtmlResponse, url: str, canonical: str,
+                      hints: dict[str, str], extracted: dict | None) -> ArticlePage:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        match = _CHARSET.search(content_type)
         return ArticlePage(
             url=url, canonical_url=canonical, site=self.profile.name, body=response.body,
             status=response.status, content_type=content_type.split(";")[0].strip(),
-            http_charset=match.group(1) if match else None, fetched_at=fetched, warc=warc,
-            hints=hints,
+            http_charset=match.group(1) if match else None,
+            fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
+            hints=hints, extracted=extracted,
         )
 
-    def _follow_links(self, response: HtmlResponse, from_article: bool) -> Iterator[Any]:
-        links = response.xpath("//a/@href | //link[@rel='alternate'][@hreflang]/@href").getall()
+    def _follow_links(self, links: list[tuple[str, bool]], from_article: bool,
+                      barren_before: int) -> Iterator[Any]:
+        """Requests for a page's links (canonical and in scope, from its scan): articles
+        always, other pages until too many pages in a row found no new article."""
         found: list[tuple[str, bool]] = []
         new_articles = 0
-        origin = url_origin(get_base_url(response))
-        for href in dict.fromkeys(h.strip() for h in links):
-            try:
-                url = canonical_url(quick_absolute(href, origin) or response.urljoin(href))
-            except (BadURL, ValueError):
-                continue
-            if not self._allowed(url):
-                continue
-            is_article = looks_like_article_url(url, self.profile)
+        for url, is_article in links:
             if not self._wants(url, is_article, from_article=from_article):
                 continue  # written already, or known and unchanged: not new, not requested
             if is_article and hash(url) not in self.article_links:
                 self.article_links.add(hash(url))
                 new_articles += 1
             found.append((url, is_article))
-        barren = 0 if new_articles else response.meta.get("barren", 0) + 1
+        barren = 0 if new_articles else barren_before + 1
         self.crawler.stats.max_value("discovery/max_barren_streak", barren)
-        for url, is_article in dict.fromkeys(found):
+        for url, is_article in found:
             if is_article:
                 yield from self._follow(url, self.parse_page, PRIO_ARTICLE)
             elif barren <= self.barren_limit and self._within_budget(url):
                 yield from self._follow(url, self.parse_page, PRIO_LISTING, barren=barren)
             else:
                 self.crawler.stats.inc_value("discovery/pruned_links")
-
-    def _allowed(self, url: str) -> bool:
-        if not in_scope(url, self.allowed_domains):
-            return False
-        path = urlsplit(url).path
-        if NON_PAGE_EXT.search(path):
-            return False
-        deny = self.profile.deny_path
-        return not (deny and deny.search(path))
 
     def _within_budget(self, url: str) -> bool:
         shape = path_shape(url)

@@ -1,0 +1,139 @@
+"""What a crawl needs from an HTML page besides its text: canonical URL, kind, links, feeds and
+requisites, read from one lxml tree.
+
+Pure: no Scrapy, no Twisted. The extraction workers run :func:`scan_html` on the tree they parse
+for extraction anyway, so the crawl's main process never parses a page (see
+``pipelines.extraction``); with extraction off the spider calls it in-process. Links come back
+canonical (``crawler.urls.canonical_url``), in scope and not obviously files, each flagged when
+it looks like an article; the spider keeps the decisions that need crawl state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract.decode import decode_html
+from crawler.extract.tree import base_url, parse_html
+from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
+from crawler.profiles import SiteProfile
+from crawler.requisites import RequisitePolicy, page_references
+from crawler.urls import BadURL, canonical_url, in_scope, quick_absolute, url_origin
+
+_FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
+_LINKS = etree.XPath("//a/@href | //link[@rel='alternate'][@hreflang]/@href")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
+_FEEDS = etree.XPath("//link[@rel='alternate'][@type][@href]")
+
+
+@dataclass
+class PageScan:
+    """One page as the crawl sees it. ``links``: (canonical URL, looks like an article)."""
+
+    canonical: str | None = None  # the page's rel=canonical, canonicalised, when in scope
+    is_article: bool = False
+    links: list[tuple[str, bool]] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    requisites: list[str] = field(default_factory=list)  # only scanned on article pages
+    scan_error: str | None = None  # why a page yielded an empty scan
+
+
+@dataclass(frozen=True)
+class ScanScope:
+    """What decides which links count: the site profile, its hosts, the requisite policy."""
+
+    profile: SiteProfile
+    domains: tuple[str, ...]
+    requisites: RequisitePolicy = RequisitePolicy(enabled=False)
+
+    def allows(self, url: str) -> bool:
+        """A canonical URL (``canonical_url``) in scope, not a file by its extension, not
+        denied by the profile."""
+        rest = url.partition("://")[2]
+        netloc, _, tail = rest.partition("/")
+        if not _host_in(_hostname(netloc), self.domains):
+            return False
+        path = "/" + tail.partition("?")[0]
+        if NON_PAGE_EXT.search(path):
+            return False
+        deny = self.profile.deny_path
+        return not (deny and deny.search(path))
+
+
+def scan_html(body: bytes, url: str, scope: ScanScope, http_charset: str | None = None) -> PageScan:
+    """Decode and parse ``body`` (fetched from ``url``) and scan it; an empty scan when no
+    document can be built from it."""
+    decoded = decode_html(body, http_charset, max_bytes=max(len(body), 1))
+    tree = parse_html(decoded.text) if decoded.text else None
+    return scan_tree(tree, url, scope) if tree is not None else PageScan()
+
+
+def scan_tree(tree: etree._Element, url: str, scope: ScanScope) -> PageScan:
+    """Scan a parsed page (before any cleaning: menus hold links too). ``url`` is the URL the
+    page was fetched from; relative links resolve against its ``<base href>`` when it has one."""
+    base = base_url(tree, url)
+    scan = PageScan(canonical=_canonical_link(tree, base, scope))
+    page_url = scan.canonical or _canonical(url) or url
+    decided = scope.profile.is_article_path(urlsplit(page_url).path)
+    scan.is_article = (decided if decided is not None else
+                       is_article_page(page_url, Selector(root=tree, type="html"), scope.profile))
+    scan.links = page_links(tree, base, scope)
+    for link in _FEEDS(tree):
+        if _FEED_TYPES.search(link.get("type", "")):
+            feed = _canonical(_join(base, link.get("href", "")))
+            if feed and in_scope(feed, scope.domains):
+                scan.feeds.append(feed)
+    if scan.is_article and scope.requisites.enabled:
+        scan.requisites = list(scope.requisites.select(base, page_references(tree)))
+    return scan
+
+
+def page_links(tree: etree._Element, base: str, scope: ScanScope) -> list[tuple[str, bool]]:
+    """Canonical, allowed links of a page in document order, each once."""
+    origin = url_origin(base)
+    found: dict[str, bool] = {}
+    for href in dict.fromkeys(h.strip() for h in _LINKS(tree)):
+        try:
+            url = canonical_url(quick_absolute(href, origin) or urljoin(base, href))
+        except (BadURL, ValueError):
+            continue
+        if url not in found and scope.allows(url):
+            found[url] = looks_like_article_url(url, scope.profile)
+    return list(found.items())
+
+
+def _canonical_link(tree: etree._Element, base: str, scope: ScanScope) -> str | None:
+    hrefs = _CANONICAL(tree)
+    canonical = _canonical(_join(base, hrefs[0].strip())) if hrefs else None
+    return canonical if canonical and in_scope(canonical, scope.domains) else None
+
+
+@lru_cache(maxsize=1024)
+def _host_in(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _hostname(netloc: str) -> str:
+    """The host of a canonical URL's netloc (no user info there; IPv6 in brackets)."""
+    if netloc.startswith("["):
+        return netloc[1:netloc.find("]")]
+    return netloc.partition(":")[0]
+
+
+def _join(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
+def _canonical(url: str) -> str | None:
+    try:
+        return canonical_url(url) if url else None
+    except (BadURL, ValueError):
+        return None

@@ -1,0 +1,163 @@
+"""The page scan (links, canonical, kind, feeds, requisites) and the worker that scans and
+extracts from one parse; the decompression and stats components that trim the main process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from dataclasses import replace
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.test import get_crawler
+
+import pipelines.extraction as pe
+from crawler.decompression import DecompressionMiddleware
+from crawler.fixture import FixtureSite
+from crawler.pagescan import PageScan, ScanScope, scan_html
+from crawler.profiles import GENERIC, VSEDELO
+from crawler.requisites import RequisitePolicy
+from crawler.stats import CrawlStatsCollector
+
+BASE = "http://127.0.0.1:8000"
+SCOPE = ScanScope(VSEDELO.with_start_url(BASE + "/"), ("127.0.0.1",),
+                  RequisitePolicy(site_hosts=("127.0.0.1",), extra_hosts=("cdn.example",)))
+
+PAGE = b"""<html><head><base href="http://e.com/sec/"><meta property="og:type" content="article">
+<link rel="canonical" href="/news/123456-a-long-article-slug.html?utm_source=x">
+<link rel="alternate" type="application/rss+xml" href="/rss.xml">
+<link rel="alternate" type="application/rss+xml" href="http://other.org/rss.xml">
+<link rel="stylesheet" href="/s.css"><link rel="icon" href="http://cdn.example/i.ico">
+<link rel="alternate" hreflang="ru" href="/ru/news/123456-ru-article-slug-here.html">
+<style>body{background:url(bg.png)}</style></head><body>
+<a href="page2">next</a> <a href="page2#x">again</a> <a href="http://E.com:80/sec/page2">same</a>
+<a href="/news/999999-another-long-article-slug.html?utm_medium=y">story</a>
+<a href="http://other.org/x">away</a> <a href="/file.zip">zip</a> <a href="/search/q">search</a>
+<a href="javascript:void(0)">js</a> <a href="http://[::1">broken</a>
+<img src="/logo.png" srcset="/a.png 1x, /b.png 2x"><img src="http://tracker.net/p.gif">
+<script src="app.js"></script><p style="background:url('/p.jpg')">x</p>
+</body></html>"""
+
+
+def generic_scope(**kw: object) -> ScanScope:
+    profile = replace(GENERIC, deny_path=VSEDELO.deny_path)
+    return ScanScope(profile, ("e.com",), RequisitePolicy(site_hosts=("e.com",),
+                                                          extra_hosts=("cdn.example",)), **kw)
+
+
+def test_scan_reads_a_page_as_the_crawl_needs_it() -> None:
+    scan = scan_html(PAGE, "http://e.com/sec/this", generic_scope(), "utf-8")
+    # rel=canonical resolved against <base>, tracking parameter dropped
+    assert scan.canonical == "http://e.com/news/123456-a-long-article-slug.html"
+    assert scan.is_article  # generic profile: the page's markup (og:type) says so
+    assert scan.links == [  # document order: the <link hreflang> in <head> first
+        ("http://e.com/ru/news/123456-ru-article-slug-here.html", True),
+        ("http://e.com/sec/page2", False),  # three spellings, one link
+        ("http://e.com/news/999999-another-long-article-slug.html", True),
+    ]  # off-site, .zip, denied /search/, javascript: and broken links are gone
+    assert scan.feeds == ["http://e.com/rss.xml"]  # the off-site feed is not followed
+    assert set(scan.requisites) == {
+        "http://e.com/s.css", "http://cdn.example/i.ico", "http://e.com/sec/bg.png",
+        "http://e.com/logo.png", "http://e.com/a.png", "http://e.com/b.png",
+        "http://e.com/sec/app.js", "http://e.com/p.jpg"}
+    assert scan.scan_error is None
+
+
+def test_listing_page_has_no_requisites_and_no_canonical() -> None:
+    page = b"<html><body><a href='/news/123456-some-long-article-title.html'>a</a>" \
+           b"<img src='/x.png'></body></html>"
+    scan = scan_html(page, "http://e.com/category/", generic_scope(), None)
+    assert scan.canonical is None and not scan.is_article
+    assert scan.requisites == []
+    assert scan.links == [("http://e.com/news/123456-some-long-article-title.html", True)]
+
+
+def test_profile_decides_article_pages_by_url() -> None:
+    site = FixtureSite(articles=3)
+    url = site.article_urls(BASE)[0]
+    body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+    scan = scan_html(body, url, SCOPE, "utf-8")
+    assert scan.is_article and scan.canonical == url
+    assert scan.requisites, "an article's images and stylesheets are requisites"
+    assert all(urlsplit(u).hostname == "127.0.0.1" for u, _ in scan.links)
+    home = site.render("GET", "/", {"Host": "127.0.0.1:8000"}).body
+    listing = scan_html(home, BASE + "/", SCOPE, "utf-8")
+    assert not listing.is_article and listing.requisites == []
+    assert sum(is_article for _, is_article in listing.links) >= 3
+
+
+@pytest.mark.parametrize("body", [b"", b"\x00\x01\x02\x03" * 50, b"%PDF-1.4 binary"])
+def test_nothing_to_scan_is_an_empty_scan(body: bytes) -> None:
+    assert scan_html(body, "http://e.com/", generic_scope()) == PageScan()
+
+
+def test_worker_extracts_from_the_tree_it_scanned() -> None:
+    """One parse in the worker gives the same record as extraction on its own."""
+    site = FixtureSite(articles=4)
+    fetched = dt.datetime.now(dt.UTC).isoformat()
+    pe._warm_up(SCOPE)
+    try:
+        for url in site.article_urls(BASE)[:4]:
+            body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+            scan, extracted = pe.scan_in_worker(body, url, url, fetched, "utf-8", True)
+            alone = pe.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
+            assert scan.is_article and extracted is not None
+            for result in (extracted, alone):
+                result["extraction"].pop("ms")
+            assert extracted == alone
+            assert extracted["text"] and extracted["published"]
+            # not asked to extract (written already): scan only
+            again, none = pe.scan_in_worker(body, url, url, fetched, "utf-8", False)
+            assert none is None and again.links == scan.links
+    finally:
+        pe._warm_up(None)
+
+
+def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(pe, "scan_tree", boom)
+    pe._warm_up(SCOPE)
+    try:
+        scan, extracted = pe.scan_in_worker(b"<html><body><p>x</p></body></html>",
+                                            BASE + "/", BASE + "/", "2025-03-23T10:00:00+00:00",
+                                            None, True)
+    finally:
+        pe._warm_up(None)
+    assert extracted is None and scan.links == []
+    assert scan.scan_error == "RecursionError: maximum recursion depth exceeded"
+
+
+def test_decompression_decodes_without_guessing_from_compressed_bytes() -> None:
+    crawler = get_crawler(settings_dict={})
+    mw = DecompressionMiddleware.from_crawler(crawler)
+    html = "<html><head><meta charset='windows-1251'></head><body>Привіт</body></html>"
+    body = gzip.compress(html.encode("cp1251"))
+    request = Request("http://e.com/a")
+    # A text response whose Content-Type names no charset: Scrapy's own middleware would run
+    # charset detection over the gzip bytes here.
+    raw = HtmlResponse("http://e.com/a", body=body, request=request,
+                       headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    out = mw.process_response(request, raw)
+    assert isinstance(out, HtmlResponse)
+    assert out.body == html.encode("cp1251")
+    assert b"Content-Encoding" not in out.headers
+    assert out.encoding == "cp1251" and "Привіт" in out.text
+    assert crawler.stats.get_value("httpcompression/response_count") == 1
+    binary = Response("http://e.com/b", body=b"plain", request=request)
+    assert mw.process_response(request, binary) is binary  # nothing to decode
+
+
+def test_stats_collector_keeps_scrapy_behaviour() -> None:
+    crawler = get_crawler(settings_dict={"STATS_CLASS": "crawler.stats.CrawlStatsCollector"})
+    stats = crawler.stats
+    assert isinstance(stats, CrawlStatsCollector)
+    stats.inc_value("a")
+    stats.inc_value("a", 2)
+    stats.max_value("m", 5)
+    stats.max_value("m", 3)
+    stats.set_value("s", "x", spider=SimpleNamespace())  # the old spider argument still works
+    assert stats.get_stats() == {"a": 3, "m": 5, "s": "x"}
