@@ -7,7 +7,7 @@ output path are the ``crawler`` CLI's). Nothing in the crawler changes: this pro
   links and requisites, the article item), WARC record building and writing, the record
   building after extraction, JSON Lines writing, and the whole process's CPU time (the rest is
   Scrapy, Twisted, the network and handing pages to the workers);
-* extraction workers (``pipelines.extraction.scan_in_worker`` is swapped for
+* page workers (``crawler.pageworkers.scan_in_worker`` is swapped for
   :func:`probed_scan`): decoding and parsing, the page scan (canonical, links, requisites),
   metadata, boilerplate cleaning, dates, trafilatura's text extraction, the worker total.
 
@@ -31,7 +31,7 @@ COUNTS: dict[str, int] = defaultdict(int)
 _WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "scan_tree": "scan",
                   "clean_tree": "clean", "find_page_dates": "dates",
                   "extract_paragraphs": "text"}
-_PIPELINE_STAGES = ("decode_html", "parse_html", "scan_tree")  # looked up in pipelines.extraction
+_POOL_STAGES = ("decode_html", "parse_html", "scan_tree")  # looked up in crawler.pageworkers
 
 
 def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,16 +69,16 @@ def probed_scan(*args: Any) -> Any:
     """``scan_in_worker`` with its stages timed; the timings ride along on the scan."""
     global _installed
     import crawler.extraction as ex
-    import pipelines.extraction as pe
+    import crawler.pageworkers as pw
 
     if not _installed:
         for attr in _WORKER_STAGES:
-            module = pe if attr in _PIPELINE_STAGES else ex
+            module = pw if attr in _POOL_STAGES else ex
             setattr(module, attr, _timed(attr, getattr(module, attr)))
         _installed = True
     TOTALS.clear()
     started = time.perf_counter()
-    scan, result = pe.scan_in_worker(*args)
+    scan, result = pw.scan_in_worker(*args)
     stages: dict[str, float] = defaultdict(float)
     for attr, seconds in TOTALS.items():
         stages[_WORKER_STAGES[attr]] += seconds
@@ -91,6 +91,7 @@ def probed_scan(*args: Any) -> Any:
 
 
 def _install_main() -> None:
+    import crawler.pageworkers as pw
     import pipelines.extraction as pe
     from crawler.warc.middleware import WarcArchiveMiddleware
     from pipelines.jsonl import ArticleJsonLinesPipeline
@@ -106,7 +107,7 @@ def _install_main() -> None:
     ArticleJsonLinesPipeline.process_item = _timed("main/json_write",
                                                    ArticleJsonLinesPipeline.process_item)
     pe.build_record = _timed("main/record_build", pe.build_record)
-    scan = pe.ExtractionPipeline.scan
+    scan = pw.PageWorkers.scan
 
     async def probed(self: Any, *args: Any, **kwargs: Any) -> Any:
         page, result = await scan(self, *args, **kwargs)
@@ -116,8 +117,8 @@ def _install_main() -> None:
             COUNTS[prefix + stage] += 1
         return page, result
 
-    pe.ExtractionPipeline.scan = probed
-    pe.scan_in_worker = probed_scan
+    pw.PageWorkers.scan = probed
+    pw.scan_in_worker = probed_scan
 
 
 def main(argv: list[str]) -> int:

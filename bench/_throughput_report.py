@@ -39,8 +39,8 @@ def _fetch(url: str) -> tuple[bytes, str | None]:
 def ceiling(base_url: str, articles_per_language: int) -> dict[str, Any]:
     """The article pages, fetched once, through the pipeline's worker function on all cores."""
     from crawler.fixture import FixtureSite
+    from crawler.pageworkers import extract_in_worker, warm_up
     from crawler.profiles import VSEDELO
-    from pipelines.extraction import _warm_up, extract_in_worker
 
     urls = FixtureSite(articles=articles_per_language).article_urls(base_url)
     pages = [(url, *_fetch(url)) for url in urls]
@@ -48,7 +48,7 @@ def ceiling(base_url: str, articles_per_language: int) -> dict[str, Any]:
     fetched = dt.datetime.now(dt.UTC).isoformat()
     workers = os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up) as pool:
         list(pool.map(_warm_up_call, range(workers * 2)))
         started = time.monotonic()
         futures = [pool.submit(extract_in_worker, body, url, profile, fetched, charset)

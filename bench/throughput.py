@@ -4,8 +4,8 @@
 fixture is per language, so ``articles/2`` of it). All measured in one run, against the fixture
 site served by ``bench/_fixture_server.py`` in its own process (pre-rendered, cached):
 
-1. extraction ceiling: the article pages (fetched once) through ``extract_in_worker`` (what
-   the extraction pipeline runs) in a process pool of one worker per core, pages/s;
+1. extraction ceiling: the article pages (fetched once) through extraction alone
+   (``crawler.pageworkers.extract_in_worker``) in a process pool of one worker per core, pages/s;
 2. full crawl (fetch, WARC, extraction, JSON) with the real CLI: pages/s, ratio to (1);
 3. fetch and archive alone (``EXTRACTION_ENABLED=False``): pages/s;
 4. 20 ms latency per response: our full crawl, ``wget --recursive --warc-file`` (fetch and

@@ -13,7 +13,7 @@ class ArticlePage:
     ``warc`` is the pointer to the archived response (see ``crawler.warc``); ``hints`` carries
     what discovery documents said about the URL (sitemap lastmod, news publication date, title);
     ``extracted`` is the extraction result when the page was extracted with its scan
-    (``pipelines.extraction``), else the pipeline extracts it.
+    (``crawler.pageworkers``), else the pipeline extracts it.
     """
 
     url: str

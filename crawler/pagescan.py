@@ -1,11 +1,11 @@
 """What a crawl needs from an HTML page besides its text: canonical URL, kind, links, feeds and
 requisites, read from one lxml tree.
 
-Pure: no Scrapy, no Twisted. The extraction workers run :func:`scan_html` on the tree they parse
-for extraction anyway, so the crawl's main process never parses a page (see
-``pipelines.extraction``); with extraction off the spider calls it in-process. Links come back
-canonical (``crawler.urls.canonical_url``), in scope and not obviously files, each flagged when
-it looks like an article; the spider keeps the decisions that need crawl state.
+Pure: no Scrapy, no Twisted. The page workers (``crawler.pageworkers``) run :func:`scan_tree` on
+the tree they parse for extraction anyway, so the crawl's main process never parses a page; with
+the pool off (``EXTRACTION_WORKERS = -1``) the spider calls :func:`scan_html` itself. Links
+come back canonical (``crawler.urls.canonical_url``), in scope and not obviously files, each
+flagged when it looks like an article; the spider keeps the decisions that need crawl state.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from 
 
 # --- Extraction and JSON (pipelines) ---------------------------------------------------
 EXTRACTION_ENABLED = True
-EXTRACTION_WORKERS = 0  # 0: one per CPU core but one (the crawl's main process needs one)
+EXTRACTION_WORKERS = 0  # page worker processes; 0: one per core but one, -1: none (in-process)
 ARTICLES_PART_RECORDS = 10_000
 
 # --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
@@ -102,9 +102,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
     "crawler.retry_after.RetryAfterMiddleware": 555,
-    # Scrapy's, in its place, minus a wasted charset guess (see the module).
+    # Scrapy's own two, in their places, minus wasted work (crawler.stock_middlewares).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.stock_middlewares.QuickMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.decompression.DecompressionMiddleware": 590,
+    "crawler.stock_middlewares.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
 ITEM_PIPELINES = {
@@ -114,6 +116,8 @@ ITEM_PIPELINES = {
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
+    # Parse, scan and extract pages in a process pool (crawler.pageworkers).
+    "crawler.pageworkers.PageWorkers": 50,
     "crawler.manifest.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
     "crawler.state.extension.CrawlStateExtension": 150,

@@ -188,18 +188,18 @@ class NewsSiteSpider(scrapy.Spider):
         return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites)
 
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
-        """Scan the page in an extraction worker, extracting it there too when it is an article
-        not written yet; in-process (no extraction) when extraction is off."""
+        """Scan the page in a page worker (``crawler.pageworkers``), extracting it there too
+        when it is an article not written yet; in this process when the pool is off."""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         match = _CHARSET.search(content_type)
         charset = match.group(1) if match else None
-        scanner = getattr(self.crawler, "page_scanner", None)
-        if scanner is None:
+        workers = getattr(self.crawler, "page_workers", None)
+        if workers is None:
             if self._scope is None:
                 self._scope = self.scan_scope()
             scan, extracted = scan_html(response.body, response.url, self._scope, charset), None
         else:
-            scan, extracted = await scanner.scan(
+            scan, extracted = await workers.scan(
                 response.body, response.url, url, self._fetched_at(response), charset,
                 extract=hash(url) not in self.articles_seen)
         if scan.scan_error:

@@ -38,10 +38,13 @@ def _crawl(spider: str, server, out, *extra: str):
     return result, crawl_dir(out, spider)
 
 
-@pytest.mark.parametrize("spider", ["vsedelo", "news"])
-def test_spider_finds_every_article_once_and_avoids_traps(spider, site_server, tmp_path):
+@pytest.mark.parametrize("spider, workers", [
+    ("vsedelo", "2"), ("news", "2"),
+    ("vsedelo", "-1"),  # no page workers: the spider scans, the pipeline extracts, in-process
+])
+def test_spider_finds_every_article_once_and_avoids_traps(spider, workers, site_server, tmp_path):
     site, server = site_server
-    _, crawl = _crawl(spider, server, tmp_path)
+    _, crawl = _crawl(spider, server, tmp_path, "-s", f"EXTRACTION_WORKERS={workers}")
     expected = set(site.article_urls(server.url.rstrip("/")))
     records = read_records(crawl)
     found = Counter(r["canonical_url"] for r in records)

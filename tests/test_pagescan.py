@@ -1,10 +1,12 @@
 """The page scan (links, canonical, kind, feeds, requisites) and the worker that scans and
-extracts from one parse; the decompression and stats components that trim the main process."""
+extracts from one parse; the stock middlewares and stats collector that trim the main process."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gzip
+import os
 from dataclasses import replace
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -13,13 +15,14 @@ import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-import pipelines.extraction as pe
-from crawler.decompression import DecompressionMiddleware
+import crawler.pageworkers as pw
 from crawler.fixture import FixtureSite
 from crawler.pagescan import PageScan, ScanScope, scan_html
 from crawler.profiles import GENERIC, VSEDELO
 from crawler.requisites import RequisitePolicy
 from crawler.stats import CrawlStatsCollector
+from crawler.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
+from spiders.vsedelo import VsedeloSpider
 
 BASE = "http://127.0.0.1:8000"
 SCOPE = ScanScope(VSEDELO.with_start_url(BASE + "/"), ("127.0.0.1",),
@@ -97,36 +100,36 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
     """One parse in the worker gives the same record as extraction on its own."""
     site = FixtureSite(articles=4)
     fetched = dt.datetime.now(dt.UTC).isoformat()
-    pe._warm_up(SCOPE)
+    pw.warm_up(SCOPE)
     try:
         for url in site.article_urls(BASE)[:4]:
             body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
-            scan, extracted = pe.scan_in_worker(body, url, url, fetched, "utf-8", True)
-            alone = pe.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
+            scan, extracted = pw.scan_in_worker(body, url, url, fetched, "utf-8", True)
+            alone = pw.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
             assert scan.is_article and extracted is not None
             for result in (extracted, alone):
                 result["extraction"].pop("ms")
             assert extracted == alone
             assert extracted["text"] and extracted["published"]
             # not asked to extract (written already): scan only
-            again, none = pe.scan_in_worker(body, url, url, fetched, "utf-8", False)
+            again, none = pw.scan_in_worker(body, url, url, fetched, "utf-8", False)
             assert none is None and again.links == scan.links
     finally:
-        pe._warm_up(None)
+        pw.warm_up(None)
 
 
 def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(pe, "scan_tree", boom)
-    pe._warm_up(SCOPE)
+    monkeypatch.setattr(pw, "scan_tree", boom)
+    pw.warm_up(SCOPE)
     try:
-        scan, extracted = pe.scan_in_worker(b"<html><body><p>x</p></body></html>",
+        scan, extracted = pw.scan_in_worker(b"<html><body><p>x</p></body></html>",
                                             BASE + "/", BASE + "/", "2025-03-23T10:00:00+00:00",
                                             None, True)
     finally:
-        pe._warm_up(None)
+        pw.warm_up(None)
     assert extracted is None and scan.links == []
     assert scan.scan_error == "RecursionError: maximum recursion depth exceeded"
 
@@ -161,3 +164,62 @@ def test_stats_collector_keeps_scrapy_behaviour() -> None:
     stats.max_value("m", 3)
     stats.set_value("s", "x", spider=SimpleNamespace())  # the old spider argument still works
     assert stats.get_stats() == {"a": 3, "m": 5, "s": "x"}
+
+
+def _die(*args: object) -> None:
+    os._exit(3)  # what a segfault in a C library looks like to the pool
+
+
+def test_a_dead_worker_costs_its_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker dying on a page: that page gets an empty scan, the pool is replaced once, and
+    the next page is scanned and extracted by the new pool."""
+    crawler = get_crawler(VsedeloSpider, settings_dict={"EXTRACTION_WORKERS": 1})
+    crawler.spider = VsedeloSpider.from_crawler(crawler, url=BASE + "/")
+    workers = pw.PageWorkers.from_crawler(crawler)
+    site = FixtureSite(articles=2)
+    url = site.article_urls(BASE)[0]
+    body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+    fetched = dt.datetime.now(dt.UTC).isoformat()
+
+    async def scenario() -> tuple[tuple[PageScan, dict | None], ...]:
+        workers.spider_opened(crawler.spider)
+        first_pool = workers.pool
+        with monkeypatch.context() as patch:
+            patch.setattr(pw, "scan_in_worker", _die)
+            dead = await asyncio.gather(*(workers.scan(body, url, url, fetched, "utf-8", True)
+                                          for _ in range(3)))
+        assert workers.pool is not first_pool
+        second_pool = workers.pool
+        alive = await workers.scan(body, url, url, fetched, "utf-8", True)
+        assert workers.pool is second_pool, "one replacement for three pages"
+        return (*dead, alive)
+
+    try:
+        *dead, (scan, extracted) = asyncio.run(scenario())
+    finally:
+        workers.spider_closed(crawler.spider)
+    for page, record in dead:
+        assert page.scan_error == "extraction worker died" and record is None
+    assert crawler.stats.get_value("extraction/worker_died") == 3
+    assert scan.is_article and extracted is not None and extracted["text"]
+
+
+@pytest.mark.parametrize("body, redirected", [
+    (b"<html><head><meta http-equiv='Refresh' content='0; url=/next'></head></html>", True),
+    (b"<html><head><title>x</title></head><body>" + b"y" * 50_000 + b"</body></html>", False),
+    ("<html><head><meta http-equiv='refresh' content='0;url=/next'></head></html>"
+     .encode("utf-16"), True),  # no ASCII "refresh" in the bytes: Scrapy's check decides
+    (b"<html><head><script>" + b"x" * 20_000 + b"</script>"
+     b"<meta http-equiv='refresh' content='0;url=/next'></head></html>", False),  # past 4,096
+])
+def test_meta_refresh_followed_as_scrapy_does(body: bytes, redirected: bool) -> None:
+    crawler = get_crawler(settings_dict={})
+    mw = QuickMetaRefreshMiddleware.from_crawler(crawler)
+    request = Request("http://e.com/a")
+    response = HtmlResponse("http://e.com/a", body=body, request=request,
+                            headers={"Content-Type": "text/html"})
+    out = mw.process_response(request, response)
+    if redirected:
+        assert isinstance(out, Request) and out.url == "http://e.com/next"
+    else:
+        assert out is response

@@ -1,0 +1,156 @@
+"""Page work off the reactor: a process pool that parses each HTML page once, scans it for the
+crawl and extracts it when it is an article.
+
+Parsing, trafilatura and date parsing are CPU-bound; in the Twisted reactor's thread they would
+stall fetching and archiving, and the crawl's main process is its narrowest part. So a worker
+parses a page once, scans the tree (``crawler.pagescan``: canonical URL, kind, links, feeds,
+requisites) and, for an article not written yet, extracts it from the same tree
+(``crawler.extraction``). The spider awaits :meth:`PageWorkers.scan`; with
+``EXTRACTION_ENABLED`` off the workers only scan. ``EXTRACTION_WORKERS`` processes (0 = one per
+core but one: the reactor's process keeps a core busy on its own); Scrapy's scraper slot
+(``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many pages wait for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.extract.decode import MAX_HTML_BYTES, Decoded, decode_html
+from crawler.extract.tree import parse_html
+from crawler.extraction import extract_article, extract_parsed
+from crawler.pagescan import PageScan, ScanScope, scan_tree
+from crawler.profiles import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+_SCOPE: ScanScope | None = None  # set in each worker by the pool's initializer
+
+
+def warm_up(scope: ScanScope | None = None) -> None:
+    """Import the heavy modules once per worker, before the first page arrives; keep the
+    crawl's scan scope (profile, hosts) so it is not pickled with every page."""
+    global _SCOPE
+    import crawler.extraction  # noqa: F401
+
+    _SCOPE = scope
+
+
+def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
+                   http_charset: str | None, extract: bool) -> tuple[PageScan, dict | None]:
+    """Run in a pool process: parse once, scan for the crawl, extract an article (``extract``)
+    from the same tree. ``url`` is the fetched URL, ``page_url`` its canonical form. Never
+    raises: a failed scan is an empty one with ``scan_error``; extraction errors are skips."""
+    assert _SCOPE is not None, "the pool's initializer sets the scan scope"
+    try:
+        decoded = decode_html(body, http_charset, max_bytes=max(len(body), 1))
+        tree = parse_html(decoded.text) if decoded.text else None
+        scan = scan_tree(tree, url, _SCOPE) if tree is not None else PageScan()
+    except Exception as exc:  # pathological markup: the page stays archived, nothing follows
+        return PageScan(scan_error=f"{type(exc).__name__}: {str(exc)[:300]}"), None
+    if not (extract and scan.is_article):
+        return scan, None
+    if len(body) > MAX_HTML_BYTES:
+        decoded = Decoded(None, skip_reason="too_large")
+    try:
+        result = extract_parsed(decoded, tree, scan.canonical or page_url, profile=_SCOPE.profile,
+                                fetched_at=fetched_at)
+    except Exception as exc:
+        return scan, {"skip_reason": f"extraction_error:{type(exc).__name__}",
+                      "error": str(exc)[:500]}
+    return scan, result.to_dict()
+
+
+def extract_in_worker(body: bytes, url: str, profile: SiteProfile, fetched_at: str,
+                      http_charset: str | None) -> dict[str, Any]:
+    """Extraction alone, never raising (errors become a skip reason): for articles that reach
+    the pipeline without a scan's extraction, and for ``bench/throughput.py``'s ceiling."""
+    try:
+        result = extract_article(body, url, profile=profile,
+                                 fetched_at=dt.datetime.fromisoformat(fetched_at),
+                                 http_charset=http_charset)
+    except Exception as exc:  # a bug must not lose the crawl: the page stays archived
+        return {"skip_reason": f"extraction_error:{type(exc).__name__}", "error": str(exc)[:500]}
+    return result.to_dict()
+
+
+class PageWorkers:
+    """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; the crawler's
+    ``page_workers``."""
+
+    def __init__(self, crawler: Any):
+        settings = crawler.settings
+        workers = settings.getint("EXTRACTION_WORKERS")
+        if workers < 0:
+            raise NotConfigured("EXTRACTION_WORKERS < 0: pages are scanned in the main process")
+        self.crawler = crawler
+        self.workers = workers or max(1, (os.cpu_count() or 2) - 1)
+        self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
+        self.pool: ProcessPoolExecutor | None = None
+        self.scope: ScanScope | None = None
+        crawler.page_workers = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PageWorkers:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        scope = getattr(spider, "scan_scope", None)
+        self.scope = scope() if callable(scope) else None
+        self.pool = self._new_pool()
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=False)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up,
+                                   initargs=(self.scope,))
+
+    async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
+                   http_charset: str | None, extract: bool) -> tuple[PageScan, dict | None]:
+        """:func:`scan_in_worker` in the pool (extracting only with extraction on)."""
+        if self.scope is None:
+            raise RuntimeError("page workers scan for spiders with scan_scope() only")
+        args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting)
+        return await self._run(scan_in_worker, args, url,
+                               lambda: (PageScan(scan_error="extraction worker died"), None))
+
+    async def extract(self, body: bytes, url: str, profile: SiteProfile, fetched_at: str,
+                      http_charset: str | None) -> dict[str, Any]:
+        """:func:`extract_in_worker` in the pool."""
+        return await self._run(extract_in_worker, (body, url, profile, fetched_at, http_charset),
+                               url, lambda: {"skip_reason": "extraction_worker_died"})
+
+    async def _run(self, fn: Callable[..., Any], args: tuple, url: str,
+                   if_died: Callable[[], Any]) -> Any:
+        pool = self.pool
+        if pool is None:
+            raise RuntimeError("the page workers' pool is not open")
+        try:
+            return await asyncio.wrap_future(pool.submit(fn, *args))
+        except BrokenProcessPool:
+            self._worker_died(pool, url)
+            return if_died()
+
+    def _worker_died(self, pool: ProcessPoolExecutor, url: str) -> None:
+        """A worker died (killed, or a crash in a C library on this page): the pages it held
+        get no scan or record, the pool is replaced once, whichever of them reports first."""
+        self.crawler.stats.inc_value("extraction/worker_died")
+        logger.error("extraction worker died on %s (the page stays archived)", url)
+        if pool is self.pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
