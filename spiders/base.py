@@ -35,6 +35,13 @@ _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 30, 20, 0
 
 
+def _content_type(response: Response) -> tuple[str, str | None]:
+    """The media type of a response and the charset its Content-Type names, if any."""
+    value = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    match = _CHARSET.search(value)
+    return value.split(";")[0].strip(), match.group(1) if match else None
+
+
 def parse_since(value: str | dt.datetime | None) -> dt.datetime | None:
     """``--since`` as an aware datetime (a bare date means its start, UTC)."""
     if not value:
@@ -190,9 +197,7 @@ class NewsSiteSpider(scrapy.Spider):
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
         """Scan the page in a page worker (``crawler.pageworkers``), extracting it there too
         when it is an article not written yet; in this process when the pool is off."""
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        match = _CHARSET.search(content_type)
-        charset = match.group(1) if match else None
+        charset = _content_type(response)[1]
         workers = getattr(self.crawler, "page_workers", None)
         if workers is None:
             if self._scope is None:
@@ -214,12 +219,10 @@ class NewsSiteSpider(scrapy.Spider):
 
     def _article_item(self, response: HtmlResponse, url: str, canonical: str,
                       hints: dict[str, str], extracted: dict | None) -> ArticlePage:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        match = _CHARSET.search(content_type)
+        content_type, charset = _content_type(response)
         return ArticlePage(
             url=url, canonical_url=canonical, site=self.profile.name, body=response.body,
-            status=response.status, content_type=content_type.split(";")[0].strip(),
-            http_charset=match.group(1) if match else None,
+            status=response.status, content_type=content_type, http_charset=charset,
             fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
             hints=hints, extracted=extracted,
         )
