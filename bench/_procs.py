@@ -122,7 +122,9 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = 
         while todo:
             pid = todo.pop()
             if (seen := _proc_status(pid)) is not None:
-                result.workers[pid] = seen
+                # a process that has exited but is not yet reaped has no VmHWM: keep the peak
+                rss, cpu = result.workers.get(pid, (0, 0.0))
+                result.workers[pid] = (max(rss, seen[0]), max(cpu, seen[1]))
                 todo.extend(_children(pid))
         time.sleep(interval)
     result.returncode = proc.wait()
