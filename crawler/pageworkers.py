@@ -126,8 +126,7 @@ class PageWorkers:
         if self.scope is None:
             raise RuntimeError("page workers scan for spiders with scan_scope() only")
         args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting)
-        return await self._run(scan_in_worker, args, url,
-                               lambda: (PageScan(scan_error="extraction worker died"), None))
+        return await self._run(scan_in_worker, args, url, self._scan_lost)
 
     async def extract(self, body: bytes, url: str, profile: SiteProfile, fetched_at: str,
                       http_charset: str | None) -> dict[str, Any]:
@@ -146,10 +145,14 @@ class PageWorkers:
             self._worker_died(pool, url)
             return if_died()
 
+    def _scan_lost(self) -> tuple[PageScan, None]:
+        # counted where the report lists skipped extractions (the pipeline counts its own)
+        self.crawler.stats.inc_value("extraction/skipped/extraction_worker_died")
+        return PageScan(scan_error="extraction worker died"), None
+
     def _worker_died(self, pool: ProcessPoolExecutor, url: str) -> None:
         """A worker died (killed, or a crash in a C library on this page): the pages it held
         get no scan or record, the pool is replaced once, whichever of them reports first."""
-        self.crawler.stats.inc_value("extraction/worker_died")
         logger.error("extraction worker died on %s (the page stays archived)", url)
         if pool is self.pool:
             pool.shutdown(wait=False, cancel_futures=True)

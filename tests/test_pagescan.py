@@ -44,10 +44,11 @@ PAGE = b"""<html><head><base href="http://e.com/sec/"><meta property="og:type" c
 </body></html>"""
 
 
-def generic_scope(**kw: object) -> ScanScope:
+def generic_scope() -> ScanScope:
+    """The generic profile on e.com, denying /search/ like the vsedelo profile."""
     profile = replace(GENERIC, deny_path=VSEDELO.deny_path)
     return ScanScope(profile, ("e.com",), RequisitePolicy(site_hosts=("e.com",),
-                                                          extra_hosts=("cdn.example",)), **kw)
+                                                          extra_hosts=("cdn.example",)))
 
 
 def test_scan_reads_a_page_as_the_crawl_needs_it() -> None:
@@ -200,7 +201,7 @@ def test_a_dead_worker_costs_its_page_only(monkeypatch: pytest.MonkeyPatch) -> N
         workers.spider_closed(crawler.spider)
     for page, record in dead:
         assert page.scan_error == "extraction worker died" and record is None
-    assert crawler.stats.get_value("extraction/worker_died") == 3
+    assert crawler.stats.get_value("extraction/skipped/extraction_worker_died") == 3
     assert scan.is_article and extracted is not None and extracted["text"]
 
 
