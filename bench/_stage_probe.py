@@ -31,7 +31,9 @@ COUNTS: dict[str, int] = defaultdict(int)
 _WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "scan_tree": "scan",
                   "clean_tree": "clean", "find_page_dates": "dates",
                   "extract_paragraphs": "text"}
-_POOL_STAGES = ("decode_html", "parse_html", "scan_tree")  # looked up in crawler.pageworkers
+# where each timed function is looked up when the worker calls it
+_STAGE_MODULES = {"decode_html": "crawler.pagescan", "parse_html": "crawler.pagescan",
+                  "scan_tree": "crawler.pageworkers"}
 
 
 def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,12 +70,13 @@ _installed = False
 def probed_scan(*args: Any) -> Any:
     """``scan_in_worker`` with its stages timed; the timings ride along on the scan."""
     global _installed
-    import crawler.extraction as ex
+    import importlib
+
     import crawler.pageworkers as pw
 
     if not _installed:
         for attr in _WORKER_STAGES:
-            module = pw if attr in _POOL_STAGES else ex
+            module = importlib.import_module(_STAGE_MODULES.get(attr, "crawler.extraction"))
             setattr(module, attr, _timed(attr, getattr(module, attr)))
         _installed = True
     TOTALS.clear()

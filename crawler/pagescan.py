@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.decode import decode_html
+from crawler.extract.decode import Decoded, decode_html
 from crawler.extract.tree import base_url, parse_html
 from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy, page_references
-from crawler.urls import BadURL, canonical_url, in_scope, quick_absolute, url_origin
+from crawler.urls import BadURL, canonical_url, host_in, in_scope, quick_absolute, url_origin
 
 _FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
 _LINKS = etree.XPath("//a/@href | //link[@rel='alternate'][@hreflang]/@href")
@@ -56,7 +56,7 @@ class ScanScope:
         denied by the profile."""
         rest = url.partition("://")[2]
         netloc, _, tail = rest.partition("/")
-        if not _host_in(_hostname(netloc), self.domains):
+        if not host_in(_hostname(netloc), self.domains):
             return False
         path = "/" + tail.partition("?")[0]
         if NON_PAGE_EXT.search(path):
@@ -65,11 +65,17 @@ class ScanScope:
         return not (deny and deny.search(path))
 
 
+def parse_page(body: bytes, http_charset: str | None = None) -> tuple[Decoded, Any]:
+    """Decode and parse a fetched page, whatever its size (links are followed on pages too big
+    to extract); the tree is None when no document can be built from the bytes."""
+    decoded = decode_html(body, http_charset, max_bytes=max(len(body), 1))
+    return decoded, parse_html(decoded.text) if decoded.text else None
+
+
 def scan_html(body: bytes, url: str, scope: ScanScope, http_charset: str | None = None) -> PageScan:
     """Decode and parse ``body`` (fetched from ``url``) and scan it; an empty scan when no
     document can be built from it."""
-    decoded = decode_html(body, http_charset, max_bytes=max(len(body), 1))
-    tree = parse_html(decoded.text) if decoded.text else None
+    tree = parse_page(body, http_charset)[1]
     return scan_tree(tree, url, scope) if tree is not None else PageScan()
 
 
@@ -111,11 +117,6 @@ def _canonical_link(tree: etree._Element, base: str, scope: ScanScope) -> str | 
     hrefs = _CANONICAL(tree)
     canonical = _canonical(_join(base, hrefs[0].strip())) if hrefs else None
     return canonical if canonical and in_scope(canonical, scope.domains) else None
-
-
-@lru_cache(maxsize=1024)
-def _host_in(host: str, domains: tuple[str, ...]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def _hostname(netloc: str) -> str:

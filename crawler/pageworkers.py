@@ -26,10 +26,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.extract.decode import MAX_HTML_BYTES, Decoded, decode_html
-from crawler.extract.tree import parse_html
+from crawler.extract.decode import MAX_HTML_BYTES, Decoded
 from crawler.extraction import extract_article, extract_parsed
-from crawler.pagescan import PageScan, ScanScope, scan_tree
+from crawler.pagescan import PageScan, ScanScope, parse_page, scan_tree
 from crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -53,8 +52,7 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
     raises: a failed scan is an empty one with ``scan_error``; extraction errors are skips."""
     assert _SCOPE is not None, "the pool's initializer sets the scan scope"
     try:
-        decoded = decode_html(body, http_charset, max_bytes=max(len(body), 1))
-        tree = parse_html(decoded.text) if decoded.text else None
+        decoded, tree = parse_page(body, http_charset)
         scan = scan_tree(tree, url, _SCOPE) if tree is not None else PageScan()
     except Exception as exc:  # pathological markup: the page stays archived, nothing follows
         return PageScan(scan_error=f"{type(exc).__name__}: {str(exc)[:300]}"), None

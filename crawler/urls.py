@@ -94,7 +94,12 @@ def host_of(url: str) -> str:
 
 def in_scope(url: str, domains: tuple[str, ...] | list[str]) -> bool:
     """True when ``url``'s host is one of ``domains`` or a subdomain of one."""
-    host = host_of(url)
+    return host_in(host_of(url), tuple(domains))
+
+
+@lru_cache(maxsize=1024)
+def host_in(host: str, domains: tuple[str, ...]) -> bool:
+    """True when ``host`` is one of ``domains`` or a subdomain of one."""
     return any(host == d or host.endswith("." + d) for d in domains)
 
 

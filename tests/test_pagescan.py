@@ -44,6 +44,11 @@ PAGE = b"""<html><head><base href="http://e.com/sec/"><meta property="og:type" c
 </body></html>"""
 
 
+def fixture_page(site: FixtureSite, url: str) -> bytes:
+    """The body the fixture site serves for ``url`` (on BASE)."""
+    return site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+
+
 def generic_scope() -> ScanScope:
     """The generic profile on e.com, denying /search/ like the vsedelo profile."""
     profile = replace(GENERIC, deny_path=VSEDELO.deny_path)
@@ -81,12 +86,12 @@ def test_listing_page_has_no_requisites_and_no_canonical() -> None:
 def test_profile_decides_article_pages_by_url() -> None:
     site = FixtureSite(articles=3)
     url = site.article_urls(BASE)[0]
-    body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+    body = fixture_page(site, url)
     scan = scan_html(body, url, SCOPE, "utf-8")
     assert scan.is_article and scan.canonical == url
     assert scan.requisites, "an article's images and stylesheets are requisites"
     assert all(urlsplit(u).hostname == "127.0.0.1" for u, _ in scan.links)
-    home = site.render("GET", "/", {"Host": "127.0.0.1:8000"}).body
+    home = fixture_page(site, BASE + "/")
     listing = scan_html(home, BASE + "/", SCOPE, "utf-8")
     assert not listing.is_article and listing.requisites == []
     assert sum(is_article for _, is_article in listing.links) >= 3
@@ -104,7 +109,7 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
     pw.warm_up(SCOPE)
     try:
         for url in site.article_urls(BASE)[:4]:
-            body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+            body = fixture_page(site, url)
             scan, extracted = pw.scan_in_worker(body, url, url, fetched, "utf-8", True)
             alone = pw.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
             assert scan.is_article and extracted is not None
@@ -179,7 +184,7 @@ def test_a_dead_worker_costs_its_page_only(monkeypatch: pytest.MonkeyPatch) -> N
     workers = pw.PageWorkers.from_crawler(crawler)
     site = FixtureSite(articles=2)
     url = site.article_urls(BASE)[0]
-    body = site.render("GET", urlsplit(url).path, {"Host": "127.0.0.1:8000"}).body
+    body = fixture_page(site, url)
     fetched = dt.datetime.now(dt.UTC).isoformat()
 
     async def scenario() -> tuple[tuple[PageScan, dict | None], ...]:
