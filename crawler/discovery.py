@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any, BinaryIO
 
 from lxml import etree
 from protego import Protego
@@ -19,6 +22,7 @@ _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=True, remove_comments=True
 )
 MAX_DECOMPRESSED = 64 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,38 +102,81 @@ def _child_text(elem: etree._Element, *path: str) -> str | None:
     return (elem.text or "").strip() or None
 
 
-def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
-    """Parse a sitemap: returns ``("index", sitemaps)`` or ``("urlset", pages)``.
+class _Bounded(io.RawIOBase):
+    """A readable stream that fails once more than ``limit`` bytes were read from ``raw``."""
 
-    Google News extensions (``news:publication_date``, ``news:title``, ``news:language``) are
-    read when present. Anything else returns ``("unknown", [])``.
+    def __init__(self, raw: BinaryIO, limit: int) -> None:
+        self.raw, self.left = raw, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size if size >= 0 else self.left + 1)
+        self.left -= len(data)
+        if self.left < 0:
+            raise ValueError(f"decompressed sitemap larger than {MAX_DECOMPRESSED // 2**20} MiB")
+        return data
+
+
+def _xml_stream(body: bytes) -> BinaryIO:
+    if body[:2] != b"\x1f\x8b":
+        return io.BytesIO(body)
+    return _Bounded(gzip.GzipFile(fileobj=io.BytesIO(body)), MAX_DECOMPRESSED)
+
+
+def iter_sitemap(body: bytes) -> tuple[str, Iterator[Entry]]:
+    """Stream a sitemap: ``("index", sitemaps)``, ``("urlset", pages)`` or ``("unknown", [])``.
+
+    Entries are read as the iterator is consumed and each element is dropped once read, so a
+    sitemap of 50,000 URLs (the protocol's limit) never becomes one tree in memory. Google News
+    extensions (``news:publication_date``, ``news:title``, ``news:language``) are read when
+    present. A document that breaks off part-way yields the entries before the break (logged).
     """
+    events = etree.iterparse(
+        _xml_stream(body), events=("start", "end"), resolve_entities=False, no_network=True,
+        recover=True, huge_tree=True, remove_comments=True,
+    )
     try:
-        root = etree.fromstring(maybe_gunzip(body), parser=_XML_PARSER)
-    except (etree.XMLSyntaxError, ValueError):
-        return "unknown", []
-    if root is None:
-        return "unknown", []
-    kind = _local(root.tag)
-    entries: list[Entry] = []
-    for item in root:
-        loc = _child_text(item, "loc")
-        if not loc:
-            continue
-        entries.append(
-            Entry(
-                url=loc,
-                lastmod=parse_iso(_child_text(item, "lastmod")),
-                published=parse_iso(_child_text(item, "news", "publication_date")),
-                title=_child_text(item, "news", "title"),
-                language=_child_text(item, "news", "publication", "language"),
-            )
-        )
-    if kind == "sitemapindex":
-        return "index", entries
-    if kind == "urlset":
-        return "urlset", entries
-    return "unknown", []
+        _, root = next(events)
+    except StopIteration:
+        return "unknown", iter(())
+    except (etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+        logger.warning("sitemap unreadable: %s", exc)
+        return "unknown", iter(())
+    kind = {"sitemapindex": "index", "urlset": "urlset"}.get(_local(root.tag), "unknown")
+    if kind == "unknown":
+        return kind, iter(())
+    return kind, _entries(events, root)
+
+
+def _entries(events: Iterator[tuple[str, Any]], root: etree._Element) -> Iterator[Entry]:
+    count = 0
+    try:
+        for event, item in events:
+            if event != "end" or item.getparent() is not root:
+                continue
+            loc = _child_text(item, "loc")
+            if loc:
+                count += 1
+                yield Entry(
+                    url=loc,
+                    lastmod=parse_iso(_child_text(item, "lastmod")),
+                    published=parse_iso(_child_text(item, "news", "publication_date")),
+                    title=_child_text(item, "news", "title"),
+                    language=_child_text(item, "news", "publication", "language"),
+                )
+            item.clear()
+            while item.getprevious() is not None:
+                del root[0]
+    except (etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+        logger.warning("sitemap cut short after %d entries: %s", count, exc)
+
+
+def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
+    """:func:`iter_sitemap` read whole: the kind and a list of its entries."""
+    kind, entries = iter_sitemap(body)
+    return kind, list(entries)
 
 
 def parse_feed(body: bytes) -> list[Entry]:

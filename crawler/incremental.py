@@ -95,6 +95,7 @@ class IncrementalMiddleware:
         self.state.response_seen(
             request.url, response.status, _header(response.headers, b"ETag"),
             _header(response.headers, b"Last-Modified"), response.body, location,
+            request.cb_kwargs.get("hints"),
         )
         return response
 

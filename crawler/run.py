@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import re
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,9 @@ def check_output(uri: str, settings: Any = None) -> None:
     path = Path(uri)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".crawler-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a name of its own: workers of one distributed crawl start side by side
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".crawler-write-test-"):
+            pass
     except OSError as exc:
         raise UsageError(f"cannot write to output folder {uri}: {exc.strerror or exc}") from exc
 

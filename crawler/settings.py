@@ -32,6 +32,8 @@ DOWNLOADER = "crawler.downloader.PoliteDownloader"
 # Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.queues).
 SCHEDULER = "crawler.queues.SpoolScheduler"
 SCHEDULER_SPOOL = True
+# Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.seen)
+DUPEFILTER_CLASS = "crawler.seen.CompactDupeFilter"
 # Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
 CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -21,12 +21,13 @@ import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 
-from crawler.discovery import Entry, parse_feed, parse_robots, parse_sitemap
+from crawler.discovery import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.items import ArticlePage
 from crawler.pagescan import PageScan, ScanScope, scan_html
 from crawler.pagetype import looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy
+from crawler.seen import SeenKeys
 from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -74,11 +75,12 @@ class NewsSiteSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.domains) or [host]
         self.since = parse_since(since)
         # Hashes (``hash(url)``, fixed within a process) keep these sets small in big crawls.
-        self.articles_seen: set[int] = set()  # canonical URLs yielded as items
-        self.article_links: set[int] = set()  # article-shaped URLs seen in links
+        # URL hashes, in seen-sets of 8 bytes a key (crawler.seen)
+        self.articles_seen = SeenKeys()  # canonical URLs yielded as items
+        self.article_links = SeenKeys()  # article-shaped URLs seen in links
         # Canonical URLs already requested: the duplicate filter would drop them again, so
         # they are not turned into requests a second time (menus repeat on every page).
-        self.requested: set[int] = set()
+        self.requested = SeenKeys()
         self.shape_counts: Counter[str] = Counter()
         self._scope: ScanScope | None = None
 
@@ -139,7 +141,7 @@ class NewsSiteSpider(scrapy.Spider):
         self.crawler.stats.set_value("robots/crawl_delay", delay)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        kind, entries = parse_sitemap(response.body)
+        kind, entries = iter_sitemap(response.body)  # read as requests are taken
         self.crawler.stats.inc_value(f"discovery/sitemap_{kind}")
         for entry in entries:
             if kind == "index":

@@ -2,8 +2,12 @@
 
 import datetime as dt
 import gzip
+import logging
 
-from crawler.discovery import parse_feed, parse_robots, parse_sitemap
+import pytest
+
+from crawler import discovery
+from crawler.discovery import iter_sitemap, parse_feed, parse_robots, parse_sitemap
 
 INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -47,6 +51,41 @@ def test_garbage_and_entities_are_harmless():
            b'<urlset><url><loc>http://h/&e;</loc></url></urlset>')
     kind, entries = parse_sitemap(xxe)
     assert all("root:" not in e.url for e in entries)
+
+
+def _urlset(n: int) -> bytes:
+    rows = "".join(f"<url><loc>http://h/news/a/{i}-x.html</loc></url>" for i in range(n))
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'.encode()
+
+
+def test_sitemap_streams_and_drops_what_it_read():
+    kind, entries = iter_sitemap(gzip.compress(_urlset(3000)))
+    assert kind == "urlset"
+    read = [next(entries) for _ in range(2000)]
+    root = entries.gi_frame.f_locals["root"]
+    assert len(root) < 1000  # what was read is gone; only the parser's read-ahead is there
+    rest = list(entries)
+    assert read[0].url == "http://h/news/a/0-x.html" and len(read) + len(rest) == 3000
+    assert rest[-1].url == "http://h/news/a/2999-x.html"
+
+
+def test_sitemap_cut_short_keeps_the_entries_before_the_break(caplog, monkeypatch):
+    body = gzip.compress(_urlset(20000))
+    with caplog.at_level(logging.WARNING, logger="crawler.discovery"):
+        kind, entries = parse_sitemap(body[: len(body) // 2])  # a download that broke off
+    assert kind == "urlset" and 0 < len(entries) < 20000
+    assert "sitemap cut short" in caplog.text
+    caplog.clear()
+    monkeypatch.setattr(discovery, "MAX_DECOMPRESSED", 200_000)  # a decompression bomb
+    with caplog.at_level(logging.WARNING, logger="crawler.discovery"):
+        kind, entries = parse_sitemap(body)
+    assert kind == "urlset" and len(entries) < 20000
+    assert "larger than" in caplog.text
+
+
+@pytest.mark.parametrize("body", [b"", b"<?xml version='1.0'?>", b"<rss><channel/></rss>"])
+def test_sitemap_without_sitemap_root_is_unknown(body):
+    assert parse_sitemap(body) == ("unknown", [])
 
 
 def test_rss_and_atom():

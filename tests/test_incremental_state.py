@@ -189,3 +189,21 @@ def test_only_the_last_unfinished_crawl_is_resumed(tmp_path):
     assert resumable_crawl(spider) is None  # the last run finished: start a new crawl
     (spider / "20260103T000000Z-cccc" / "warc").mkdir(parents=True)
     assert resumable_crawl(spider) == spider / "20260103T000000Z-cccc"
+
+
+def test_sitemap_hints_come_with_the_response_not_from_memory(tmp_path):
+    """The dates a request carried reach the state when its response is seen; the state keeps
+    nothing per queued URL in between."""
+    state = CrawlState(StateStore(tmp_path / "state.sqlite"), "c1", clock=Clock(NOW))
+    state.begin()
+    assert state.wants(ART, True, {"lastmod": "2025-03-02T10:00:00Z"})
+    assert not hasattr(state, "_hints")
+    state.response_seen(ART, 200, None, None, b"<html>", hints={
+        "lastmod": "2025-03-02T10:00:00Z", "published": "2025-03-01T09:00:00+02:00"})
+    state.response_seen(ART.replace("1-x", "2-y"), 200, None, None, b"<html>")
+    state.flush()
+    got = state.store.get(ART)
+    assert got.published == iso_seconds("2025-03-01T07:00:00Z")
+    assert got.changed_at == iso_seconds("2025-03-02T10:00:00Z")
+    assert state.store.get(ART.replace("1-x", "2-y")).published is None
+    state.close()

@@ -84,7 +84,6 @@ class CrawlState:
         self.clock = clock
         self._count = count or (lambda key, n: None)
         self.written_before: set[str] = set()  # a resumed crawl's records that survived
-        self._hints: dict[str, tuple[float | None, float | None]] = {}
 
     # --- lifecycle --------------------------------------------------------------------------
     def begin(self, resumed: Iterable[str] = ()) -> None:
@@ -122,10 +121,7 @@ class CrawlState:
         if key in self.written_before:
             self._count("resume/articles_skipped", 1)
             return False
-        hints = hints or {}
-        lastmod, published = iso_seconds(hints.get("lastmod")), iso_seconds(hints.get("published"))
         if not self.incremental:
-            self._remember_hints(key, lastmod, published)
             return True
         if from_article and not is_article:
             self._count("incremental/links_from_articles_pruned", 1)
@@ -141,17 +137,10 @@ class CrawlState:
                 return True
             if known.url in self.written_before:
                 return False
+        lastmod = iso_seconds((hints or {}).get("lastmod"))
         action = self.policy.article(known, self.trust, now, lastmod)
         self._count(f"incremental/links_{action.value}", 1)
-        if action is Action.SKIP:
-            return False
-        self._remember_hints(key, lastmod, published)
-        return True
-
-    def _remember_hints(self, key: str, lastmod: float | None, published: float | None) -> None:
-        """Sitemap/feed dates of a URL about to be requested, for when its response comes."""
-        if lastmod is not None or published is not None:
-            self._hints[key] = (lastmod, published)
+        return action is not Action.SKIP
 
     def wants_redirect(self, url: str, location: str) -> bool:
         """Whether to follow a redirect from ``url`` to ``location`` (judged like a link to a
@@ -198,14 +187,17 @@ class CrawlState:
 
     # --- updates ------------------------------------------------------------------------------
     def response_seen(self, url: str, status: int, etag: str | None, last_modified: str | None,
-                      body: bytes, location: str | None = None) -> None:
+                      body: bytes, location: str | None = None,
+                      hints: Mapping[str, str] | None = None) -> None:
         """Remember a response: validators and digest of a full one, the check of a 304, the
-        target of a redirect."""
+        target of a redirect. ``hints`` are the sitemap or feed dates the request carried
+        (``lastmod``, ``published``), so none are kept here while requests wait in the queue."""
         key = _key(url)
         if key is None:
             return
         now = self.clock()
-        lastmod, published = self._hints.pop(key, (None, None))
+        hints = hints or {}
+        lastmod, published = iso_seconds(hints.get("lastmod")), iso_seconds(hints.get("published"))
         changed = http_seconds(last_modified)
         values: dict[str, Any] = {"status": status, "checked_at": now, "first_seen": now}
         if status == 304:

@@ -123,6 +123,8 @@ class WarcArchive:
             if self._closed:
                 return []
             self._closed = True
+            if self.dedup is not None:
+                self.dedup.close()
             self.writer.close()
             written = [self.index.finish()]
             if self._earlier_lines:

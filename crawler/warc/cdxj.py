@@ -20,6 +20,8 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer, SortingWriter, write_cdx_index
 from warcio.recordloader import ArcWarcRecord
 
+SORT_BUFFER_CHARS = 4 * 2**20  # lines sorted in memory at once; more go through sorted runs on disk
+
 
 class _Position:
     """Stands in for the ArchiveIterator cdxj-indexer asks for a record's offset and length."""
@@ -86,10 +88,11 @@ def read_cdxj(path: Path) -> Iterator[CdxjEntry]:
 
 
 def write_sorted(lines: Iterable[str], out_path: Path) -> Path:
-    """Write ``lines`` sorted (and de-duplicated) to ``out_path``, atomically."""
+    """Write ``lines`` sorted (and de-duplicated) to ``out_path``, atomically, holding at most
+    :data:`SORT_BUFFER_CHARS` of them in memory (cdxj-indexer's external merge sort)."""
     tmp = out_path.with_name(out_path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        sorter = SortingWriter(fh)
+        sorter = SortingWriter(fh, max_sort_buff_size=SORT_BUFFER_CHARS)
         for line in lines:
             sorter.write(line)
         sorter.flush()

@@ -10,8 +10,13 @@ first, then this crawl's earliest capture).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import timestamp_to_iso_date
@@ -47,54 +52,92 @@ def crawl_index_files(crawl_dir: Path) -> list[Path]:
 ORIGINALS_SUFFIX = "-originals.cdxj"
 
 
-@dataclass
-class DigestIndex:
-    """Payload digest → the original record; earlier crawls' entries keep their CDXJ line."""
+_SCHEMA = """
+CREATE TABLE originals (
+    digest TEXT PRIMARY KEY, uri TEXT NOT NULL, date TEXT NOT NULL, record_id TEXT,
+    filename TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL, crawl_id TEXT,
+    line TEXT, crawl_dir TEXT
+) WITHOUT ROWID
+"""
+_INSERT = "INSERT OR IGNORE INTO originals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_ORIGINAL = ("SELECT uri, date, record_id, filename, offset, length, crawl_id "
+             "FROM originals WHERE digest = ?")
+_BATCH = 1000  # additions per transaction
 
-    min_size: int = DEFAULT_MIN_SIZE
-    _seen: dict[str, Original] = field(default_factory=dict)
-    _lines: dict[str, str] = field(default_factory=dict)
-    _dirs: dict[str, Path] = field(default_factory=dict)
+
+class DigestIndex:
+    """Payload digest → the original record; earlier crawls' entries keep their CDXJ line.
+
+    The entries live in a SQLite file of their own (in ``folder``, default the system's
+    temporary folder, removed by :meth:`close`), so a crawl's memory does not grow with the
+    payloads it archives: one primary-key lookup per eligible response.
+    """
+
+    def __init__(self, min_size: int = DEFAULT_MIN_SIZE, folder: str | Path | None = None) -> None:
+        self.min_size = min_size
+        handle, name = tempfile.mkstemp(prefix="warc-digests-", suffix=".sqlite", dir=folder)
+        os.close(handle)
+        self.path = Path(name)
+        self._db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
+        # a scratch file, rebuilt by every crawl and read by no one else: no journal, no fsync,
+        # its lock taken once; additions are committed in batches
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE",
+                       "cache_size=-4096"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute(_SCHEMA)
+        self._pending = 0
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return int(self._db.execute("SELECT count(*) FROM originals").fetchone()[0])
 
     def lookup(self, digest: str) -> Original | None:
         """The original of ``digest``, if archived before."""
-        return self._seen.get(digest)
+        row = self._db.execute(_ORIGINAL, (digest,)).fetchone()
+        return Original(*row) if row else None
 
     def add(self, digest: str, original: Original) -> None:
         """Remember ``original`` unless the digest is known already."""
-        self._seen.setdefault(digest, original)
+        o = original
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        self._db.execute(_INSERT, (digest, o.uri, o.date, o.record_id, o.filename, o.offset,
+                                   o.length, o.crawl_id, None, None))
+        self._pending += 1
+        if self._pending >= _BATCH:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
 
     def earlier_line(self, digest: str) -> str | None:
         """The CDXJ line of an original from an earlier crawl (None for this crawl's)."""
-        return self._lines.get(digest)
+        row = self._db.execute("SELECT line FROM originals WHERE digest = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     def load_crawl(self, crawl_dir: Path) -> int:
         """Add the eligible originals indexed by a finished crawl; returns how many were new."""
-        added = 0
-        for index in crawl_index_files(crawl_dir):
-            for entry in read_cdxj(index):
-                f = entry.fields
-                digest = f.get("digest")
-                if not digest or entry.is_revisit or digest in self._seen:
-                    continue
-                if not str(f.get("status", "")).startswith("2"):
-                    continue
-                self._seen[digest] = Original(
-                    uri=f["url"],
-                    date=timestamp_to_iso_date(entry.timestamp),
-                    record_id=None,
-                    filename=f["filename"],
-                    offset=int(f["offset"]),
-                    length=int(f["length"]),
-                    crawl_id=crawl_dir.name,
-                )
-                self._lines[digest] = entry.line
-                self._dirs[crawl_dir.name] = crawl_dir
-                added += 1
-        return added
+        before = self._db.total_changes
+        self._commit()
+        self._db.execute("BEGIN")
+        try:
+            for index in crawl_index_files(crawl_dir):
+                self._db.executemany(_INSERT, self._earlier_rows(index, crawl_dir))
+        finally:
+            self._commit()
+        return self._db.total_changes - before
+
+    @staticmethod
+    def _earlier_rows(index: Path, crawl_dir: Path) -> Iterator[tuple[Any, ...]]:
+        for entry in read_cdxj(index):
+            f = entry.fields
+            digest = f.get("digest")
+            if not digest or entry.is_revisit or not str(f.get("status", "")).startswith("2"):
+                continue
+            yield (digest, f["url"], timestamp_to_iso_date(entry.timestamp), None,
+                   f["filename"], int(f["offset"]), int(f["length"]), crawl_dir.name,
+                   entry.line, str(crawl_dir))
 
     def load_earlier(self, spider_dir: Path, exclude: str | None = None) -> int:
         """Load every finished crawl under ``spider_dir`` except ``exclude``."""
@@ -108,12 +151,13 @@ class DigestIndex:
         The CDXJ line has the date to the second only; the WARC header has it exactly and the
         record id. One ranged read, done once per digest.
         """
-        original = self._seen.get(digest)
-        if original is None or original.record_id or digest not in self._lines:
+        original = self.lookup(digest)
+        row = self._db.execute("SELECT crawl_dir FROM originals WHERE digest = ?",
+                               (digest,)).fetchone()
+        if original is None or original.record_id or not row or not row[0]:
             return original
-        crawl_dir = self._dirs.get(original.crawl_id or "")
-        path = crawl_dir / "warc" / original.filename if crawl_dir else None
-        if path is None or not path.is_file():
+        path = Path(row[0]) / "warc" / original.filename
+        if not path.is_file():
             return original
         try:
             with open(path, "rb") as fh:
@@ -124,9 +168,14 @@ class DigestIndex:
         except Exception as exc:  # noqa: BLE001 - a damaged earlier file must not stop the crawl
             logger.warning("WARC dedup: cannot read %s@%d: %s", path, original.offset, exc)
             return original
-        original = replace(original, record_id=record_id, date=date)
-        self._seen[digest] = original
-        return original
+        self._db.execute("UPDATE originals SET record_id = ?, date = ? WHERE digest = ?",
+                         (record_id, date, digest))
+        return replace(original, record_id=record_id, date=date)
+
+    def close(self) -> None:
+        """Close and remove the index file."""
+        self._db.close()
+        self.path.unlink(missing_ok=True)
 
 
 def earlier_originals(crawl_dir: Path, index_files: list[Path]) -> list[str]:
@@ -146,7 +195,10 @@ def earlier_originals(crawl_dir: Path, index_files: list[Path]) -> list[str]:
     if not missing:
         return []
     earlier = DigestIndex(min_size=0)
-    for other in completed_crawls(crawl_dir.parent, exclude=crawl_dir.name):
-        if other.name < crawl_dir.name:
-            earlier.load_crawl(other)
-    return [line for d in sorted(missing) if (line := earlier.earlier_line(d)) is not None]
+    try:
+        for other in completed_crawls(crawl_dir.parent, exclude=crawl_dir.name):
+            if other.name < crawl_dir.name:
+                earlier.load_crawl(other)
+        return [line for d in sorted(missing) if (line := earlier.earlier_line(d)) is not None]
+    finally:
+        earlier.close()

@@ -147,7 +147,8 @@ class WarcArchiveMiddleware:
         )
         dedup = None
         if settings.getbool("WARC_DEDUP", True):
-            dedup = DigestIndex(min_size=settings.getint("WARC_DEDUP_MIN_SIZE", 256))
+            dedup = DigestIndex(min_size=settings.getint("WARC_DEDUP_MIN_SIZE", 256),
+                                folder=settings.get("WARC_DEDUP_DIR") or None)
             dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
         self.archive = WarcArchive(
             writer,
