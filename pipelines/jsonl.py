@@ -16,6 +16,7 @@ from typing import IO, Any
 from scrapy.exceptions import DropItem
 
 from crawler.layout import CrawlOutput, crawl_output
+from crawler.seen import SeenKeys
 from crawler.warc.naming import safe_part
 
 
@@ -30,7 +31,7 @@ class ArticleJsonLinesPipeline:
         self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
         # --max-items: items already in flight when the spider closes are not written.
         self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
-        self.written: set[str] = set()
+        self.written = SeenKeys()  # hashes of the canonical URLs written (crawler.seen)
         self.out: CrawlOutput | None = None
         self._file: IO[str] | None = None
         self._path: Path | None = None
@@ -53,10 +54,10 @@ class ArticleJsonLinesPipeline:
         if self.max_records and len(self.written) >= self.max_records:
             self.crawler.stats.inc_value("articles/over_max_items")
             raise DropItem(f"--max-items {self.max_records} reached: {key}")
-        if key in self.written:
+        if hash(key) in self.written:
             self.crawler.stats.inc_value("articles/duplicate_canonical")
             raise DropItem(f"already written for this crawl: {key}")
-        self.written.add(key)
+        self.written.add(hash(key))
         if self._file is None:
             self._open_part()
         assert self._file is not None

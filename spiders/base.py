@@ -74,8 +74,8 @@ class NewsSiteSpider(scrapy.Spider):
         self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
         self.allowed_domains = list(self.profile.domains) or [host]
         self.since = parse_since(since)
-        # Hashes (``hash(url)``, fixed within a process) keep these sets small in big crawls.
-        # URL hashes, in seen-sets of 8 bytes a key (crawler.seen)
+        # URL hashes (``hash(url)``, fixed within a process) in seen-sets of about 10 bytes a
+        # key (crawler.seen), so they stay small in big crawls.
         self.articles_seen = SeenKeys()  # canonical URLs yielded as items
         self.article_links = SeenKeys()  # article-shaped URLs seen in links
         # Canonical URLs already requested: the duplicate filter would drop them again, so
