@@ -20,7 +20,7 @@ from typing import Any
 
 from scrapy.dupefilters import RFPDupeFilter
 
-DEFAULT_RECENT = 32_768  # keys held in the set before they are merged into the array
+DEFAULT_RECENT = 4096  # keys held in the set before they are merged into the array
 
 
 class SeenKeys:

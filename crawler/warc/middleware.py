@@ -149,7 +149,11 @@ class WarcArchiveMiddleware:
         if settings.getbool("WARC_DEDUP", True):
             dedup = DigestIndex(min_size=settings.getint("WARC_DEDUP_MIN_SIZE", 256),
                                 folder=settings.get("WARC_DEDUP_DIR") or None)
-            dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
+            try:
+                dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
+            except BaseException:
+                dedup.close()  # the scratch file goes with the failed start
+                raise
         self.archive = WarcArchive(
             writer,
             out.index_dir / index_filename(prefix, out.crawl_id, worker),
