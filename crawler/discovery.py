@@ -57,13 +57,7 @@ def parse_robots(text: str, user_agent: str) -> RobotsInfo:
 
 def maybe_gunzip(body: bytes) -> bytes:
     """Decompress a ``.xml.gz`` body (bounded), leave anything else as it is."""
-    if body[:2] != b"\x1f\x8b":
-        return body
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
-        data = f.read(MAX_DECOMPRESSED + 1)
-    if len(data) > MAX_DECOMPRESSED:
-        raise ValueError("decompressed sitemap larger than 64 MiB")
-    return data
+    return _xml_stream(body).read() if body[:2] == b"\x1f\x8b" else body
 
 
 def parse_iso(value: str | None) -> dt.datetime | None:
@@ -106,7 +100,7 @@ class _Bounded(io.RawIOBase):
     """A readable stream that fails once more than ``limit`` bytes were read from ``raw``."""
 
     def __init__(self, raw: BinaryIO, limit: int) -> None:
-        self.raw, self.left = raw, limit
+        self.raw, self.limit, self.left = raw, limit, limit
 
     def readable(self) -> bool:
         return True
@@ -115,11 +109,12 @@ class _Bounded(io.RawIOBase):
         data = self.raw.read(size if size >= 0 else self.left + 1)
         self.left -= len(data)
         if self.left < 0:
-            raise ValueError(f"decompressed sitemap larger than {MAX_DECOMPRESSED // 2**20} MiB")
+            raise ValueError(f"decompressed sitemap larger than {self.limit / 2**20:g} MiB")
         return data
 
 
 def _xml_stream(body: bytes) -> BinaryIO:
+    """The document in ``body``, decompressed as it is read when gzipped (bounded)."""
     if body[:2] != b"\x1f\x8b":
         return io.BytesIO(body)
     return _Bounded(gzip.GzipFile(fileobj=io.BytesIO(body)), MAX_DECOMPRESSED)
