@@ -17,6 +17,7 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
+from crawler.ops import counts
 from crawler.ops.config import validate as validate_ops_settings
 from crawler.ops.monitors import failed_monitors
 from crawler.ops.summary import ops_summary_lines
@@ -112,11 +113,12 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> d
 
 
 def crawl_exit_code(result: dict[str, Any]) -> int:
-    """0 when the crawl finished and fetched something, 1 otherwise."""
+    """0 when the crawl finished and fetched something (a worker of a distributed crawl: it or
+    the crawl's other workers), 1 otherwise."""
     stats = result["stats"]
     if result["finish_reason"] not in OK_FINISH_REASONS:
         return EXIT_CHECKS_FAILED
-    if not stats.get("downloader/response_count"):
+    if not counts.pages(stats) + counts.peer_pages(stats):
         return EXIT_CHECKS_FAILED
     if stats.get("storage/pending_files"):
         return EXIT_CHECKS_FAILED  # files wait in the local spool: `crawler upload` finishes

@@ -183,6 +183,8 @@ def test_all_workers_killed_then_a_new_one_finishes_the_crawl(tmp_path, redis_ur
     workers = manifest["distributed"]["workers"]
     assert workers["c1"]["left"] == workers["c2"]["left"] == "dead", workers
     assert workers["c3"]["left"] == "finished"
+    # the dead workers' salvaged records count: the crawl-wide check judges these stats
+    assert manifest["stats"]["articles/written"] == 2 * site.articles, workers
 
 
 def test_worker_stopped_with_sigterm_leaves_cleanly(tmp_path, redis_url):
@@ -248,6 +250,120 @@ def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
     assert mean_gap >= 0.11, mean_gap
     short = [g for g in gaps if g < 0.06]
     assert len(short) <= len(gaps) // 8, (len(short), len(gaps), gaps[:8])
+
+
+def _site_keys(server: RunningServer, prefix: str):
+    from crawler.distributed.keys import SiteKeys
+
+    return SiteKeys(prefix, "vsedelo", server.url.split("//")[1].rstrip("/").replace(":", "_"))
+
+
+def _monitors(crawl: Path, worker: str) -> dict[str, dict]:
+    report = json.loads((crawl / f"report-{worker}.json").read_text())
+    return {m["name"]: m for m in report["monitors"]}
+
+
+def test_worker_left_with_nothing_to_do_passes_on_the_crawls_fetches(tmp_path, redis_url):
+    """Deterministic: a second worker joins only after the first has done the whole crawl (a
+    third, the test itself, keeps the crawl open meanwhile). It fetches nothing, exits 0, and
+    as the last to leave writes the manifest and checks the crawl as a whole."""
+    import threading
+
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    site = FixtureSite(articles=4, seed=28)
+    out = tmp_path / "out"
+    crawl_id = "20260102T000000Z-idle"
+    with start_server(site) as server:
+        keys = _site_keys(server, "idle").crawl(crawl_id)
+        holder = SharedCrawl(redis_client(redis_url), keys, "holder")
+        holder.client.sadd(keys.worker_names, "holder")
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.is_set():
+                holder.heartbeat()
+                stop.wait(0.3)
+
+        beating = threading.Thread(target=beat, daemon=True)
+        beating.start()
+        try:
+            wait_all({"i1": start_worker(redis_url, server, out, "i1", "idle",
+                                         "--crawl-id", crawl_id)}, out)
+        finally:
+            stop.set()
+            beating.join()
+        crawl = crawl_dir(out, "vsedelo")
+        assert not (crawl / "manifest.json").exists(), "i1 was not the last worker"
+        assert holder.is_done()
+        holder.leave("finished")
+        fetched_by_i1 = len(server.requests)
+        wait_all({"i2": start_worker(redis_url, server, out, "i2", "idle",
+                                     "--crawl-id", crawl_id)}, out)
+        assert len(server.requests) == fetched_by_i1, "i2 fetched something"
+        manifest = check_crawl_folder(crawl, site, server)
+
+    workers = manifest["distributed"]["workers"]
+    assert workers["i2"]["pages"] == 0 and workers["i1"]["pages"] > 0, workers
+    finished = _monitors(crawl, "i2")["finished"]
+    assert finished["state"] == "passed", finished
+    assert finished["detail"] == (f"finished; this worker fetched nothing, the crawl's other "
+                                  f"workers fetched {workers['i1']['pages']} responses")
+    assert _monitors(crawl, "i1")["finished"]["detail"].startswith("finished, ")
+    crawl_wide = {m["name"]: m for m in manifest["stats"]["monitors/results"]}
+    assert crawl_wide["crawl_min_articles"]["state"] == "passed", crawl_wide
+    assert crawl_wide["crawl_min_articles"]["value"] == 2 * site.articles
+    assert "crawl manifest:   written by this worker" in log_of(out, "i2")
+
+
+def test_crawl_where_nobody_fetched_anything_fails(tmp_path, redis_url, small_site):
+    """Seeded with nothing (the start requests were lost): the worker fetches nothing, and
+    neither did anyone else. It still fails, and so does the crawl as a whole."""
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    _, server = small_site
+    out = tmp_path / "out"
+    crawl_id = "20260103T000000Z-empty"
+    keys = _site_keys(server, "empty").crawl(crawl_id)
+    SharedCrawl(redis_client(redis_url), keys, "ghost").mark_seeded()
+    server.clear_requests()
+    worker = start_worker(redis_url, server, out, "e1", "empty", "--crawl-id", crawl_id)
+    assert worker.wait(timeout=120) == 1, log_of(out, "e1")[-3000:]
+    assert server.requests == []
+    crawl = crawl_dir(out, "vsedelo")
+    finished = _monitors(crawl, "e1")["finished"]
+    assert finished["state"] == "failed"
+    assert finished["detail"] == ("nothing was fetched, by this worker or any other worker of "
+                                  "the crawl")
+    manifest = json.loads((crawl / "manifest.json").read_text())
+    assert manifest["stats"]["monitors/failed"] == ["crawl_min_articles"]
+    assert "FAILED crawl_min_articles: the crawl's workers together: 0 articles written, at " \
+           "least 1 expected" in log_of(out, "e1")
+
+
+def test_crawl_as_a_whole_is_held_to_min_articles(tmp_path, redis_url):
+    """MONITOR_MIN_ARTICLES and MONITOR_MAX_ERROR_RATE, even set on the command line, are
+    checked once, for the crawl, by the worker that writes the manifest; each worker's own
+    checks are off."""
+    site = FixtureSite(articles=2, seed=29)
+    out = tmp_path / "out"
+    with start_server(site) as server:
+        # the fixture answers /special/busy.html with one 503: above a 0.001 error rate
+        worker = start_worker(redis_url, server, out, "m1", "many",
+                              "-s", "MONITOR_MIN_ARTICLES=1000",
+                              "-s", "MONITOR_MAX_ERROR_RATE=0.001")
+        assert worker.wait(timeout=120) == 1, log_of(out, "m1")[-3000:]
+        crawl = crawl_dir(out, "vsedelo")
+        manifest = check_crawl_folder(crawl, site, server)
+    own = _monitors(crawl, "m1")
+    assert own["finished"]["state"] == "passed" and own["min_articles"]["state"] == "skipped"
+    assert own["max_error_rate"]["state"] == "skipped"
+    assert manifest["stats"]["monitors/failed"] == ["crawl_min_articles", "crawl_max_error_rate"]
+    log = log_of(out, "m1")
+    assert ("FAILED crawl_min_articles: the crawl's workers together: 4 articles written, at "
+            "least 1000 expected") in log
+    assert "FAILED crawl_max_error_rate: the crawl's workers together: 1 errors in " in log
+    assert "FAILED min_articles" not in log and "FAILED max_error_rate" not in log
 
 
 def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_url, s3, bucket,

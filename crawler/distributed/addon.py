@@ -10,7 +10,12 @@ if there is none, or ``CRAWL_ID`` when given), and switches the components a wor
 - the article JSON is flushed per record, and each article is claimed in Redis before it is
   written, so a record is written once across workers;
 - the per-machine crawl state (SQLite: incremental crawls, ``--resume``) is off;
-- the manifest is written once, by the last worker to leave a finished crawl.
+- the minimum-articles and error-rate monitors are off per worker (a worker may rightly write
+  none, and a few fetches make a noisy rate): the user's ``MONITOR_MIN_ARTICLES`` and
+  ``MONITOR_MAX_ERROR_RATE`` go to ``DISTRIBUTED_MIN_ARTICLES`` and
+  ``DISTRIBUTED_MAX_ERROR_RATE``, for the crawl as a whole;
+- the manifest is written once, by the last worker to leave a finished crawl, which checks the
+  crawl as a whole.
 """
 
 from __future__ import annotations
@@ -25,9 +30,15 @@ from scrapy.settings import Settings
 from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
 from crawler.distributed.shared import SharedCrawl, redis_client
 from crawler.layout import new_crawl_id
+from crawler.ops import config
 from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
+
+# The user's MONITOR_MIN_ARTICLES and MONITOR_MAX_ERROR_RATE, for the crawl as a whole (the
+# checks are turned off for each worker).
+CRAWL_MIN_ARTICLES_SETTING = "DISTRIBUTED_MIN_ARTICLES"
+CRAWL_MAX_ERROR_RATE_SETTING = "DISTRIBUTED_MAX_ERROR_RATE"
 
 
 class DistributedError(RuntimeError):
@@ -123,13 +134,18 @@ class DistributedAddon:
             "ARTICLES_FLUSH_RECORDS": 1,
             "MANIFEST_WRITE": False,
             "DOWNLOAD_DELAY": 0,
+            # A worker whose peers leased the articles writes none, and one 503 among a
+            # worker's few fetches is a high rate: the worker that writes the crawl manifest
+            # checks the user's figures against the whole crawl.
+            CRAWL_MIN_ARTICLES_SETTING: config.get(settings, "MONITOR_MIN_ARTICLES"),
+            "MONITOR_MIN_ARTICLES": 0,
+            CRAWL_MAX_ERROR_RATE_SETTING: config.get(settings, "MONITOR_MAX_ERROR_RATE"),
+            "MONITOR_MAX_ERROR_RATE": 1.0,
         }
         shared_defaults = {
             "SHARED_DOWNLOAD_DELAY": settings.getfloat("DOWNLOAD_DELAY"),
             "SHARED_CONCURRENT_REQUESTS_PER_DOMAIN":
                 settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
-            # A worker that joins late may write no article: the crawl as a whole is checked.
-            "MONITOR_MIN_ARTICLES": 0,
         }
         for name, value in shared_defaults.items():
             if settings.getpriority(name) is None or settings.getpriority(name) < 40:

@@ -5,8 +5,12 @@
   claims on articles they never wrote are released, and their leases go back to the queue.
 - When the engine is idle, the worker stays open (``DontCloseSpider``) until the crawl is done:
   seeded, nothing queued, nothing leased by anyone. It polls every ``WORKER_IDLE_POLL_SECONDS``.
+- As it closes, before its monitors run, the worker notes what the crawl's other workers fetched
+  (``distributed/peer_responses``): a worker whose peers leased all the work did not fail.
 - When the engine has stopped (writers closed, uploads done), the worker registers its files and
-  stats and leaves; the last worker to leave a finished crawl writes the crawl manifest.
+  stats and leaves; the last worker to leave a finished crawl checks the crawl as a whole
+  (``MONITOR_MIN_ARTICLES``, ``MONITOR_MAX_ERROR_RATE`` against the summed stats) and writes
+  the crawl manifest.
 """
 
 from __future__ import annotations
@@ -15,14 +19,20 @@ import logging
 import time
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
-from crawler.distributed.finalize import crawl_store, finalize
+from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_ARTICLES_SETTING
+from crawler.distributed.finalize import crawl_store, finalize, merge_stats, salvaged_stats
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
+from crawler.ops import config
+from crawler.ops.counts import PEER_PAGES_STAT
+from crawler.ops.monitoring import CLOSE_ORDER as MONITORS_CLOSE_ORDER
+from crawler.ops.monitors import check_crawl_error_rate, check_crawl_min_articles, with_results
 from crawler.storage.spool import remove_if_done
 from crawler.warc.naming import safe_part
 
@@ -42,6 +52,12 @@ class DistributedCrawlExtension:
         self.dead_seconds = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
         self.idle_poll = settings.getfloat("WORKER_IDLE_POLL_SECONDS", 0.5)
         self.checkpoint_seconds = settings.getfloat("DISTRIBUTED_CHECKPOINT_SECONDS", 60.0)
+        self.monitors = config.get_bool(settings, "MONITORS_ENABLED")
+        self.min_articles = settings.getint(CRAWL_MIN_ARTICLES_SETTING,
+                                            config.get_int(settings, "MONITOR_MIN_ARTICLES"))
+        self.max_error_rate = settings.getfloat(
+            CRAWL_MAX_ERROR_RATE_SETTING, config.get_float(settings, "MONITOR_MAX_ERROR_RATE"))
+        self.extraction = config.get_bool(settings, "EXTRACTION_ENABLED", default=True)
         self._beat = task.LoopingCall(self._tick)
         self._acker = task.LoopingCall(self._ack_stored)
         self._checkpoints: list[list[int]] = []  # lease batches whose files are being stored
@@ -63,6 +79,7 @@ class DistributedCrawlExtension:
         self.shared.heartbeat()
         self._beat.start(self.heartbeat_seconds, now=False)
         self._acker.start(0.5, now=False)
+        crawl_output(self.crawler).add_closer(self._note_peers, order=MONITORS_CLOSE_ORDER - 5)
         logger.info("worker %s joined crawl %s (%d workers registered, %d requests queued)",
                     self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
                     len(self.shared.workers()), self.shared.queued())
@@ -111,6 +128,9 @@ class DistributedCrawlExtension:
                                "live process: not reaped", worker)
                 return False
         self.shared.register_files(found.files, worker=worker)
+        self.shared.register_stats(
+            salvaged_stats(found.article_urls, self.shared.responses().get(worker, 0)),
+            worker=worker, replace=False)
         for note in found.notes:
             logger.warning("dead worker %s: %s", worker, note)
         # Claims with no record in its files are released: those articles are written again.
@@ -168,6 +188,16 @@ class DistributedCrawlExtension:
             scheduler.acknowledge(batch)
 
     # --- the end ----------------------------------------------------------------------------
+    def _note_peers(self) -> None:
+        """Closer, before the monitors: the responses the crawl's other workers had received.
+        Complete when the crawl is done (each count is written with its acknowledgements)."""
+        try:
+            peers = sum(n for w, n in self.shared.responses().items() if w != self.shared.worker)
+        except redis.RedisError as exc:
+            logger.warning("cannot read the other workers' responses from Redis: %s", exc)
+            return
+        self.crawler.stats.set_value(PEER_PAGES_STAT, peers)
+
     def spider_idle(self, spider: Any) -> None:
         scheduler = getattr(self.crawler, "leased_scheduler", None)
         if scheduler is not None:
@@ -235,11 +265,20 @@ class DistributedCrawlExtension:
                          "run `crawler upload` there, then `crawler finalize`", sorted(pending))
             return
         site = getattr(self.crawler, "shared_site", None)
+        # The crawl as a whole, from every worker's stats: in the manifest and this exit code.
+        merged = merge_stats(self.shared.all_stats())
+        checks = [check_crawl_min_articles(merged, self.min_articles, self.extraction),
+                  check_crawl_error_rate(merged, self.max_error_rate)] if self.monitors else []
         self.finalized = finalize(crawl_output(self.crawler), self.shared, self.crawler.settings,
-                                  current_key=site.current if site else None, part=part)
+                                  current_key=site.current if site else None, part=part,
+                                  monitors=checks)
         if self.finalized is not None:
             self.crawler.crawl_manifest = self.finalized
             self.crawler.stats.set_value("distributed/finalized", True)
+            for name, value in with_results(self.crawler.stats.get_stats(), checks).items():
+                self.crawler.stats.set_value(name, value)
+            for failed in (r for r in checks if not r.ok):
+                logger.warning("monitor %s failed: %s", failed.name, failed.detail)
             self._clear_spool([*part.get("files", []), {"path": "manifest.json"}])
 
     def _clear_spool(self, files: list[dict[str, Any]]) -> None:

@@ -18,10 +18,13 @@ from crawler import __version__
 from crawler.distributed.shared import SharedCrawl
 from crawler.layout import CrawlOutput
 from crawler.manifest import MANIFEST_VERSION, _jsonable, totals_by_kind, write_manifest
+from crawler.ops.counts import PEER_PAGES_STAT
+from crawler.ops.monitors import MonitorResult, with_results
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEEP_SECONDS = 7 * 24 * 3600
+WORKER_VIEW_STATS = frozenset({PEER_PAGES_STAT})  # one worker's view of the others: not summed
 
 
 def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -30,6 +33,8 @@ def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for stats in per_worker.values():
         for name, value in stats.items():
+            if name in WORKER_VIEW_STATS:
+                continue
             if name == "start_time":
                 merged[name] = min(merged.get(name, value), value)
             elif name == "finish_time":
@@ -42,10 +47,19 @@ def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return dict(sorted(merged.items()))
 
 
+def salvaged_stats(article_urls: set[str], responses: int) -> dict[str, Any]:
+    """Registry stats for a dead worker, which never registered its own: the records kept of
+    it (every one counts, its other claims were released) and the responses it had received
+    when it last acknowledged leases."""
+    return {"articles/written": len(article_urls), "downloader/response_count": responses}
+
+
 def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
-                   part: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                   part: Mapping[str, Any] | None = None,
+                   monitors: list[MonitorResult] | None = None) -> dict[str, Any]:
     """The manifest document of the whole crawl, from the registry (spider arguments and
-    settings from ``part``, the finalizing worker's own manifest part)."""
+    settings from ``part``, the finalizing worker's own manifest part; ``monitors``: the checks
+    of the crawl as a whole, stored in its stats)."""
     files = sorted(shared.files(), key=lambda f: f["path"])
     per_worker = shared.all_stats()
     departed = shared.departed()
@@ -58,6 +72,9 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         for w, stats in sorted(per_worker.items())}
     for w, how in departed.items():
         workers.setdefault(w, {"left": how, "files": sum(1 for f in files if f.get("worker") == w)})
+    stats = merge_stats(per_worker)
+    if monitors:
+        stats.update(with_results({}, monitors))
     return {
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
@@ -72,7 +89,7 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "distributed": {"redis_keys": shared.keys.root, "workers": workers},
         "totals": totals_by_kind(files),
         "files": files,
-        "stats": _jsonable(merge_stats(per_worker)),
+        "stats": _jsonable(stats),
     }
 
 
@@ -88,12 +105,13 @@ def missing_files(out: CrawlOutput, manifest: Mapping[str, Any]) -> list[str]:
 
 def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
              current_key: str | None = None,
-             part: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+             part: Mapping[str, Any] | None = None,
+             monitors: list[MonitorResult] | None = None) -> dict[str, Any] | None:
     """Write (and upload) the crawl manifest once; None when another worker did or files miss.
 
     ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew.
     """
-    manifest = crawl_manifest(out, shared, part)
+    manifest = crawl_manifest(out, shared, part, monitors)
     if not out.uri.startswith("s3://"):
         missing = missing_files(out, manifest)
         if missing:

@@ -100,6 +100,11 @@ class CrawlKeys:
         return f"{self.root}:stats"  # hash worker -> JSON of its Scrapy stats
 
     @property
+    def responses(self) -> str:
+        # hash worker -> responses it had received when it last acknowledged leases
+        return f"{self.root}:responses"
+
+    @property
     def departed(self) -> str:
         return f"{self.root}:departed"  # hash worker -> how it left ("finished", "dead", ...)
 

@@ -135,7 +135,8 @@ class LeasedScheduler(Scheduler):
 
     def acknowledge(self, lease_ids: list[int]) -> None:
         """These leases' work is safe: drop them from this worker's in-flight hash."""
-        self.shared.ack(lease_ids)
+        responses = self.stats.get_value("downloader/response_count", 0) if self.stats else None
+        self.shared.ack(lease_ids, responses=responses)
         if self.stats:
             self.stats.inc_value("distributed/acknowledged", len(lease_ids))
 

@@ -111,11 +111,18 @@ class SharedCrawl:
             return None
         return int(got[0]), got[1]
 
-    def ack(self, lease_ids: Iterable[int]) -> None:
-        """The requests of these leases are done: forget them."""
+    def ack(self, lease_ids: Iterable[int], responses: int | None = None) -> None:
+        """The requests of these leases are done: forget them. ``responses``: how many this
+        worker has received so far, recorded in the same transaction, so once the crawl is done
+        every worker's count covers all the work it acknowledged."""
         ids = list(lease_ids)
-        if ids:
-            self.client.hdel(self.keys.inflight(self.worker), *ids)
+        if not ids:
+            return
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hdel(self.keys.inflight(self.worker), *ids)
+        if responses is not None:
+            pipe.hset(self.keys.responses, self.worker, int(responses))
+        pipe.execute()
 
     def leases_of(self, worker: str) -> int:
         return int(self.client.hlen(self.keys.inflight(worker)))
@@ -221,11 +228,22 @@ class SharedCrawl:
     def files(self) -> list[dict[str, Any]]:
         return [json.loads(v) for v in self.client.hvals(self.keys.files)]
 
-    def register_stats(self, stats: dict[str, Any], worker: str | None = None) -> None:
-        self.client.hset(self.keys.stats, worker or self.worker, json.dumps(stats, default=str))
+    def register_stats(self, stats: dict[str, Any], worker: str | None = None,
+                       replace: bool = True) -> None:
+        """Record a worker's stats for the manifest (``replace=False``: unless it has some)."""
+        value = json.dumps(stats, default=str)
+        if replace:
+            self.client.hset(self.keys.stats, worker or self.worker, value)
+        else:
+            self.client.hsetnx(self.keys.stats, worker or self.worker, value)
 
     def all_stats(self) -> dict[str, dict[str, Any]]:
         return {k.decode(): json.loads(v) for k, v in self.client.hgetall(self.keys.stats).items()}
+
+    def responses(self) -> dict[str, int]:
+        """Responses each worker had received when it last acknowledged leases."""
+        return {k.decode(): int(v)
+                for k, v in self.client.hgetall(self.keys.responses).items()}
 
     # --- articles written once ---------------------------------------------------------------
     def claim_article(self, canonical_url: str) -> str:

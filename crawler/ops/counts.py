@@ -8,6 +8,8 @@ from typing import Any
 STATUS_PREFIX = "downloader/response_status_count/"
 EXCEPTION_PREFIX = "downloader/exception_type_count/"
 IGNORED = "IgnoreRequest"
+# A worker of a distributed crawl: what the crawl's other workers had fetched when it closed.
+PEER_PAGES_STAT = "distributed/peer_responses"
 
 
 def _int(value: Any) -> int:
@@ -20,6 +22,12 @@ def _int(value: Any) -> int:
 def pages(stats: Mapping[str, Any]) -> int:
     """Responses received (every status, redirects and retries included)."""
     return _int(stats.get("downloader/response_count"))
+
+
+def peer_pages(stats: Mapping[str, Any]) -> int:
+    """Responses the other workers of this worker's distributed crawl had received when it
+    closed (0 outside a distributed crawl)."""
+    return _int(stats.get(PEER_PAGES_STAT))
 
 
 def articles(stats: Mapping[str, Any]) -> int:

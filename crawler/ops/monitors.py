@@ -18,6 +18,8 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 STALL_REASON = "discovery_stall"
 GAP_STAT = "monitors/longest_article_gap_seconds"
 RESULTS_STAT, FAILED_STAT = "monitors/results", "monitors/failed"
+CRAWL_MIN_ARTICLES = "crawl_min_articles"
+CRAWL_MAX_ERROR_RATE = "crawl_max_error_rate"
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,28 @@ def _ok_reasons() -> set[str]:
 
 
 def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
-    """The crawl ended on its own (or at its item/page limit) and fetched something."""
+    """The crawl ended on its own (or at its item/page limit) and fetched something.
+
+    A worker of a distributed crawl that fetched nothing passes when the crawl's other workers
+    did (stat ``distributed/peer_responses``): they leased the work first, and the crawl is
+    what matters.
+    """
     reason = str(stats.get("finish_reason") or "unknown")
     fetched = counts.pages(stats)
     if reason not in _ok_reasons():
         return MonitorResult("finished", FAILED, f"crawl ended with reason {reason!r}", reason)
-    if not fetched:
-        return MonitorResult("finished", FAILED, "nothing was fetched", 0)
-    return MonitorResult("finished", PASSED, f"{reason}, {fetched} responses", reason)
+    if fetched:
+        return MonitorResult("finished", PASSED, f"{reason}, {fetched} responses", reason)
+    peers = counts.peer_pages(stats)
+    if peers:
+        return MonitorResult("finished", PASSED,
+                             f"{reason}; this worker fetched nothing, the crawl's other workers "
+                             f"fetched {peers} responses", reason)
+    if counts.PEER_PAGES_STAT in stats:
+        return MonitorResult("finished", FAILED,
+                             "nothing was fetched, by this worker or any other worker of the crawl",
+                             0)
+    return MonitorResult("finished", FAILED, "nothing was fetched", 0)
 
 
 def check_min_articles(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
@@ -78,10 +94,33 @@ def check_min_articles(stats: Mapping[str, Any], settings: Any) -> MonitorResult
                          f"{got} articles written, at least {want} expected", got, want)
 
 
+def check_crawl_min_articles(merged: Mapping[str, Any], want: int,
+                             extraction: bool = True) -> MonitorResult:
+    """The workers of a distributed crawl together wrote at least ``want`` articles (the user's
+    ``MONITOR_MIN_ARTICLES``; each worker's own check is off). ``merged``: the crawl's summed
+    stats, judged by the worker that writes the crawl manifest."""
+    own = check_min_articles(merged, {"MONITOR_MIN_ARTICLES": want,
+                                      "EXTRACTION_ENABLED": extraction})
+    return MonitorResult(CRAWL_MIN_ARTICLES, own.state,
+                         f"the crawl's workers together: {own.detail}", own.value, own.threshold)
+
+
+def check_crawl_error_rate(merged: Mapping[str, Any], limit: float) -> MonitorResult:
+    """The workers of a distributed crawl together stayed within ``limit`` (the user's
+    ``MONITOR_MAX_ERROR_RATE``; each worker's own check is off: one 503 among a worker's few
+    fetches is no verdict on the crawl). ``merged``: the crawl's summed stats."""
+    own = check_error_rate(merged, {"MONITOR_MAX_ERROR_RATE": limit})
+    return MonitorResult(CRAWL_MAX_ERROR_RATE, own.state,
+                         f"the crawl's workers together: {own.detail}", own.value, own.threshold)
+
+
 def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
     """Server errors (>= 500) and download exceptions stay within ``MONITOR_MAX_ERROR_RATE``."""
     limit = config.get_float(settings, "MONITOR_MAX_ERROR_RATE")
     rate = counts.error_rate(stats)
+    if limit >= 1:
+        return MonitorResult("max_error_rate", SKIPPED, "MONITOR_MAX_ERROR_RATE is 1 (off)",
+                             None if rate is None else round(rate, 4), limit)
     if rate is None:
         return MonitorResult("max_error_rate", SKIPPED, "nothing fetched", None, limit)
     detail = (f"{counts.errors(stats)} errors in "
@@ -129,6 +168,12 @@ def evaluate_monitors(stats: Mapping[str, Any], settings: Any) -> list[MonitorRe
         check_stall(stats, settings),
         check_store_backlog(stats),
     ]
+
+
+def with_results(stats: Mapping[str, Any], results: list[MonitorResult]) -> dict[str, Any]:
+    """The ``monitors/results`` and ``monitors/failed`` stats of ``stats``, ``results`` added."""
+    return {RESULTS_STAT: [*(stats.get(RESULTS_STAT) or []), *(r.to_dict() for r in results)],
+            FAILED_STAT: [*(stats.get(FAILED_STAT) or []), *(r.name for r in results if not r.ok)]}
 
 
 def results_from_stats(stats: Mapping[str, Any]) -> list[MonitorResult]:
