@@ -3,8 +3,11 @@
 ``IncrementalMiddleware`` is a downloader middleware at order **900**, below the WARC middleware
 (950): its ``process_request`` adds ``If-None-Match`` / ``If-Modified-Since`` before the WARC
 middleware archives the request, and its ``process_response`` runs after the WARC middleware
-archived the response (a 304 is archived as it came). It records every response in the state
-(validators and payload digest of a full one, the check time of a 304).
+archived the response. A 304 is archived as a ``server-not-modified`` revisit of the earlier
+full capture when the WARC archive knows that capture (the request carries its payload digest in
+``meta["revalidates"]``), otherwise as the 304 ``response`` it was (docs/warc.md). It records
+every response in the state (validators and payload digest of a full one, the check time of a
+304).
 
 A 304 reaches no callback: Scrapy's HttpErrorMiddleware drops non-2xx responses, so a page that
 did not change yields no item and its links are not followed again (they were, when it was
@@ -43,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 META_SKIP = "dont_revalidate"
 META_CONDITIONAL = "conditional"  # set on requests that carried validators
+# on conditional requests: payload digest of the last full fetch, which a 304 confirms; the WARC
+# middleware archives such a 304 as a server-not-modified revisit of that capture
+META_REVALIDATES = "revalidates"
 
 
 def _header(headers: Any, name: bytes) -> str | None:
@@ -76,6 +82,9 @@ class IncrementalMiddleware:
             for name, value in validators.items():
                 request.headers[name] = value
             request.meta[META_CONDITIONAL] = True
+            digest = self.state.validated_digest(request.url)
+            if digest:
+                request.meta[META_REVALIDATES] = digest
             self.stats.inc_value("incremental/conditional_requests")
         return None
 

@@ -11,9 +11,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc.records import (
+    NOT_MODIFIED_PROFILE,
     Capture,
     Original,
     RecordFactory,
+    base32_digest,
     host_header,
     payload_digest,
     reason_phrase,
@@ -151,6 +153,41 @@ def test_revisit_keeps_headers_not_payload() -> None:
     assert h.get_header("WARC-Payload-Digest") == payload_digest(BODY)
     assert rev.http_headers.get_header("Content-Type") == "text/html; charset=utf-8"
     assert req.rec_headers.get_header("WARC-Concurrent-To") == exchange.record_id
+
+
+def test_not_modified_revisit_refers_to_the_original_with_an_empty_block() -> None:
+    original = Original(
+        uri="https://news.example.org/a/b?c=1&d=%C3%A9",
+        date="2025-02-01T00:00:00.000001Z",
+        record_id="<urn:uuid:00000000-0000-0000-0000-000000000002>",
+        filename="x.warc.gz",
+        offset=0,
+        length=10,
+    )
+    not_modified = capture(status=304, body=b"", response_headers=[(b"ETag", b'"1"')])
+    digest = payload_digest(BODY)
+    exchange = RecordFactory().exchange(not_modified, original, digest, NOT_MODIFIED_PROFILE)
+    (rev, block), (req, _) = read_back(exchange.records)
+    h = rev.rec_headers
+    assert rev.rec_type == "revisit" and block == b"" and h.get_header("Content-Length") == "0"
+    profiles = [v for k, v in h.headers if k == "WARC-Profile"]
+    assert profiles == ["http://netpreserve.org/warc/1.1/revisit/server-not-modified"]
+    assert h.get_header("WARC-Refers-To-Target-URI") == original.uri
+    assert h.get_header("WARC-Refers-To-Date") == original.date
+    assert h.get_header("WARC-Refers-To") == original.record_id
+    assert h.get_header("WARC-Payload-Digest") == digest  # the original's payload
+    assert rev.http_headers is None  # no 3xx status line for pywb to serve as it is
+    assert req.rec_headers.get_header("WARC-Concurrent-To") == exchange.record_id
+
+
+def test_state_digests_convert_to_warc_digests() -> None:
+    import hashlib
+
+    hexed = "sha1:" + hashlib.sha1(BODY).hexdigest()
+    assert base32_digest(hexed) == payload_digest(BODY)
+    assert base32_digest(payload_digest(BODY)) == payload_digest(BODY)
+    assert base32_digest(None) is None and base32_digest("md5:abc") is None
+    assert base32_digest("sha1:zz") is None
 
 
 def test_truncated_capture_is_marked() -> None:

@@ -185,6 +185,14 @@ class CrawlState:
             return {}
         return self.policy.validators(self.store.get(key), self.trust)
 
+    def validated_digest(self, url: str) -> str | None:
+        """Payload digest (``sha1:<hex>``) of the last full fetch of ``url``: the payload a 304
+        to :meth:`conditional_headers` confirms."""
+        if not self.incremental or (key := _key(url)) is None:
+            return None
+        known = self.store.get(key)
+        return known.digest if known is not None else None
+
     # --- updates ------------------------------------------------------------------------------
     def response_seen(self, url: str, status: int, etag: str | None, last_modified: str | None,
                       body: bytes, location: str | None = None,

@@ -15,7 +15,16 @@ from typing import Any
 
 from crawler.warc.cdxj import IndexSpool, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex, eligible
-from crawler.warc.records import Capture, Original, RecordFactory, payload_digest, warc_date
+from crawler.warc.records import (
+    NOT_MODIFIED_PROFILE,
+    REVISIT_PROFILE,
+    Capture,
+    Original,
+    RecordFactory,
+    base32_digest,
+    payload_digest,
+    warc_date,
+)
 from crawler.warc.writer import RotatingWarcWriter
 
 logger = logging.getLogger(__name__)
@@ -62,7 +71,8 @@ class WarcArchive:
         self.on_index = on_index
         self.index = IndexSpool(index_path)
         self.originals_path = index_path.with_name(index_path.stem + ORIGINALS_SUFFIX)
-        self.stats = {"responses": 0, "revisits": 0, "revisits_earlier_crawls": 0, "bytes": 0}
+        self.stats = {"responses": 0, "revisits": 0, "revisits_earlier_crawls": 0,
+                      "revisits_not_modified": 0, "bytes": 0}
         self._factory = RecordFactory()
         self._earlier_lines: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -76,12 +86,19 @@ class WarcArchive:
             return self._archive(capture)
 
     def _archive(self, capture: Capture) -> dict[str, Any]:
-        digest = payload_digest(capture.body)
-        dedupable = self.dedup is not None and eligible(
-            capture.status, len(capture.body), self.dedup.min_size
-        )
-        original = self._original(digest) if dedupable and not capture.truncated else None
-        exchange = self._factory.exchange(capture, original, digest=digest)
+        profile = REVISIT_PROFILE
+        confirmed = self._not_modified(capture)
+        if confirmed is not None:
+            digest, original = confirmed
+            dedupable = False
+            profile = NOT_MODIFIED_PROFILE
+        else:
+            digest = payload_digest(capture.body)
+            dedupable = self.dedup is not None and eligible(
+                capture.status, len(capture.body), self.dedup.min_size
+            )
+            original = self._original(digest) if dedupable and not capture.truncated else None
+        exchange = self._factory.exchange(capture, original, digest=digest, profile=profile)
         places = self.writer.write(exchange.records)
         for record, place in zip(exchange.records, places, strict=True):
             self.index.add(record, place.filename, place.offset, place.length)
@@ -89,6 +106,8 @@ class WarcArchive:
         date = warc_date(capture.date)
         if original is not None:
             self.stats["revisits"] += 1
+            if confirmed is not None:
+                self.stats["revisits_not_modified"] += 1
             return pointer(original, capture.url, date, revisit_record_id=exchange.record_id)
         self.stats["responses"] += 1
         place = places[0]
@@ -104,6 +123,17 @@ class WarcArchive:
         if dedupable and not capture.truncated and self.dedup is not None:
             self.dedup.add(digest, mine)
         return pointer(mine, capture.url, date)
+
+    def _not_modified(self, capture: Capture) -> tuple[str, Original] | None:
+        """For a bodiless 304 to a conditional request: the confirmed payload's digest and the
+        record holding it, when that record is known (this crawl or a finished earlier one)."""
+        if capture.status != 304 or capture.body or self.dedup is None:
+            return None
+        digest = base32_digest(capture.revalidates)
+        if digest is None:
+            return None
+        original = self._original(digest)
+        return (digest, original) if original is not None else None
 
     def _original(self, digest: str) -> Original | None:
         assert self.dedup is not None

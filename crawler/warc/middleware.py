@@ -18,7 +18,9 @@ Settings:
     Who runs the crawl (a contact), written into every ``warcinfo`` record.
 ``WARC_DEDUP`` (True)
     Write ``revisit`` records for payloads archived before in this crawl or in a finished
-    earlier crawl of the same output folder.
+    earlier crawl of the same output folder, and ``server-not-modified`` revisits for 304s to
+    conditional requests whose original is known (``request.meta["revalidates"]``, set by
+    :mod:`crawler.incremental`, names its payload digest).
 ``WARC_DEDUP_MIN_SIZE`` (256)
     Smallest payload, in bytes, that is de-duplicated (only 2xx responses are).
 
@@ -40,6 +42,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import __version__
+from crawler.incremental import META_REVALIDATES
 from crawler.layout import CrawlOutput, crawl_output
 from crawler.warc.archive import WarcArchive
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
@@ -114,6 +117,7 @@ def capture_from(request: Request, response: Response, now: dt.datetime) -> Capt
         date=now,
         ip_address=str(response.ip_address) if response.ip_address else None,
         truncated=truncated,
+        revalidates=request.meta.get(META_REVALIDATES) if response.status == 304 else None,
     )
 
 
@@ -188,3 +192,5 @@ class WarcArchiveMiddleware:
         self.stats.set_value("warc/bytes", self.archive.stats["bytes"])
         earlier = self.archive.stats["revisits_earlier_crawls"]
         self.stats.set_value("warc/revisits_earlier_crawls", earlier)
+        not_modified = self.archive.stats["revisits_not_modified"]
+        self.stats.set_value("warc/revisits_not_modified", not_modified)

@@ -27,6 +27,7 @@ WARC_VERSION = "WARC/1.1"
 FORMAT = "WARC File Format 1.1"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 REVISIT_PROFILE = RecordBuilder.REVISIT_PROFILE_1_1
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 Header = tuple[bytes, bytes]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -47,6 +48,10 @@ class Capture:
     request_body: bytes = b""
     ip_address: str | None = None
     truncated: str | None = None  # a WARC-Truncated reason: "length", "time", "disconnect", ...
+    # for a conditional request: the payload digest (``sha1:<hex>`` as the crawl state keeps it,
+    # or ``sha1:<base32>``) of the last full response the validators came from, which a 304
+    # confirms unchanged
+    revalidates: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,20 @@ class ExchangeRecords:
 def payload_digest(body: bytes) -> str:
     """``sha1:<base32>``, the digest warcio writes as WARC-Payload-Digest."""
     return "sha1:" + b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def base32_digest(digest: str | None) -> str | None:
+    """A ``sha1:<hex>`` or ``sha1:<base32>`` digest as ``sha1:<base32>`` (None if unreadable)."""
+    if not digest or not digest.lower().startswith("sha1:"):
+        return None
+    value = digest[5:]
+    if len(value) == 32:
+        return "sha1:" + value.upper()
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        return None
+    return "sha1:" + b32encode(raw).decode("ascii") if len(raw) == 20 else None
 
 
 def new_record_id() -> str:
@@ -220,16 +239,27 @@ class RecordFactory:
         return headers
 
     def exchange(
-        self, capture: Capture, original: Original | None = None, digest: str | None = None
+        self,
+        capture: Capture,
+        original: Original | None = None,
+        digest: str | None = None,
+        profile: str = REVISIT_PROFILE,
     ) -> ExchangeRecords:
         """The response (or, when ``original`` is given, revisit) record and its request record.
 
-        ``digest`` is the payload digest when the caller has computed it already.
+        ``digest`` is the payload digest when the caller has computed it already; for a revisit
+        it is the original's payload digest. ``profile`` is the revisit's WARC-Profile:
+        identical-payload-digest (the block is this response's status line and headers), or
+        :data:`NOT_MODIFIED_PROFILE` for a bodiless 304 that confirms ``original``. That revisit
+        has an empty block (``Content-Length: 0``, which WARC 1.1 allows for this profile): pywb
+        serves a revisit whose block has a 3xx status line as it is, without loading the
+        original, so a block holding the 304's status line would replay as an empty 304.
         """
         record_id = new_record_id()
         digest = digest or payload_digest(capture.body)
         warc_headers = self._common(capture, "revisit" if original else "response", record_id)
-        http_headers = response_http_headers(capture)
+        not_modified = original is not None and profile == NOT_MODIFIED_PROFILE
+        http_headers = None if not_modified else response_http_headers(capture)
         if original is None:
             if capture.truncated:
                 warc_headers["WARC-Truncated"] = capture.truncated
@@ -253,6 +283,8 @@ class RecordFactory:
                 http_headers=http_headers,
                 warc_headers_dict=warc_headers,
             )
+            if profile != REVISIT_PROFILE:
+                main.rec_headers.replace_header("WARC-Profile", profile)
         request = self.request(capture, concurrent_to=record_id)
         return ExchangeRecords([main, request], record_id, digest)
 
