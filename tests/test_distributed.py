@@ -488,3 +488,41 @@ def test_crawl_stats_merge_counts_and_keep_extremes():
     assert merged["start_time"] == "2026-01-01T00:00:00+00:00"
     assert merged["finish_time"] == "2026-01-01T00:01:00+00:00"
     assert "finish_reason" not in merged and "distributed/finalized" not in merged  # per worker
+
+
+def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_url):
+    """The worker's local cache of fingerprints (64-bit keys) answers repeated links without a
+    Redis call; a link another worker queued is still refused by Redis's set."""
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed.keys import SiteKeys
+    from crawler.distributed.scheduler import LeasedScheduler
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    keys = SiteKeys("cache", "vsedelo", "127.0.0.1_1").crawl("20260104T000000Z-cache")
+    crawler = get_crawler(scrapy.Spider)
+    crawler.shared_crawl = SharedCrawl(redis_client(redis_url), keys, "c1")
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    spider = scrapy.Spider("cache")
+    scheduler.open(spider)
+    client = crawler.shared_crawl.client
+
+    def evals() -> int:
+        return int(client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+
+    try:
+        a, b = "http://127.0.0.1:1/a", "http://127.0.0.1:1/b"
+        assert scheduler.enqueue_request(scrapy.Request(a))
+        before = evals()
+        assert not scheduler.enqueue_request(scrapy.Request(a + "#fragment"))  # same fingerprint
+        assert evals() == before, "a link seen here must not cost a Redis call"
+        # another worker queued b: this worker has not seen it, Redis refuses it
+        other = LeasedScheduler.from_crawler(crawler)
+        other.open(spider)
+        assert other.enqueue_request(scrapy.Request(b))
+        assert not scheduler.enqueue_request(scrapy.Request(b))
+        assert evals() == before + 2
+        assert len(scheduler.queue) == 2
+    finally:
+        scheduler.close("finished")
