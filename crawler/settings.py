@@ -14,7 +14,7 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = f"newscrawler/{__version__} (news archival crawler)"
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
-# Honour a robots.txt Crawl-delay when it is longer than DOWNLOAD_DELAY (spiders.base).
+# Honour a robots.txt Crawl-delay when it is longer than DOWNLOAD_DELAY (spiders.discovery).
 ROBOTSTXT_CRAWL_DELAY = True
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

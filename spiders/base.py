@@ -1,9 +1,10 @@
 """The crawl logic every news spider shares.
 
-robots.txt → sitemaps (index, urlset, news) and feeds → articles; home and section pages →
-in-scope links. Every link is canonicalised (tracking parameters stripped) before it becomes a
-request, articles are yielded once per canonical URL, and link-following stops in traps: a depth
-limit, a budget per path shape, and a stop after several pages in a row found no new article.
+robots.txt → sitemaps (index, urlset, news) and feeds → articles (``spiders.discovery``); home
+and section pages → in-scope links. Every link is canonicalised (tracking parameters stripped)
+before it becomes a request, articles are yielded once per canonical URL, and link-following
+stops in traps: a depth limit, a budget per path shape, and a stop after several pages in a row
+found no new article.
 An HTML page is parsed once, in an extraction worker that scans it (``crawler.pagescan``) and
 extracts it when it is an article; the spider only awaits the scan and decides what to follow.
 """
@@ -19,21 +20,17 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 
-from crawler.discovery import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.items import ArticlePage
 from crawler.pagescan import PageScan, ScanScope, scan_html
-from crawler.pagetype import looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy
 from crawler.seen import SeenKeys
 from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
+from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-
-# Request priorities: discovery documents first, then articles, then listings.
-PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 30, 20, 0
 
 
 def _content_type(response: Response) -> tuple[str, str | None]:
@@ -56,7 +53,7 @@ def parse_since(value: str | dt.datetime | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-class NewsSiteSpider(scrapy.Spider):
+class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
     """Base class: subclasses set ``name`` and ``profile``; ``-a url=`` points it at a host."""
 
     profile: SiteProfile
@@ -110,65 +107,6 @@ class NewsSiteSpider(scrapy.Spider):
         for url in dict.fromkeys(canonical_url(u) for u in starts):
             yield scrapy.Request(url, callback=self.parse_page, priority=PRIO_LISTING + 5)
         yield from self._state_requests()
-
-    # --- discovery documents ---------------------------------------------------------------
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        text = response.text if isinstance(response, TextResponse) else ""
-        if response.status != 200:
-            text = ""
-        info = parse_robots(text, self.settings.get("USER_AGENT", "*"))
-        if info.crawl_delay and self.obey_crawl_delay:
-            self._apply_crawl_delay(info.crawl_delay)
-        sitemaps = info.sitemaps or (urljoin(self.base_url, "/sitemap.xml"),)
-        for url in sitemaps:
-            yield from self._follow(url, self.parse_sitemap, PRIO_DISCOVERY)
-
-    def robots_failed(self, failure: Any) -> Iterator[scrapy.Request]:
-        self.logger.warning("robots.txt failed (%s); trying /sitemap.xml", failure.value)
-        yield from self._follow(urljoin(self.base_url, "/sitemap.xml"), self.parse_sitemap,
-                                PRIO_DISCOVERY)
-
-    def _apply_crawl_delay(self, delay: float) -> None:
-        """Raise the host's download delay to robots.txt's Crawl-delay (Scrapy ignores it)."""
-        downloader = self.crawler.engine.downloader
-        for host in self.allowed_domains:
-            downloader.per_slot_settings.setdefault(host, {})["delay"] = delay
-            slot = downloader.slots.get(host)
-            if slot is not None and slot.delay < delay:
-                slot.delay = delay
-        self.download_delay = max(delay, getattr(self, "download_delay", 0) or 0)
-        self.logger.info("robots.txt Crawl-delay: %.2fs between requests", delay)
-        self.crawler.stats.set_value("robots/crawl_delay", delay)
-
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        kind, entries = iter_sitemap(response.body)  # read as requests are taken
-        self.crawler.stats.inc_value(f"discovery/sitemap_{kind}")
-        for entry in entries:
-            if kind == "index":
-                yield from self._follow(entry.url, self.parse_sitemap, PRIO_DISCOVERY)
-            elif self._wanted(entry):
-                yield from self._follow_entry(entry)
-
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        self.crawler.stats.inc_value("discovery/feeds")
-        for entry in parse_feed(response.body):
-            if self._wanted(entry):
-                yield from self._follow_entry(entry)
-
-    def _wanted(self, entry: Entry) -> bool:
-        date = entry.best_date
-        return not (self.since and date and date < self.since)
-
-    def _follow_entry(self, entry: Entry) -> Iterator[scrapy.Request]:
-        hints = {k: v for k, v in (
-            ("lastmod", entry.lastmod and entry.lastmod.isoformat()),
-            ("published", entry.published and entry.published.isoformat()),
-            ("title", entry.title), ("language", entry.language)) if v}
-        is_article = looks_like_article_url(entry.url, self.profile)
-        if not self._wants(entry.url, is_article, hints):
-            return
-        yield from self._follow(entry.url, self.parse_page,
-                                PRIO_ARTICLE if is_article else PRIO_LISTING, hints=hints)
 
     # --- pages -----------------------------------------------------------------------------
     async def parse_page(self, response: Response,
