@@ -25,7 +25,13 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
 from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_ARTICLES_SETTING
-from crawler.distributed.finalize import crawl_store, finalize, merge_stats, salvaged_stats
+from crawler.distributed.finalize import (
+    crawl_store,
+    finalize,
+    merge_stats,
+    note_spool,
+    salvaged_stats,
+)
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
@@ -245,6 +251,7 @@ class DistributedCrawlExtension:
                 loop.stop()
         if self._wake is not None and self._wake.active():
             self._wake.cancel()
+        note_spool(crawl_output(self.crawler), self.crawler.stats)
         stats = self.crawler.stats.get_stats()
         self._settle_at_exit(stats)
         part = getattr(self.crawler, "crawl_manifest", None) or {}
@@ -258,12 +265,7 @@ class DistributedCrawlExtension:
         if not (last and done):
             self._clear_spool(part.get("files", []))
             return
-        pending = {w: s.get("storage/pending_files") for w, s in self.shared.all_stats().items()
-                   if s.get("storage/pending_files")}
-        if pending:
-            logger.error("crawl manifest NOT written: files of %s still wait in local spools; "
-                         "run `crawler upload` there, then `crawler finalize`", sorted(pending))
-            return
+        # Files not in the store yet hold the manifest (finalize); a worker started later writes it
         site = getattr(self.crawler, "shared_site", None)
         # The crawl as a whole, from every worker's stats: in the manifest and this exit code.
         merged = merge_stats(self.shared.all_stats())
@@ -280,6 +282,8 @@ class DistributedCrawlExtension:
             for failed in (r for r in checks if not r.ok):
                 logger.warning("monitor %s failed: %s", failed.name, failed.detail)
             self._clear_spool([*part.get("files", []), {"path": "manifest.json"}])
+        else:
+            self._clear_spool(part.get("files", []))
 
     def _clear_spool(self, files: list[dict[str, Any]]) -> None:
         """s3://: this worker's files are in the store, so their spool copies go (the uploader

@@ -1,9 +1,11 @@
 """The manifest of a shared crawl: every worker's files and the crawl's summed stats.
 
-Written once, by the last worker to leave a finished crawl (or by ``crawler finalize``), from the
-registry in Redis that every worker filled as it left (and the reaper for dead workers). On an
-``s3://`` output the manifest is uploaded last, after the workers' own uploads, as the commit
-marker; on a local folder each listed file is checked for its size first.
+Written once, by the last worker to leave a finished crawl (or by any worker started again on a
+finished crawl), from the registry in Redis that every worker filled as it left (and the reaper
+for dead workers). Every registered file must be in the output with its registered size first: on
+a local folder, and on ``s3://`` (one listing of the crawl's prefix), where files a worker could
+not upload wait in its spool until ``crawler upload`` there. The manifest is uploaded last, as the
+commit marker.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_KEEP_SECONDS = 7 * 24 * 3600
 WORKER_VIEW_STATS = frozenset({PEER_PAGES_STAT})  # one worker's view of the others: not summed
+# Where a worker left files it could not upload (s3://), for the message that blocks the manifest
+SPOOL_DIR_STAT = "distributed/spool_dir"
+SPOOL_HOST_STAT = "distributed/spool_host"
 
 
 def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -103,6 +108,46 @@ def missing_files(out: CrawlOutput, manifest: Mapping[str, Any]) -> list[str]:
     return missing
 
 
+def note_spool(out: CrawlOutput, stats: Any) -> None:
+    """s3://, files not uploaded at exit: record in the worker's stats where they wait, for the
+    message that holds the manifest back (:func:`blocked_message`)."""
+    if out.uri.startswith("s3://") and stats.get_value("storage/pending_files"):
+        stats.set_value(SPOOL_DIR_STAT, str(out.root.resolve()))
+        stats.set_value(SPOOL_HOST_STAT, socket.gethostname())
+
+
+def missing_in_store(out: CrawlOutput, settings: Any,
+                     files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Registered files that are not in the ``s3://`` output with their registered size (one
+    listing of the crawl's prefix)."""
+    store, crawl_key = crawl_store(out, settings)
+    sizes = {o["Key"][len(crawl_key) + 1:]: int(o["Size"]) for o in store.objects(crawl_key)}
+    return [f for f in files if sizes.get(f["path"]) != f["size"]]
+
+
+def blocked_message(out: CrawlOutput, absent: list[dict[str, Any]],
+                    per_worker: Mapping[str, Mapping[str, Any]]) -> str:
+    """Why the manifest waits, naming each worker's missing files and what to run where."""
+    by_worker: dict[str, list[str]] = {}
+    for f in absent:
+        by_worker.setdefault(str(f.get("worker", "?")), []).append(f["path"])
+    where = f"{out.uri.rstrip('/')}/{out.spider}/{out.crawl_id}"
+    lines = [f"crawl manifest NOT written: {len(absent)} files the workers registered are not "
+             f"in {where}"]
+    for worker, paths in sorted(by_worker.items()):
+        stats = per_worker.get(worker, {})
+        host = stats.get(SPOOL_HOST_STAT) or "its machine"
+        spool = stats.get(SPOOL_DIR_STAT) or f"<its SPOOL_DIR>/{out.spider}/{out.crawl_id}"
+        shown = ", ".join(sorted(paths)[:5]) + (f" and {len(paths) - 5} more"
+                                                if len(paths) > 5 else "")
+        lines.append(f"  worker {worker}: {len(paths)} files wait in its spool ({shown}); on "
+                     f"{host} run `crawler upload {spool}`")
+    lines.append(f"then start any worker of this crawl again (the same `crawler crawl` arguments "
+                 f"and `--crawl-id {out.crawl_id}`): it finds the crawl done and writes the "
+                 "manifest")
+    return "\n".join(lines)
+
+
 def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
              current_key: str | None = None,
              part: Mapping[str, Any] | None = None,
@@ -112,7 +157,20 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
     ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew.
     """
     manifest = crawl_manifest(out, shared, part, monitors)
-    if not out.uri.startswith("s3://"):
+    if out.uri.startswith("s3://"):
+        try:
+            absent = missing_in_store(out, settings, manifest["files"])
+        except Exception as exc:  # the store does not answer: nothing is written
+            logger.error("crawl manifest NOT written: cannot list %s/%s/%s (%s); start any "
+                         "worker of this crawl again (`--crawl-id %s`) once the store answers",
+                         out.uri.rstrip("/"), out.spider, out.crawl_id, exc, out.crawl_id)
+            return None
+        if absent:
+            logger.error("%s", blocked_message(out, absent, shared.all_stats()))
+            return None
+        if manifest["stats"].get("storage/pending_files"):  # uploaded since (`crawler upload`)
+            manifest["stats"]["storage/pending_files"] = 0
+    else:
         missing = missing_files(out, manifest)
         if missing:
             logger.error("crawl manifest NOT written: %d listed files are missing or changed in "
