@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,9 @@ class CrawlOutput:
         """Create the folders; raises OSError with the path when they cannot be written."""
         for sub in SUBDIRS:
             (self.root / sub).mkdir(parents=True, exist_ok=True)
-        probe = self.root / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a name of its own: workers of a distributed crawl share this folder and start together
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-test-"):
+            pass
 
     def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
         """Call ``closer`` when the crawl ends; lower ``order`` runs first."""

@@ -31,6 +31,21 @@ def redis_url(tmp_path_factory):
         yield url
 
 
+_STARTED: list[subprocess.Popen] = []  # workers of the running test
+
+
+@pytest.fixture(autouse=True)
+def kill_leftover_workers():
+    """A test that fails before it waited for its workers leaves none running: each is its
+    own process group (extraction workers too), killed here."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def start_worker(redis_url: str, server: RunningServer, out: Path | str, worker: str,
                  prefix: str, *extra: str, logs: Path | None = None,
                  env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -40,10 +55,12 @@ def start_worker(redis_url: str, server: RunningServer, out: Path | str, worker:
             "--redis", redis_url, "--worker-id", worker, "-s", f"REDIS_KEY_PREFIX={prefix}",
             "-s", "DOWNLOAD_DELAY=0", "-s", "LOGSTATS_INTERVAL=0", "-s", "EXTRACTION_WORKERS=1",
             "--log-level", "INFO", *extra]
-    return subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
                                                  **(env or {})},
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
+    _STARTED.append(proc)
+    return proc
 
 
 def wait_all(procs: dict[str, subprocess.Popen], out: Path, timeout: float = 180) -> None:

@@ -17,7 +17,12 @@ from tests.conftest import run_cli
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.s3moto import AWS_ENV
-from tests.test_distributed import log_of, start_worker, wait_all
+from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
+    kill_leftover_workers,
+    log_of,
+    start_worker,
+    wait_all,
+)
 
 pytestmark = pytest.mark.timeout(240)
 
