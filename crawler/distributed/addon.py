@@ -161,6 +161,8 @@ class DistributedAddon:
             "ITEM_PIPELINES", _load("crawler.distributed.claims.ArticleClaimPipeline"), 790)
         settings.set_in_component_priority_dict(
             "EXTENSIONS", _load("crawler.distributed.extension.DistributedCrawlExtension"), 105)
+        settings.set_in_component_priority_dict(
+            "EXTENSIONS", _load("crawler.distributed.lifeline.RedisLifeline"), 106)
         logger.info("worker %s of crawl %s (%s, Redis %s); no SQLite crawl state for "
                     "workers: no incremental recrawl, no --resume", worker, crawl_id, site.base,
                     redact(url))

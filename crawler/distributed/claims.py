@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
 
 
@@ -28,10 +30,15 @@ class ArticleClaimPipeline:
     def from_crawler(cls, crawler: Any) -> ArticleClaimPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and "schema_version" in item):
             return item
-        owner = self.shared.claim_article(item["canonical_url"])
+        url = item["canonical_url"]
+        try:  # waits while Redis does not answer: the page's lease stays unacknowledged
+            owner = await until_redis_answers(self.crawler, lambda: self.shared.claim_article(url))
+        except redis.RedisError as exc:  # the worker stops: the page is fetched again
+            self.crawler.stats.inc_value("articles/claim_failed")
+            raise DropItem(f"Redis does not answer ({exc}): left to the crawl: {url}") from exc
         if owner != self.shared.worker:
             self.crawler.stats.inc_value("articles/duplicate_other_worker")
             raise DropItem(f"written by worker {owner}: {item['canonical_url']}")

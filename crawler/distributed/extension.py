@@ -32,6 +32,7 @@ from crawler.distributed.finalize import (
     note_spool,
     salvaged_stats,
 )
+from crawler.distributed.lifeline import without_redis
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
@@ -90,6 +91,7 @@ class DistributedCrawlExtension:
                     self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
                     len(self.shared.workers()), self.shared.queued())
 
+    @without_redis("no heartbeat, no reaping")
     def _tick(self) -> None:
         self.shared.heartbeat()
         if self._reaping:
@@ -167,6 +169,7 @@ class DistributedCrawlExtension:
         self._checkpoints.append(batch)
         self.crawler.stats.inc_value("distributed/checkpoints")
 
+    @without_redis("stored files not acknowledged yet")
     def _ack_stored(self) -> None:
         self._checkpoint()
         store = getattr(self.crawler, "crawl_store", None)
@@ -204,6 +207,7 @@ class DistributedCrawlExtension:
             return
         self.crawler.stats.set_value(PEER_PAGES_STAT, peers)
 
+    @without_redis("idle, waiting for it", keep_open=True)
     def spider_idle(self, spider: Any) -> None:
         scheduler = getattr(self.crawler, "leased_scheduler", None)
         if scheduler is not None:
@@ -245,6 +249,8 @@ class DistributedCrawlExtension:
         if nextcall is not None:
             self._wake = reactor.callLater(self.idle_poll, nextcall.schedule)
 
+    @without_redis("this worker did not register its files and stats nor leave the crawl; a "
+                   "worker of the crawl reaps it once Redis answers (its files are in its output)")
     def engine_stopped(self) -> None:
         for loop in (self._beat, self._acker):
             if loop.running:

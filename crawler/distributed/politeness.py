@@ -10,17 +10,20 @@ come from the Redis server's clock, so workers on machines with skewed clocks ag
 
 from __future__ import annotations
 
+import contextlib
 import random
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
+import redis
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
+from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
 
 META_KEY = "_shared_host_slot"
@@ -81,15 +84,20 @@ class SharedPolitenessMiddleware:
 
         host = (urlsplit(request.url).hostname or "").lower()
         spider = spider or getattr(self.crawler, "spider", None)
-        if spider is not None:
-            self._publish_crawl_delay(host, spider)
         keys = [self.shared.keys.host_slots(host), self.shared.keys.host_next(host),
                 self.shared.keys.host_delay(host)]
         token = f"{self.shared.worker}:{secrets.token_hex(6)}"  # the reaper frees a dead one's
         waited = 0.0
         while True:
-            wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency,
-                                                         self._delay_ms(), self.lifetime_ms]))
+            try:  # no slot without Redis: wait for it (the lease stays this worker's)
+                if spider is not None:
+                    await until_redis_answers(
+                        self.crawler, lambda: self._publish_crawl_delay(host, spider))
+                wait_ms = int(await until_redis_answers(self.crawler, lambda: self._acquire(
+                    keys=keys, args=[token, self.concurrency, self._delay_ms(),
+                                     self.lifetime_ms])))
+            except redis.RedisError as exc:  # the worker stops: its lease goes back
+                raise IgnoreRequest(f"Redis does not answer ({exc}): left to the crawl") from exc
             if wait_ms == 0:
                 break
             pause = FULL_POLL_SECONDS if wait_ms < 0 else min(wait_ms / 1000, 5.0)
@@ -103,7 +111,8 @@ class SharedPolitenessMiddleware:
         held = request.meta.pop(META_KEY, None)
         if held:
             host, token = held
-            self.shared.client.zrem(self.shared.keys.host_slots(host), token)
+            with contextlib.suppress(redis.RedisError):  # else it expires (lifetime_ms)
+                self.shared.client.zrem(self.shared.keys.host_slots(host), token)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         self._release(request)

@@ -6,6 +6,11 @@ step. The lease is acknowledged once the request has left the engine: by then it
 through the pipelines. A retry or a redirect is a new request in the shared queue before the old
 one leaves, so nothing falls between the two. If the worker dies, the reaper
 (:mod:`crawler.distributed.extension`) puts its leases back into the queue.
+
+When Redis does not answer (:mod:`crawler.distributed.lifeline` decides how long to wait), no
+request is handed out, links found wait in a local buffer, and no lease is acknowledged until
+that buffer is in the shared queue: if the worker stops first, its leases go back to the queue
+through the reaper and the pages are fetched again. Failed acknowledgements are retried.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -65,6 +71,9 @@ class LeasedScheduler(Scheduler):
         self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self.sweep)
         self._seen_here = SeenKeys()
+        self._unqueued: list[Request] = []  # found while Redis did not answer: queued later
+        self._held: list[int] = []  # done while links wait in that buffer: not acknowledged yet
+        self._ack_later: list[int] = []  # done, acknowledgement failed: retried
         self._enqueue = shared.client.register_script(_ENQUEUE)
         crawler.leased_scheduler = self
 
@@ -84,20 +93,33 @@ class LeasedScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue ``request`` unless any worker has seen it: one Redis call, none for a link
-        this worker has already seen (pages repeat most of their links)."""
+        this worker has already seen (pages repeat most of their links). While Redis does not
+        answer, the request waits in this worker's buffer (and counts as queued)."""
+        if self._unqueued:
+            self._unqueued.append(request)  # behind the ones waiting already
+            return True
+        try:
+            return self._queue(request)
+        except redis.RedisError:
+            self._unqueued.append(request)
+            if self.stats:
+                self.stats.inc_value("distributed/links_buffered")
+            return True
+
+    def _queue(self, request: Request) -> bool:
         fingerprint = self.df.request_fingerprint(request)
-        if not request.dont_filter:
-            key = fingerprint_key(bytes.fromhex(fingerprint))
-            if key in self._seen_here:
-                self.df.log(request, self.spider)
-                return False
-            if len(self._seen_here) >= LOCAL_SEEN_MAX:
-                self._seen_here = SeenKeys()  # a cache: Redis's set stays the authority
-            self._seen_here.add(key)
+        key = fingerprint_key(bytes.fromhex(fingerprint))
+        if not request.dont_filter and key in self._seen_here:
+            self.df.log(request, self.spider)
+            return False
         queued = self._enqueue(keys=[self.df.key, self.queue.key],
                                args=[fingerprint, -request.priority,
                                      self.queue._encode_request(request),
                                      int(request.dont_filter)])
+        if not request.dont_filter:
+            if len(self._seen_here) >= LOCAL_SEEN_MAX:
+                self._seen_here = SeenKeys()  # a cache: Redis's set stays the authority
+            self._seen_here.add(key)
         if not queued:
             self.df.log(request, self.spider)
             return False
@@ -105,8 +127,19 @@ class LeasedScheduler(Scheduler):
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def has_pending_requests(self) -> bool:
+        if self._unqueued:
+            return True
+        try:
+            return super().has_pending_requests()
+        except redis.RedisError:
+            return True  # unknown: keep the engine asking, not idle (the lifeline decides)
+
     def next_request(self) -> Request | None:
-        taken = self.shared.lease()
+        try:
+            taken = self.shared.lease()
+        except redis.RedisError:
+            return None  # the lifeline logs the outage and ends it if it lasts
         if taken is None:
             return None
         lease_id, data = taken
@@ -118,6 +151,7 @@ class LeasedScheduler(Scheduler):
 
     def sweep(self, engine_idle: bool = False) -> int:
         """Acknowledge the leases whose requests have left the engine; returns how many."""
+        self._retry()
         if not self.leases:
             return 0
         slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
@@ -130,7 +164,9 @@ class LeasedScheduler(Scheduler):
             done = [lid for lid, request in self.leases.items() if request not in inprogress]
         for lid in done:
             del self.leases[lid]
-        if done and self.ack_when_stored:
+        if self._unqueued:  # links they found are not in the shared queue yet
+            self._held.extend(done)
+        elif done and self.ack_when_stored:
             self.settled.extend(done)
         elif done:
             self.acknowledge(done)
@@ -139,9 +175,34 @@ class LeasedScheduler(Scheduler):
     def acknowledge(self, lease_ids: list[int]) -> None:
         """These leases' work is safe: drop them from this worker's in-flight hash."""
         responses = self.stats.get_value("downloader/response_count", 0) if self.stats else None
-        self.shared.ack(lease_ids, responses=responses)
+        try:
+            self.shared.ack(lease_ids, responses=responses)
+        except redis.RedisError:
+            self._ack_later.extend(lease_ids)
+            return
         if self.stats:
             self.stats.inc_value("distributed/acknowledged", len(lease_ids))
+
+    def _retry(self) -> None:
+        """Once Redis answers: queue the buffered links, then settle the leases held for them,
+        and retry failed acknowledgements."""
+        while self._unqueued:
+            try:
+                self._queue(self._unqueued[0])
+            except redis.RedisError:
+                return
+            self._unqueued.pop(0)
+        if self._held:
+            held, self._held = self._held, []
+            logger.info("links found while Redis did not answer are queued: %d finished "
+                        "requests settle", len(held))
+            if self.ack_when_stored:
+                self.settled.extend(held)
+            else:
+                self.acknowledge(held)
+        if self._ack_later:
+            batch, self._ack_later = self._ack_later, []
+            self.acknowledge(batch)
 
     def take_settled(self) -> list[int]:
         """The finished leases not acknowledged yet (the caller acknowledges them)."""
@@ -152,8 +213,15 @@ class LeasedScheduler(Scheduler):
         if self._sweeper.running:
             self._sweeper.stop()
         self.sweep()
-        back = self.shared.give_back(list(self.leases))  # unfinished: another worker does them
-        if back:
-            logger.info("gave %d unfinished requests back to the shared queue", back)
+        self._retry()
+        unfinished = [*self.leases, *self._held] if self._unqueued else [*self.leases]
+        try:
+            back = self.shared.give_back(unfinished)  # another worker does them
+        except redis.RedisError as exc:
+            logger.error("could not give %d requests back (%s): they return to the queue when "
+                         "a worker of this crawl reaps this one", len(unfinished), exc)
+        else:
+            if back:
+                logger.info("gave %d unfinished requests back to the shared queue", back)
         self.leases.clear()
         super().close(reason)
