@@ -84,6 +84,17 @@ def fetched_paths(server: RunningServer) -> Counter:
                    if method == "GET" and path != "/robots.txt" and path not in retried)
 
 
+def articles_in_s3(s3, bucket: str, base: str, manifest: dict) -> Counter:
+    """Records per canonical URL in the article parts a crawl manifest lists under ``base``."""
+    found: Counter = Counter()
+    for f in manifest["files"]:
+        if f["kind"] == "articles":
+            body = s3.get_object(Bucket=bucket, Key=base + f["path"])["Body"].read()
+            found.update(json.loads(line)["canonical_url"]
+                         for line in gzip.decompress(body).splitlines())
+    return found
+
+
 def check_crawl_folder(crawl: Path, site: FixtureSite, server: RunningServer) -> dict:
     """Every article written once, every file listed with its digest, records point at WARCs."""
     expected = set(site.article_urls(server.url.rstrip("/")))
@@ -418,12 +429,7 @@ def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_ur
     listed = {base + f["path"] for f in manifest["files"]}
     assert any("articles-n2-" in k for k in listed)  # what it uploaded is part of the crawl
     assert listed | {manifest_key} == objects
-    found: Counter = Counter()
-    for f in manifest["files"]:
-        if f["kind"] == "articles":
-            body = s3.get_object(Bucket=bucket, Key=base + f["path"])["Body"].read()
-            found.update(json.loads(line)["canonical_url"]
-                         for line in gzip.decompress(body).splitlines())
+    found = articles_in_s3(s3, bucket, base, manifest)
     assert set(found) == expected, f"lost: {sorted(expected - set(found))[:3]}"
     assert max(found.values()) == 1, found.most_common(3)
     leftovers = [p for p in (tmp_path / "spool-n1").rglob("*") if p.is_file()]

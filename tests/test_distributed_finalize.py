@@ -3,11 +3,9 @@ written by the next worker started once they are uploaded (real redis-server, mo
 
 from __future__ import annotations
 
-import gzip
 import json
 import signal
 import time
-from collections import Counter
 
 import pytest
 
@@ -18,6 +16,7 @@ from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.s3moto import AWS_ENV
 from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
+    articles_in_s3,
     kill_leftover_workers,
     log_of,
     start_worker,
@@ -115,11 +114,6 @@ def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, wo
     assert manifest["stats"]["storage/pending_files"] == 0  # f2's files are in the store now
     workers = manifest["distributed"]["workers"]
     assert workers["f2"]["left"] == "shutdown" and workers["f4"]["left"] == "finished", workers
-    found: Counter = Counter()
-    for f in manifest["files"]:
-        if f["kind"] == "articles":
-            body = s3.get_object(Bucket=bucket, Key=prefix + f["path"])["Body"].read()
-            found.update(json.loads(line)["canonical_url"]
-                         for line in gzip.decompress(body).splitlines())
+    found = articles_in_s3(s3, bucket, prefix, manifest)
     assert set(found) == expected, f"lost: {sorted(expected - set(found))[:3]}"
     assert max(found.values()) == 1, found.most_common(3)

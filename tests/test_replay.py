@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,21 @@ def wait_for_wayback(proc: Any, url: str, limit: float = 60) -> None:
             assert proc.poll() is None, "wayback exited"
             assert time.monotonic() < deadline, f"wayback did not start in {limit:.0f} s"
             time.sleep(0.3)
+
+
+@contextmanager
+def serving_wayback(work: Path, ready: str = "") -> Iterator[str]:
+    """pywb's wayback on ``work`` (collections built already) on a free port, until the block
+    ends; yields its base URL once ``<base>/<ready>`` answers."""
+    port = free_port()
+    proc = replay.start_wayback(work, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_wayback(proc, f"{url}/{ready}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -90,15 +106,8 @@ def wayback(crawls: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("pywb")
     replay.build_collection(crawls["first"], work, name="first")
     replay.build_collection([crawls["second"]], work, name="second")
-    port = free_port()
-    proc = replay.start_wayback(work, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_wayback(proc, url + "/first/")
+    with serving_wayback(work, "first/") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def timestamp(crawl_dir: Path, url: str) -> str:

@@ -31,7 +31,7 @@ from crawler.warc.records import NOT_MODIFIED_PROFILE, Capture, payload_digest
 from crawler.warc.writer import RotatingWarcWriter
 from tests.conftest import FAST, run_cli
 from tests.test_incremental_crawl import ARTICLE
-from tests.test_replay import fetch, free_port, wait_for_wayback
+from tests.test_replay import fetch, serving_wayback
 
 WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -182,15 +182,8 @@ def wayback(crawls: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("pywb-not-modified")
     replay.build_collection(crawls["recrawl"], work, name="recrawl")
     replay.build_collection([crawls["full"], crawls["recrawl"]], work, name="both")
-    port = free_port()
-    proc = replay.start_wayback(work, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_wayback(proc, url + "/recrawl/")
+    with serving_wayback(work, "recrawl/") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.mark.pywb

@@ -12,7 +12,7 @@ from crawler.storage.s3 import StorageError
 from tests.conftest import FAST, run_cli
 from tests.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.s3moto import AWS_ENV
-from tests.test_replay import free_port, wait_for_wayback
+from tests.test_replay import serving_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -38,19 +38,13 @@ def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
 
     work = tmp_path / "work"
     replay.build_collection(local, work)
-    port = free_port()
-    proc = replay.start_wayback(work, port)
-    try:
+    with serving_wayback(work) as base:
         record = read_records_from_s3(s3, bucket, f"arch/vsedelo/{crawl_id}")[0]
-        url = f"http://127.0.0.1:{port}/{replay.DEFAULT_COLLECTION}/2030id_/{record['url']}"
-        wait_for_wayback(proc, f"http://127.0.0.1:{port}/")
+        url = f"{base}/{replay.DEFAULT_COLLECTION}/2030id_/{record['url']}"
         with urllib.request.urlopen(url, timeout=30) as resp:
             assert resp.status == 200
             body = resp.read()
         assert record["canonical_url"].encode() in body
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def read_records_from_s3(s3, bucket: str, prefix: str) -> list[dict]:

@@ -18,7 +18,7 @@ from crawler import replay
 from crawler.reader import open_crawl
 from crawler.wacz import wacz_bin
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.test_replay import free_port, wait_for_wayback
+from tests.test_replay import serving_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -86,11 +86,8 @@ def test_pywb_replays_articles_from_the_wacz(crawl: Path, wacz: Path, tmp_path: 
                    capture_output=True, timeout=60)
     subprocess.run([str(pywb_bin / "wb-manager"), "add", "--unpack-wacz", "w", str(wacz)],
                    cwd=tmp_path, check=True, capture_output=True, timeout=60)
-    port = free_port()
-    proc = replay.start_wayback(tmp_path, port)
-    base = f"http://127.0.0.1:{port}/w"
-    try:
-        wait_for_wayback(proc, base + "/")
+    with serving_wayback(tmp_path, "w/") as url:
+        base = f"{url}/w"
         reader = open_crawl(crawl)
         for record in read_records(crawl)[:4]:
             ts = "".join(ch for ch in record["warc"]["date"] if ch.isdigit())[:14]
@@ -101,9 +98,6 @@ def test_pywb_replays_articles_from_the_wacz(crawl: Path, wacz: Path, tmp_path: 
                     body = gzip.decompress(body)
                 assert resp.status == 200
             assert body == reader.raw_response(record).body
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_unfinished_crawl_is_refused(tmp_path: Path) -> None:
