@@ -57,7 +57,7 @@ def _archived_urls(out: Path) -> list[str]:
     return [json.loads(line.split(" ", 2)[2])["url"] for line in index.read_text().splitlines()]
 
 
-def _bare(mode: str, urls_file: Path, pages: int, concurrency: int,
+def _bare(mode: str, urls_file: Path, responses: int, pages: int, concurrency: int,
           *extra: str) -> dict[str, Any]:
     cmd = [sys.executable, str(BENCH / "_bare_fetchers.py"), mode, str(urls_file),
            str(concurrency), *extra]
@@ -65,8 +65,7 @@ def _bare(mode: str, urls_file: Path, pages: int, concurrency: int,
     if run.returncode != 0:
         return {"error": run.stderr[-2000:]}
     return {"wall_s": round(run.seconds, 2),
-            "cpu_ms_per_response": round(1000 * run.main_cpu / len(urls_file.read_text()
-                                                                   .split()), 3),
+            "cpu_ms_per_response": round(1000 * run.main_cpu / responses, 3),
             "cpu_ms_per_page": round(1000 * run.main_cpu / pages, 2)}
 
 
@@ -106,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             for label, mode, extra in (("bare_scrapy", "scrapy", ()),
                                        ("bare_aiohttp", "aiohttp", ()),
                                        ("aiohttp_warc", "aiohttp", (str(tmp / "bare-warc"),))):
-                result[label] = _bare(mode, urls_file, pages, args.concurrency, *extra)
+                result[label] = _bare(mode, urls_file, len(urls), pages, args.concurrency,
+                                      *extra)
                 print(f"{label}: {result[label]}", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -19,7 +19,6 @@ import logging
 import time
 from typing import Any
 
-import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
@@ -197,14 +196,11 @@ class DistributedCrawlExtension:
             scheduler.acknowledge(batch)
 
     # --- the end ----------------------------------------------------------------------------
+    @without_redis("the other workers' responses are unknown: `finished` judges this worker")
     def _note_peers(self) -> None:
         """Closer, before the monitors: the responses the crawl's other workers had received.
         Complete when the crawl is done (each count is written with its acknowledgements)."""
-        try:
-            peers = sum(n for w, n in self.shared.responses().items() if w != self.shared.worker)
-        except redis.RedisError as exc:
-            logger.warning("cannot read the other workers' responses from Redis: %s", exc)
-            return
+        peers = sum(n for w, n in self.shared.responses().items() if w != self.shared.worker)
         self.crawler.stats.set_value(PEER_PAGES_STAT, peers)
 
     @without_redis("idle, waiting for it", keep_open=True)

@@ -99,19 +99,22 @@ def check_crawl_min_articles(merged: Mapping[str, Any], want: int,
     """The workers of a distributed crawl together wrote at least ``want`` articles (the user's
     ``MONITOR_MIN_ARTICLES``; each worker's own check is off). ``merged``: the crawl's summed
     stats, judged by the worker that writes the crawl manifest."""
-    own = check_min_articles(merged, {"MONITOR_MIN_ARTICLES": want,
-                                      "EXTRACTION_ENABLED": extraction})
-    return MonitorResult(CRAWL_MIN_ARTICLES, own.state,
-                         f"the crawl's workers together: {own.detail}", own.value, own.threshold)
+    return _for_the_crawl(CRAWL_MIN_ARTICLES, check_min_articles(
+        merged, {"MONITOR_MIN_ARTICLES": want, "EXTRACTION_ENABLED": extraction}))
+
+
+def _for_the_crawl(name: str, own: MonitorResult) -> MonitorResult:
+    """A per-process check's result, judged on a distributed crawl's summed stats."""
+    return MonitorResult(name, own.state, f"the crawl's workers together: {own.detail}",
+                         own.value, own.threshold)
 
 
 def check_crawl_error_rate(merged: Mapping[str, Any], limit: float) -> MonitorResult:
     """The workers of a distributed crawl together stayed within ``limit`` (the user's
     ``MONITOR_MAX_ERROR_RATE``; each worker's own check is off: one 503 among a worker's few
     fetches is no verdict on the crawl). ``merged``: the crawl's summed stats."""
-    own = check_error_rate(merged, {"MONITOR_MAX_ERROR_RATE": limit})
-    return MonitorResult(CRAWL_MAX_ERROR_RATE, own.state,
-                         f"the crawl's workers together: {own.detail}", own.value, own.threshold)
+    return _for_the_crawl(CRAWL_MAX_ERROR_RATE,
+                          check_error_rate(merged, {"MONITOR_MAX_ERROR_RATE": limit}))
 
 
 def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
