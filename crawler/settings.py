@@ -32,6 +32,8 @@ DOWNLOADER = "crawler.downloader.PoliteDownloader"
 # Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.queues).
 SCHEDULER = "crawler.queues.SpoolScheduler"
 SCHEDULER_SPOOL = True
+# The newest requests (SCHEDULER_MEMORY_REQUESTS, default 2000) stay in memory unpickled.
+SCHEDULER_DISK_QUEUE = "crawler.queues.SpillingLifoQueue"
 # Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.seen)
 DUPEFILTER_CLASS = "crawler.seen.CompactDupeFilter"
 # Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
@@ -148,5 +150,7 @@ WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
 
 LOG_LEVEL = "INFO"
+# Dropped and scraped items are logged by URL, not with the fetched HTML they carry.
+LOG_FORMATTER = "crawler.ops.logformat.ItemNamingLogFormatter"
 STATS_CLASS = "crawler.stats.CrawlStatsCollector"
 LOGSTATS_INTERVAL = 30.0

@@ -21,12 +21,14 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import timestamp_to_iso_date
 
+from crawler.scratch import ScratchLock, sweep
 from crawler.warc.cdxj import read_cdxj
 from crawler.warc.records import Original
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_SIZE = 256
+SCRATCH_PREFIX = "crawler-digests-"  # the index file in the temporary folder
 MANIFEST = "manifest.json"
 
 
@@ -75,9 +77,11 @@ class DigestIndex:
 
     def __init__(self, min_size: int = DEFAULT_MIN_SIZE, folder: str | Path | None = None) -> None:
         self.min_size = min_size
-        handle, name = tempfile.mkstemp(prefix="warc-digests-", suffix=".sqlite", dir=folder)
+        sweep(f"{SCRATCH_PREFIX}*.sqlite", folder)  # left by crawls that were killed
+        handle, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
         os.close(handle)
         self.path = Path(name)
+        self._lock = ScratchLock(name)  # held while this crawl lives (crawler.scratch)
         self._db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
         # a scratch file, rebuilt by every crawl and read by no one else: no journal, no fsync,
         # its lock taken once; additions are committed in batches
@@ -176,6 +180,7 @@ class DigestIndex:
         """Close and remove the index file."""
         self._db.close()
         self.path.unlink(missing_ok=True)
+        self._lock.release()
 
 
 def earlier_originals(crawl_dir: Path, index_files: list[Path]) -> list[str]:
