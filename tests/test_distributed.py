@@ -392,6 +392,11 @@ def test_crawl_as_a_whole_is_held_to_min_articles(tmp_path, redis_url):
             "least 1000 expected") in log
     assert "FAILED crawl_max_error_rate: the crawl's workers together: 1 errors in " in log
     assert "FAILED min_articles" not in log and "FAILED max_error_rate" not in log
+    # the progress event for log collectors agrees with the manifest and the exit code
+    (finished,) = [json.loads(line) for line in log.splitlines()
+                   if line.startswith('{"event": "crawl_finished"')]
+    assert finished["monitors_failed"] == ["crawl_min_articles", "crawl_max_error_rate"]
+    assert finished["manifest"] == str(crawl / "manifest.json")
 
 
 def test_worker_killed_on_its_own_machine_loses_nothing_in_s3(tmp_path, redis_url, s3, bucket,

@@ -96,6 +96,10 @@ class ProgressExtension:
         self.filter = _ClearLine(self)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # After everything that closes with the spider: a distributed crawl's last worker
+        # writes the manifest and runs the crawl-wide monitors at engine_stopped.
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+        self._closing: dict[str, Any] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
@@ -153,14 +157,22 @@ class ProgressExtension:
             self.stream.write(format_line(s) + "\n")
             self.stream.flush()
             return
+        self._closing = {**self._ids(), **s, "finish_reason": reason}
+
+    def engine_stopped(self) -> None:
+        """The ``crawl_finished`` event (JSON mode), with the numbers as the spider closed and
+        the monitors and manifest as they ended."""
+        if self._closing is None:
+            return
         out = getattr(self.crawler, "crawl_output", None)
         report = getattr(self.crawler, "crawl_report_path", None)
         manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
         self._write(format_event("crawl_finished", {
-            **self._ids(), **s, "finish_reason": reason,
+            **self._closing,
             "monitors_failed": self.crawler.stats.get_value(FAILED_STAT),
             "manifest": str(manifest) if manifest else None,
             "report": str(report) if report else None}))
+        self._closing = None
 
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")
