@@ -344,6 +344,34 @@ def test_worker_left_with_nothing_to_do_passes_on_the_crawls_fetches(tmp_path, r
     assert "crawl manifest:   written by this worker" in log_of(out, "i2")
 
 
+def test_max_items_holds_for_the_crawl_not_each_worker(tmp_path, redis_url):
+    """--max-items 7 on two workers writes 7 records in all (not 7 each), then the crawl stops:
+    no more leases, both exit 0, and the manifest says why it ended early."""
+    site = FixtureSite(articles=150, seed=31, latency=0.25)
+    out = tmp_path / "out"
+    with start_server(site) as server:
+        procs = {w: start_worker(redis_url, server, out, w, "capped", "--max-items", "7",
+                                 "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
+                 for w in ("c1", "c2")}
+        wait_all(procs, out)
+        article_fetches = sum(n for path, n in fetched_paths(server).items()
+                              if "/news/" in path and path.endswith(".html"))
+    crawl = crawl_dir(out, "vsedelo")
+    records = read_records(crawl)
+    assert len(records) == 7 and len({r["canonical_url"] for r in records}) == 7
+    manifest = json.loads((crawl / "manifest.json").read_text())
+    assert manifest["finish_reason"] == "closespider_itemcount"
+    assert manifest["stats"]["articles/written"] == 7
+    assert manifest["stats"].get("articles/over_max_items", 0) >= 1
+    listed = {f["path"] for f in manifest["files"]}
+    assert {p.relative_to(crawl).as_posix() for p in crawl.rglob("*")
+            if p.is_file() and p.name != "manifest.json"} == listed
+    assert article_fetches < site.articles, f"the crawl went on after the limit: {article_fetches}"
+    for w in procs:
+        assert "Traceback" not in log_of(out, w)
+    assert any("--max-items 7 reached for the crawl: " in log_of(out, w) for w in procs)
+
+
 def test_crawl_where_nobody_fetched_anything_fails(tmp_path, redis_url, small_site):
     """Seeded with nothing (the start requests were lost): the worker fetches nothing, and
     neither did anyone else. It still fails, and so does the crawl as a whole."""
@@ -499,6 +527,25 @@ def test_leases_requeue_and_the_end_of_a_crawl(redis_url):
     b.heartbeat()  # b is back
     assert not a.leave("finished") and b.leave("finished")  # the last one to leave knows it
     assert a.departed() == {"a": "finished", "b": "finished"}
+
+
+def test_a_crawl_wide_article_limit_refuses_claims_and_leases(redis_url):
+    """--max-items in Redis: claims up to the limit, then none (an owner keeps its claim) and
+    the crawl is stopped and done: nothing more is leased."""
+    from crawler.distributed.keys import SiteKeys
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    client = redis_client(redis_url)
+    keys = SiteKeys("unit", "spider", "capped").crawl("c1")
+    a, b = SharedCrawl(client, keys, "a"), SharedCrawl(client, keys, "b")
+    client.zadd(keys.queue, {b"page": 0})
+    assert a.claim_article("u1", limit=2) == "a" and b.claim_article("u2", limit=2) == "b"
+    assert a.stop_reason() is None and not a.is_done()
+    assert b.claim_article("u1", limit=2) == "a"  # already claimed: still its owner's
+    assert b.claim_article("u3", limit=2) is None  # a third article passes the limit
+    assert a.stop_reason() == "closespider_itemcount" and a.is_done()
+    assert a.lease() is None and a.queued() == 1  # stopped: nothing more handed out
+    assert a.claim_article("u4") is None  # no limit given: the crawl stays stopped
 
 
 def test_crawl_stats_merge_counts_and_keep_extremes():

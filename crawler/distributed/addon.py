@@ -14,6 +14,8 @@ if there is none, or ``CRAWL_ID`` when given), and switches the components a wor
   none, and a few fetches make a noisy rate): the user's ``MONITOR_MIN_ARTICLES`` and
   ``MONITOR_MAX_ERROR_RATE`` go to ``DISTRIBUTED_MIN_ARTICLES`` and
   ``DISTRIBUTED_MAX_ERROR_RATE``, for the crawl as a whole;
+- ``--max-items`` (``CLOSESPIDER_ITEMCOUNT``) counts the crawl's articles, not each worker's
+  (``DISTRIBUTED_MAX_ITEMS``, :mod:`crawler.distributed.claims`);
 - the manifest is written once, by the last worker to leave a finished crawl, which checks the
   crawl as a whole.
 """
@@ -39,6 +41,7 @@ logger = logging.getLogger(__name__)
 # checks are turned off for each worker).
 CRAWL_MIN_ARTICLES_SETTING = "DISTRIBUTED_MIN_ARTICLES"
 CRAWL_MAX_ERROR_RATE_SETTING = "DISTRIBUTED_MAX_ERROR_RATE"
+CRAWL_MAX_ITEMS_SETTING = "DISTRIBUTED_MAX_ITEMS"  # the user's --max-items (claims.py reads it)
 
 
 class DistributedError(RuntimeError):
@@ -141,6 +144,9 @@ class DistributedAddon:
             "MONITOR_MIN_ARTICLES": 0,
             CRAWL_MAX_ERROR_RATE_SETTING: config.get(settings, "MONITOR_MAX_ERROR_RATE"),
             "MONITOR_MAX_ERROR_RATE": 1.0,
+            # --max-items counts the crawl's articles (crawler.distributed.claims)
+            CRAWL_MAX_ITEMS_SETTING: settings.getint("CLOSESPIDER_ITEMCOUNT"),
+            "CLOSESPIDER_ITEMCOUNT": 0,
         }
         shared_defaults = {
             "SHARED_DOWNLOAD_DELAY": settings.getfloat("DOWNLOAD_DELAY"),

@@ -4,6 +4,10 @@ Before the JSON writer sees a record, its canonical URL is claimed in Redis. A r
 another worker claimed is dropped. If a worker dies between its claim and the flush of the record,
 the reaper (:mod:`crawler.distributed.extension`) releases the claims it finds no record for, so the
 request, back in the queue, can write it.
+
+``--max-items`` holds for the crawl (``DISTRIBUTED_MAX_ITEMS``, set by the add-on): the claim that
+would pass it is refused, the record dropped, and the crawl stops: no worker leases another
+request, this one closes with ``closespider_itemcount`` and the others finish as they go idle.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from typing import Any
 
 import redis
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
+from crawler.distributed.addon import CRAWL_MAX_ITEMS_SETTING
 from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
+from crawler.distributed.shared import MAX_ITEMS_REASON
 
 
 class ArticleClaimPipeline:
@@ -25,6 +32,8 @@ class ArticleClaimPipeline:
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)
+        self.max_items = crawler.settings.getint(CRAWL_MAX_ITEMS_SETTING, 0)
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticleClaimPipeline:
@@ -35,11 +44,22 @@ class ArticleClaimPipeline:
             return item
         url = item["canonical_url"]
         try:  # waits while Redis does not answer: the page's lease stays unacknowledged
-            owner = await until_redis_answers(self.crawler, lambda: self.shared.claim_article(url))
+            owner = await until_redis_answers(
+                self.crawler, lambda: self.shared.claim_article(url, self.max_items))
         except redis.RedisError as exc:  # the worker stops: the page is fetched again
             self.crawler.stats.inc_value("articles/claim_failed")
             raise DropItem(f"Redis does not answer ({exc}): left to the crawl: {url}") from exc
+        if owner is None:
+            self.crawler.stats.inc_value("articles/over_max_items")
+            self._stop()
+            raise DropItem(f"--max-items {self.max_items} reached for the crawl: {url}")
         if owner != self.shared.worker:
             self.crawler.stats.inc_value("articles/duplicate_other_worker")
             raise DropItem(f"written by worker {owner}: {item['canonical_url']}")
         return item
+
+    def _stop(self) -> None:
+        """Close this worker once, as Scrapy's CloseSpider does for --max-items."""
+        if not self._stopping:
+            self._stopping = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=MAX_ITEMS_REASON))

@@ -84,6 +84,10 @@ class CrawlKeys:
         return f"{self.root}:done"
 
     @property
+    def stopped(self) -> str:
+        return f"{self.root}:stopped"  # why the crawl stopped before its end (--max-items)
+
+    @property
     def finalized(self) -> str:
         return f"{self.root}:finalized"
 

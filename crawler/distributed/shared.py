@@ -17,8 +17,12 @@ import redis
 
 from crawler.distributed.keys import CrawlKeys
 
-# Take the request with the best (lowest) score and lease it to a worker.
+MAX_ITEMS_REASON = "closespider_itemcount"  # Scrapy's finish reason for --max-items
+
+# Take the request with the best (lowest) score and lease it to a worker (none once the crawl
+# has stopped early).
 _LEASE = """
+if redis.call('EXISTS', KEYS[4]) == 1 then return false end
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
@@ -69,6 +73,22 @@ redis.call('SET', KEYS[4], ARGV[2])
 return 1
 """
 
+# Claim an article's record for a worker: its owner, or nothing when the crawl has stopped or
+# already has ARGV[3] (> 0) claims; the crawl then stops early (ARGV[4], the reason) and is done.
+_CLAIM = """
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner then return owner end
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local limit = tonumber(ARGV[3])
+if limit > 0 and redis.call('HLEN', KEYS[1]) >= limit then
+  redis.call('SET', KEYS[2], ARGV[4], 'NX')
+  redis.call('SET', KEYS[3], ARGV[2], 'NX')
+  return false
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return ARGV[2]
+"""
+
 # A worker leaves: 1 when it was the last one registered.
 _LEAVE = """
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -101,12 +121,13 @@ class SharedCrawl:
         self._requeue_some = client.register_script(_REQUEUE_SOME)
         self._check_done = client.register_script(_CHECK_DONE)
         self._leave = client.register_script(_LEAVE)
+        self._claim = client.register_script(_CLAIM)
 
     # --- queue and leases -----------------------------------------------------------------
     def lease(self) -> tuple[int, bytes] | None:
         """The next request as ``(lease id, encoded request)``; None when the queue is empty."""
         got = self._lease(keys=[self.keys.queue, self.keys.inflight(self.worker),
-                                self.keys.lease_counter])
+                                self.keys.lease_counter, self.keys.stopped])
         if not got:
             return None
         return int(got[0]), got[1]
@@ -246,11 +267,19 @@ class SharedCrawl:
                 for k, v in self.client.hgetall(self.keys.responses).items()}
 
     # --- articles written once ---------------------------------------------------------------
-    def claim_article(self, canonical_url: str) -> str:
-        """The worker that writes ``canonical_url``'s record: this one if nobody claimed it."""
-        self.client.hsetnx(self.keys.claims, canonical_url, self.worker)
-        owner = self.client.hget(self.keys.claims, canonical_url)
-        return owner.decode() if owner else self.worker
+    def claim_article(self, canonical_url: str, limit: int = 0,
+                      reason: str = MAX_ITEMS_REASON) -> str | None:
+        """The worker that writes ``canonical_url``'s record: this one if nobody claimed it;
+        None when the crawl holds ``limit`` (> 0) claims already, which stops it (``reason``,
+        :meth:`stop_reason`): no more leases or new claims, and it is done."""
+        owner = self._claim(keys=[self.keys.claims, self.keys.stopped, self.keys.done],
+                            args=[canonical_url, self.worker, int(limit), reason])
+        return owner.decode() if owner else None
+
+    def stop_reason(self) -> str | None:
+        """Why the crawl stopped before its end (``closespider_itemcount``), None if it did not."""
+        reason = self.client.get(self.keys.stopped)
+        return reason.decode() if reason else None
 
     def release_claims(self, worker: str, keep: set[str]) -> int:
         """Forget the claims of ``worker`` but ``keep`` (records it wrote); returns how many."""
