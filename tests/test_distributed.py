@@ -280,6 +280,31 @@ def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
     assert len(short) <= len(gaps) // 8, (len(short), len(gaps), gaps[:8])
 
 
+def test_retry_after_pauses_the_host_for_every_worker(tmp_path, redis_url):
+    """The fixture's one 503 says Retry-After: 3. Whichever worker gets it, neither sends the
+    host anything until the 3 seconds are over; then the crawl goes on and completes."""
+    site = FixtureSite(articles=40, seed=24, latency=0.05, busy_retry_after=3)
+    out = tmp_path / "out"
+    with start_server(site) as server:
+        # room for both workers on the host: the paused one cannot hold every shared slot
+        procs = {w: start_worker(redis_url, server, out, w, "pause",
+                                 "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                                 "-s", "SHARED_CONCURRENT_REQUESTS_PER_DOMAIN=8",
+                                 "-s", "REQUISITES_ENABLED=false") for w in ("p1", "p2")}
+        wait_all(procs, out)
+        timed = server.timed_requests
+        check_crawl_folder(crawl_dir(out, "vsedelo"), site, server)
+    (busy,) = [t for t, path, status in timed if path == "/special/busy.html" and status == 503]
+    answered = busy + site.latency
+    after = sorted(t for t, _, _ in timed if t > busy)
+    assert len(after) > 30, "the 503 came too late in the crawl to show a pause"
+    during = [round(t - answered, 2) for t in after if answered + 0.5 < t < answered + 2.7]
+    assert during == [], f"requests during the Retry-After pause: {during}"
+    assert after[-1] > answered + 3  # and the crawl went on after it
+    logs = log_of(out, "p1") + log_of(out, "p2")
+    assert "'distributed/retry_after_pauses': 1" in logs, "the pause was not shared"
+
+
 def _site_keys(server: RunningServer, prefix: str):
     from crawler.distributed.keys import SiteKeys
 

@@ -6,6 +6,10 @@ Before a request goes to the downloader, its worker takes a slot for the host in
 ``Crawl-delay`` once a worker has read it. Slots are released when the response or the error comes
 back, and expire on their own after ``DOWNLOAD_TIMEOUT`` (plus a margin) if a worker dies. Times
 come from the Redis server's clock, so workers on machines with skewed clocks agree.
+
+A 429 or 503 with ``Retry-After`` pauses the host for every worker: its next start moves to the
+end of the wait (capped at ``RETRY_AFTER_MAX``; off with ``RETRY_AFTER_ENABLED``), where
+:mod:`crawler.retry_after` alone would pause only the worker that got the answer.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from twisted.internet import task
 
 from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
+from crawler.retry_after import parse_retry_after
 
 META_KEY = "_shared_host_slot"
 FULL_POLL_SECONDS = 0.05
@@ -46,6 +51,16 @@ redis.call('SET', KEYS[2], now + delay, 'PX', delay + 60000)
 return 0
 """
 
+# KEYS: next. ARGV: pause ms. Moves the host's next start to now + pause unless it is later.
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pause = tonumber(ARGV[1])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + pause > nxt then redis.call('SET', KEYS[1], now + pause, 'PX', pause + 60000) end
+return pause
+"""
+
 
 class SharedPolitenessMiddleware:
     """Downloader middleware (next to the downloader) that waits for a crawl-wide host slot."""
@@ -62,6 +77,9 @@ class SharedPolitenessMiddleware:
         self.jitter = min(1.0, max(0.0, settings.getfloat("DOWNLOAD_DELAY_JITTER", 0.0)))
         self.lifetime_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30) * 1000)
         self._acquire = self.shared.client.register_script(_ACQUIRE)
+        self._pause = self.shared.client.register_script(_PAUSE)
+        self.retry_after = settings.getbool("RETRY_AFTER_ENABLED", True)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
         self._published: dict[str, float] = {}
 
     @classmethod
@@ -116,7 +134,21 @@ class SharedPolitenessMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         self._release(request)
+        header = response.headers.get(b"Retry-After")
+        if self.retry_after and header and response.status in (429, 503):
+            seconds = parse_retry_after(header.decode("latin-1"))
+            if seconds:
+                self._pause_host(request, min(seconds, self.retry_after_max))
         return response
+
+    def _pause_host(self, request: Request, seconds: float) -> None:
+        """Every worker waits ``seconds`` before its next start on the request's host."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        try:
+            self._pause(keys=[self.shared.keys.host_next(host)], args=[int(seconds * 1000)])
+        except redis.RedisError:  # this worker still pauses (crawler.retry_after)
+            return
+        self.stats.inc_value("distributed/retry_after_pauses")
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         self._release(request)
