@@ -42,6 +42,7 @@ class _Budget:
     limit: int
     used: int = 0
     logged: bool = False
+    discard: bool = False  # the queues' folder goes with the crawl: nothing to write on close
 
 
 _budgets: weakref.WeakKeyDictionary[Any, _Budget] = weakref.WeakKeyDictionary()
@@ -93,7 +94,11 @@ class SpillingLifoQueue:
         return self._disk.peek() if self._disk is not None else None
 
     def close(self) -> None:
-        """Write the requests still in memory to disk, oldest first, and close the file."""
+        """Write the requests still in memory to disk, oldest first (unless the spool goes with
+        the crawl), and close the file."""
+        if self._memory and self._budget.discard:
+            self._budget.used -= len(self._memory)
+            self._memory.clear()
         if self._memory:
             self._spill(len(self._memory))
         if self._stuck:
@@ -150,6 +155,8 @@ class SpoolScheduler(Scheduler):
 
     def close(self, reason: str) -> Any:
         """Close the queues; the spool folder goes (a crawl resumes from its state, not it)."""
+        if self._spool and self.crawler is not None and self.crawler in _budgets:
+            _budgets[self.crawler].discard = True  # no point pickling what is deleted next
         try:
             return super().close(reason)
         finally:

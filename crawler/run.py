@@ -122,6 +122,8 @@ def crawl_exit_code(result: dict[str, Any]) -> int:
         return EXIT_CHECKS_FAILED
     if stats.get("storage/pending_files"):
         return EXIT_CHECKS_FAILED  # files wait in the local spool: `crawler upload` finishes
+    if counts.manifest_held(stats):
+        return EXIT_CHECKS_FAILED  # the crawl is done but not complete: its manifest waits
     if failed_monitors(stats):
         return EXIT_CHECKS_FAILED
     return EXIT_OK
@@ -157,8 +159,9 @@ def shared_crawl_lines(result: dict[str, Any]) -> list[str]:
     if shared is None:
         return []
     stats = result["stats"]
+    held = counts.manifest_held(stats)
     manifest = ("written by this worker (the last to leave)" if stats.get("distributed/finalized")
-                else "left to the last worker")
+                else f"{held} (see the log)" if held else "left to the last worker")
     return [f"  shared crawl:     worker {shared.worker}, Redis keys {shared.keys.root}*",
             f"  crawl manifest:   {manifest}"]
 

@@ -85,6 +85,23 @@ class _FingerprintKeys(SeenKeys):
             self.add(fingerprint)
 
 
+class SeenUrls:
+    """A growing set of strings (URLs) kept as :class:`SeenKeys` of their 64-bit hashes: ``url in
+    seen``, ``seen.add(url)``; for one process only (``str`` hashes differ between processes)."""
+
+    def __init__(self, urls: Iterable[str] = ()) -> None:
+        self._keys = SeenKeys(hash(url) for url in urls)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and hash(url) in self._keys
+
+    def add(self, url: str) -> None:
+        self._keys.add(hash(url))
+
+
 class CompactDupeFilter(RFPDupeFilter):
     """``DUPEFILTER_CLASS``: Scrapy's ``RFPDupeFilter`` (same fingerprints, same ``JOBDIR``
     file) remembering 8 bytes per request instead of a 20-byte ``bytes`` object in a set."""

@@ -65,8 +65,9 @@ def test_files_left_in_a_spool_hold_the_manifest_until_uploaded_then_a_new_worke
         f2.send_signal(signal.SIGTERM)
         assert f2.wait(timeout=60) == 1, log_of(tmp_path / "out", "f2")[-3000:]
         assert "files were not uploaded" in log_of(tmp_path / "out", "f2")
-        # f1 does the requests f2 gave back, then finds the crawl done
-        wait_all({"f1": f1}, tmp_path / "out")
+        # f1 does the requests f2 gave back, then finds the crawl done but cannot complete it:
+        # it exits 1, so a scheduler sees the crawl is not complete
+        assert f1.wait(timeout=180) == 1, log_of(tmp_path / "out", "f1")[-3000:]
         expected = set(site.article_urls(server.url.rstrip("/")))
         _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, worker,
                                       server, expected)
@@ -84,12 +85,14 @@ def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, wo
     assert not any(k.endswith("manifest.json") for k in _keys(s3, bucket))
     log = log_of(tmp_path / "out", "f1")
     assert "crawl manifest NOT written" in log
+    assert "crawl manifest:   crawl manifest NOT written: " in log  # in its summary too
     assert "crawler finalize" not in log  # there is no such command
     assert f"crawler upload {crawl_dir}" in log and f"--crawl-id {crawl_id}" in log
     assert missing[0] in log
 
     # Started again before the spool is uploaded: still no manifest, and it says why.
-    wait_all({"f3": worker("f3", "--crawl-id", crawl_id)}, tmp_path / "out")
+    f3 = worker("f3", "--crawl-id", crawl_id)
+    assert f3.wait(timeout=180) == 1, log_of(tmp_path / "out", "f3")[-3000:]
     assert not any(k.endswith("manifest.json") for k in _keys(s3, bucket))
     assert "crawl manifest NOT written" in log_of(tmp_path / "out", "f3")
 

@@ -178,3 +178,16 @@ def test_no_spill_file_while_within_budget(tmp_path):
         assert scheduler.next_request() is not None
     assert crawler.stats.get_value("scheduler/spilled") is None
     scheduler.close("finished")
+
+
+def test_a_spool_that_goes_with_the_crawl_is_not_written_on_close(tmp_path):
+    """The temporary spool is deleted as the scheduler closes: queued requests are not pickled
+    into it first (a crawl stopped by --max-items may hold thousands)."""
+    crawler = _crawler(tmp_path, 100)
+    scheduler = _scheduler(crawler)
+    for i in range(50):
+        scheduler.enqueue_request(scrapy.Request(f"http://example.com/{i}",
+                                                 callback=crawler.spider.parse))
+    scheduler.close("closespider_itemcount")
+    assert not crawler.stats.get_value("scheduler/spilled")
+    assert not [p for p in Path(tmp_path).iterdir() if p.name.startswith("crawler-spool-")]

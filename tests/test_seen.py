@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.utils.request import RequestFingerprinter
 
-from crawler.seen import CompactDupeFilter, SeenKeys, fingerprint_key
+from crawler.seen import CompactDupeFilter, SeenKeys, SeenUrls, fingerprint_key
 
 
 def test_same_answers_as_a_set_across_merges() -> None:
@@ -51,3 +51,13 @@ def test_dupefilter_filters_like_scrapys_and_keeps_its_jobdir_file(tmp_path: Pat
     assert not again.request_seen(Request("http://site.test/c"))
     again.close("finished")
     assert fingerprint_key(b"\xff" * 20) == -1 and fingerprint_key(b"\x00" * 20) == 0
+
+
+def test_seen_urls_hold_strings_as_keys():
+    urls = [f"http://127.0.0.1:8000/news/a/{i}-x.html" for i in range(20_000)]
+    seen = SeenUrls(urls[::2])
+    assert len(seen) == 10_000
+    assert all(u in seen for u in urls[::2]) and not any(u in seen for u in urls[1::2])
+    seen.add(urls[1])
+    assert urls[1] in seen and len(seen) == 10_001
+    assert 12345 not in seen and None not in seen  # only strings are ever members

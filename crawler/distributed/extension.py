@@ -25,6 +25,7 @@ from twisted.internet import task, threads
 
 from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_ARTICLES_SETTING
 from crawler.distributed.finalize import (
+    ManifestHeld,
     crawl_store,
     finalize,
     merge_stats,
@@ -36,7 +37,7 @@ from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
 from crawler.ops import config
-from crawler.ops.counts import PEER_PAGES_STAT
+from crawler.ops.counts import MANIFEST_HELD_STAT, PEER_PAGES_STAT
 from crawler.ops.monitoring import CLOSE_ORDER as MONITORS_CLOSE_ORDER
 from crawler.ops.monitors import check_crawl_error_rate, check_crawl_min_articles, with_results
 from crawler.storage.spool import remove_if_done
@@ -273,9 +274,13 @@ class DistributedCrawlExtension:
         merged = merge_stats(self.shared.all_stats())
         checks = [check_crawl_min_articles(merged, self.min_articles, self.extraction),
                   check_crawl_error_rate(merged, self.max_error_rate)] if self.monitors else []
-        self.finalized = finalize(crawl_output(self.crawler), self.shared, self.crawler.settings,
-                                  current_key=site.current if site else None, part=part,
-                                  monitors=checks)
+        try:
+            self.finalized = finalize(crawl_output(self.crawler), self.shared,
+                                      self.crawler.settings, part=part, monitors=checks,
+                                      current_key=site.current if site else None)
+        except ManifestHeld as held:  # this worker exits 1: the crawl is not complete yet
+            logger.error("%s", held)
+            self.crawler.stats.set_value(MANIFEST_HELD_STAT, str(held).splitlines()[0])
         if self.finalized is not None:
             self.crawler.crawl_manifest = self.finalized
             self.crawler.stats.set_value("distributed/finalized", True)

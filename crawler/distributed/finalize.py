@@ -148,11 +148,17 @@ def blocked_message(out: CrawlOutput, absent: list[dict[str, Any]],
     return "\n".join(lines)
 
 
+class ManifestHeld(Exception):
+    """The crawl is done but its manifest cannot be written yet (files missing, store down);
+    the message says what is missing and what to do."""
+
+
 def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
              current_key: str | None = None,
              part: Mapping[str, Any] | None = None,
              monitors: list[MonitorResult] | None = None) -> dict[str, Any] | None:
-    """Write (and upload) the crawl manifest once; None when another worker did or files miss.
+    """Write (and upload) the crawl manifest once; None when another worker did. Raises
+    :class:`ManifestHeld` when registered files are missing from the output or the store.
 
     ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew.
     """
@@ -161,21 +167,19 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
         try:
             absent = missing_in_store(out, settings, manifest["files"])
         except Exception as exc:  # the store does not answer: nothing is written
-            logger.error("crawl manifest NOT written: cannot list %s/%s/%s (%s); start any "
-                         "worker of this crawl again (`--crawl-id %s`) once the store answers",
-                         out.uri.rstrip("/"), out.spider, out.crawl_id, exc, out.crawl_id)
-            return None
+            raise ManifestHeld(
+                f"crawl manifest NOT written: cannot list {out.uri.rstrip('/')}/{out.spider}/"
+                f"{out.crawl_id} ({exc}); start any worker of this crawl again (`--crawl-id "
+                f"{out.crawl_id}`) once the store answers") from exc
         if absent:
-            logger.error("%s", blocked_message(out, absent, shared.all_stats()))
-            return None
+            raise ManifestHeld(blocked_message(out, absent, shared.all_stats()))
         if manifest["stats"].get("storage/pending_files"):  # uploaded since (`crawler upload`)
             manifest["stats"]["storage/pending_files"] = 0
     else:
         missing = missing_files(out, manifest)
         if missing:
-            logger.error("crawl manifest NOT written: %d listed files are missing or changed in "
-                         "%s (first: %s)", len(missing), out.root, missing[0])
-            return None
+            raise ManifestHeld(f"crawl manifest NOT written: {len(missing)} listed files are "
+                               f"missing or changed in {out.root} (first: {missing[0]})")
     if not shared.mark_finalized(str(out.manifest_path)):
         logger.info("the crawl manifest is written by another worker")
         return None

@@ -10,6 +10,8 @@ EXCEPTION_PREFIX = "downloader/exception_type_count/"
 IGNORED = "IgnoreRequest"
 # A worker of a distributed crawl: what the crawl's other workers had fetched when it closed.
 PEER_PAGES_STAT = "distributed/peer_responses"
+# why the last worker of a done distributed crawl could not write its manifest
+MANIFEST_HELD_STAT = "distributed/manifest_held"
 
 
 def _int(value: Any) -> int:
@@ -28,6 +30,12 @@ def peer_pages(stats: Mapping[str, Any]) -> int:
     """Responses the other workers of this worker's distributed crawl had received when it
     closed (0 outside a distributed crawl)."""
     return _int(stats.get(PEER_PAGES_STAT))
+
+
+def manifest_held(stats: Mapping[str, Any]) -> str | None:
+    """Why this worker, the last of a done distributed crawl, left its manifest unwritten."""
+    held = stats.get(MANIFEST_HELD_STAT)
+    return str(held) if held else None
 
 
 def articles(stats: Mapping[str, Any]) -> int:

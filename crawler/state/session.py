@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from crawler.seen import SeenUrls
 from crawler.state.buffer import WriteBuffer
 from crawler.state.policy import Action, RecheckPolicy, Trust
 from crawler.state.store import StateStore, UrlState
@@ -83,12 +84,13 @@ class CrawlState:
         self.buffer = WriteBuffer(store, batch_rows)
         self.clock = clock
         self._count = count or (lambda key, n: None)
-        self.written_before: set[str] = set()  # a resumed crawl's records that survived
+        # a resumed crawl's records that survived, as 64-bit keys (crawler.seen)
+        self.written_before = SeenUrls()
 
     # --- lifecycle --------------------------------------------------------------------------
     def begin(self, resumed: Iterable[str] = ()) -> None:
         """Mark the crawl as running; a resumed crawl passes the URLs its parts already hold."""
-        self.written_before = {k for u in resumed if (k := _key(u))}
+        self.written_before = SeenUrls(k for u in resumed if (k := _key(u)))
         if self.written_before:
             self.store.forget_written(self.crawl_id, keep=self.written_before)
         self.store.begin_crawl(self.crawl_id, self.clock())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -196,13 +196,12 @@ class StateStore:
                 (now or time.time(), reason, int(complete), crawl_id),
             )
 
-    def forget_written(self, crawl_id: str, keep: Iterable[str]) -> int:
+    def forget_written(self, crawl_id: str, keep: Container[str]) -> int:
         """Clear ``written_crawl`` of ``crawl_id`` rows except ``keep`` (records that survived)."""
-        kept = set(keep)
         rows = self.db.execute(
             "SELECT url FROM urls WHERE written_crawl = ?", (crawl_id,)
         ).fetchall()
-        lost = [(r["url"],) for r in rows if r["url"] not in kept]
+        lost = [(r["url"],) for r in rows if r["url"] not in keep]
         with self.transaction():
             self.db.executemany("UPDATE urls SET written_crawl = NULL WHERE url = ?", lost)
         return len(lost)
