@@ -31,6 +31,16 @@ def parse_retry_after(value: str, now: dt.datetime | None = None) -> float | Non
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
+def retry_after_seconds(response: Any, cap: float) -> float | None:
+    """The pause a 429 or 503 asks for with ``Retry-After``, at most ``cap`` seconds; None
+    for other responses and for a missing, unreadable or zero wait."""
+    header = response.headers.get(b"Retry-After")
+    if response.status not in (429, 503) or not header:
+        return None
+    seconds = parse_retry_after(header.decode("latin-1"))
+    return min(seconds, cap) if seconds else None
+
+
 class RetryAfterMiddleware:
     """Downloader middleware: a 429/503 with Retry-After pauses the host's download slot."""
 
@@ -46,12 +56,9 @@ class RetryAfterMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Any, response: Any) -> Any:
-        header = response.headers.get(b"Retry-After")
-        if response.status not in (429, 503) or not header:
-            return response
-        seconds = parse_retry_after(header.decode("latin-1"))
+        seconds = retry_after_seconds(response, self.max_wait)
         if seconds:
-            self._pause_slot(request, min(seconds, self.max_wait))
+            self._pause_slot(request, seconds)
         return response
 
     def _pause_slot(self, request: Any, seconds: float) -> None:

@@ -48,15 +48,9 @@ def _abandoned(path: Path, now: float) -> bool:
     try:
         if now - path.lstat().st_mtime < MIN_AGE_SECONDS:
             return False
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
+        ScratchLock(path).release()
+    except OSError:  # gone, or its owner is alive and holds the lock
         return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False  # its owner is alive
-    finally:
-        os.close(fd)
     return True
 
 

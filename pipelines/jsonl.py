@@ -16,7 +16,7 @@ from typing import IO, Any
 from scrapy.exceptions import DropItem
 
 from crawler.layout import CrawlOutput, crawl_output
-from crawler.seen import SeenKeys
+from crawler.seen import SeenUrls
 from crawler.warc.naming import safe_part
 
 
@@ -31,7 +31,7 @@ class ArticleJsonLinesPipeline:
         self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
         # --max-items: items already in flight when the spider closes are not written.
         self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
-        self.written = SeenKeys()  # hashes of the canonical URLs written (crawler.seen)
+        self.written = SeenUrls()  # the canonical URLs written, as 64-bit keys (crawler.seen)
         self.out: CrawlOutput | None = None
         self._file: IO[str] | None = None
         self._path: Path | None = None
@@ -54,10 +54,10 @@ class ArticleJsonLinesPipeline:
         if self.max_records and len(self.written) >= self.max_records:
             self.crawler.stats.inc_value("articles/over_max_items")
             raise DropItem(f"--max-items {self.max_records} reached: {key}")
-        if hash(key) in self.written:
+        if key in self.written:
             self.crawler.stats.inc_value("articles/duplicate_canonical")
             raise DropItem(f"already written for this crawl: {key}")
-        self.written.add(hash(key))
+        self.written.add(key)
         if self._file is None:
             self._open_part()
         assert self._file is not None

@@ -18,7 +18,6 @@ import contextlib
 import random
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request
@@ -29,7 +28,8 @@ from twisted.internet import task
 
 from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
-from crawler.retry_after import parse_retry_after
+from crawler.retry_after import retry_after_seconds
+from crawler.urls import host_of
 
 META_KEY = "_shared_host_slot"
 FULL_POLL_SECONDS = 0.05
@@ -100,7 +100,7 @@ class SharedPolitenessMiddleware:
     async def process_request(self, request: Request, spider: Any = None) -> None:
         from twisted.internet import reactor
 
-        host = (urlsplit(request.url).hostname or "").lower()
+        host = host_of(request.url)
         spider = spider or getattr(self.crawler, "spider", None)
         keys = [self.shared.keys.host_slots(host), self.shared.keys.host_next(host),
                 self.shared.keys.host_delay(host)]
@@ -134,16 +134,14 @@ class SharedPolitenessMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         self._release(request)
-        header = response.headers.get(b"Retry-After")
-        if self.retry_after and header and response.status in (429, 503):
-            seconds = parse_retry_after(header.decode("latin-1"))
-            if seconds:
-                self._pause_host(request, min(seconds, self.retry_after_max))
+        seconds = retry_after_seconds(response, self.retry_after_max) if self.retry_after else None
+        if seconds:
+            self._pause_host(request, seconds)
         return response
 
     def _pause_host(self, request: Request, seconds: float) -> None:
         """Every worker waits ``seconds`` before its next start on the request's host."""
-        host = (urlsplit(request.url).hostname or "").lower()
+        host = host_of(request.url)
         try:
             self._pause(keys=[self.shared.keys.host_next(host)], args=[int(seconds * 1000)])
         except redis.RedisError:  # this worker still pauses (crawler.retry_after)
