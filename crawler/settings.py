@@ -48,8 +48,10 @@ DEPTH_PRIORITY = 0
 # Stop following links out of non-article pages after this many pages in a row found no new
 # article (calendar and faceted-search traps, endless pagination).
 BARREN_PAGES_LIMIT = 3
-# Follow at most this many non-article pages of one path shape (digits folded).
+# Follow at most this many non-article pages of one path shape (digits folded), counted by
+# PATH_SHAPE_COUNTER (crawler.shape_budget; a distributed crawl counts in Redis).
 PATH_SHAPE_BUDGET = 5000
+PATH_SHAPE_COUNTER = "crawler.shape_budget.LocalShapeCounter"
 
 # --- Output ----------------------------------------------------------------------------
 OUTPUT_URI = "out"  # a folder or s3://bucket/prefix

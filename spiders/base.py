@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +26,7 @@ from crawler.pagescan import PageScan, ScanScope, scan_html
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy
 from crawler.seen import SeenKeys
+from crawler.shape_budget import ShapeCounter, shape_counter
 from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
@@ -78,7 +78,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         # Canonical URLs already requested: the duplicate filter would drop them again, so
         # they are not turned into requests a second time (menus repeat on every page).
         self.requested = SeenKeys()
-        self.shape_counts: Counter[str] = Counter()
+        self._shape_counter: ShapeCounter | None = None  # PATH_SHAPE_COUNTER, on first use
         self._scope: ScanScope | None = None
 
     @classmethod
@@ -170,7 +170,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
     def _follow_links(self, links: list[tuple[str, bool]], from_article: bool,
                       barren_before: int) -> Iterator[Any]:
         """Requests for a page's links (canonical and in scope, from its scan): articles
-        always, other pages until too many pages in a row found no new article."""
+        always, other pages until too many pages in a row found no new article, and while
+        their URL shape is within ``PATH_SHAPE_BUDGET``."""
         found: list[tuple[str, bool]] = []
         new_articles = 0
         for url, is_article in links:
@@ -182,18 +183,33 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             found.append((url, is_article))
         barren = 0 if new_articles else barren_before + 1
         self.crawler.stats.max_value("discovery/max_barren_streak", barren)
+        listings: list[str] = []
         for url, is_article in found:
             if is_article:
                 yield from self._follow(url, self.parse_page, PRIO_ARTICLE)
-            elif barren <= self.barren_limit and self._within_budget(url):
-                yield from self._follow(url, self.parse_page, PRIO_LISTING, barren=barren)
+            elif barren <= self.barren_limit:
+                listings.append(url)
             else:
                 self.crawler.stats.inc_value("discovery/pruned_links")
+        for url in self._within_budget(listings):
+            yield from self._follow(url, self.parse_page, PRIO_LISTING, barren=barren)
 
-    def _within_budget(self, url: str) -> bool:
-        shape = path_shape(url)
-        self.shape_counts[shape] += 1
-        return self.shape_counts[shape] <= self.shape_budget
+    def _within_budget(self, urls: list[str]) -> list[str]:
+        """The listing links to follow: each new one counts against its path shape's budget
+        (counted for the whole crawl in a distributed one, ``PATH_SHAPE_COUNTER``); links
+        requested before cost nothing (menus repeat on every page)."""
+        fresh = [url for url in dict.fromkeys(urls) if not self._requested_before(url)]
+        if not fresh:
+            return []
+        if self._shape_counter is None:
+            self._shape_counter = shape_counter(self.crawler)
+        counts = self._shape_counter.add([path_shape(url) for url in fresh])
+        within = [url for url, count in zip(fresh, counts, strict=True)
+                  if count <= self.shape_budget]
+        if len(within) < len(fresh):
+            self.crawler.stats.inc_value("discovery/pruned_links", len(fresh) - len(within))
+            self.crawler.stats.inc_value("discovery/over_shape_budget", len(fresh) - len(within))
+        return within
 
     # --- page requisites (crawler.requisites) ------------------------------------------------
     def _requisite_requests(self, urls: list[str], level: int) -> Iterator[scrapy.Request]:

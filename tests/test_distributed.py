@@ -48,10 +48,10 @@ def kill_leftover_workers():
 
 def start_worker(redis_url: str, server: RunningServer, out: Path | str, worker: str,
                  prefix: str, *extra: str, logs: Path | None = None,
-                 env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``crawler crawl vsedelo --redis ...`` as its own process (and process group)."""
+                 env: dict[str, str] | None = None, spider: str = "vsedelo") -> subprocess.Popen:
+    """``crawler crawl <spider> --redis ...`` as its own process (and process group)."""
     log = open((logs or Path(out).parent) / f"{worker}.log", "w")  # noqa: SIM115 - process owns it
-    args = [*CRAWLER, "crawl", "vsedelo", "--url", server.url, "--out", str(out),
+    args = [*CRAWLER, "crawl", spider, "--url", server.url, "--out", str(out),
             "--redis", redis_url, "--worker-id", worker, "-s", f"REDIS_KEY_PREFIX={prefix}",
             "-s", "DOWNLOAD_DELAY=0", "-s", "LOGSTATS_INTERVAL=0", "-s", "EXTRACTION_WORKERS=1",
             "--log-level", "INFO", *extra]

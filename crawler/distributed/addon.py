@@ -137,6 +137,7 @@ class DistributedAddon:
             "ARTICLES_FLUSH_RECORDS": 1,
             "MANIFEST_WRITE": False,
             "DOWNLOAD_DELAY": 0,
+            "PATH_SHAPE_COUNTER": "crawler.distributed.budget.SharedShapeCounter",
             # A worker whose peers leased the articles writes none, and one 503 among a
             # worker's few fetches is a high rate: the worker that writes the crawl manifest
             # checks the user's figures against the whole crawl.
