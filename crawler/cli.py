@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
                         "(redis://host:port/db; setting REDIS_URL); see docs/distributed.md")
     c.add_argument("--worker-id", help="this worker's name in a shared crawl and in its file "
                                        "names (default: <host>_<pid>)")
+    c.add_argument("--abandon-spool", action="append", default=None, metavar="WORKER",
+                   help="with --redis, --crawl-id and an s3:// output: give up the files a "
+                        "gone worker left in its lost spool and fetch their articles again "
+                        "(repeatable; setting DISTRIBUTED_ABANDON_WORKERS); see "
+                        "docs/distributed.md")
     c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
     c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")

@@ -179,13 +179,17 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
         "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since,
-        "REDIS_URL": getattr(args, "redis", None), "WORKER_ID": getattr(args, "worker_id", None)})
+        "REDIS_URL": getattr(args, "redis", None), "WORKER_ID": getattr(args, "worker_id", None),
+        "DISTRIBUTED_ABANDON_WORKERS": getattr(args, "abandon_spool", None)})
     check_output(settings.get("OUTPUT_URI"), settings)
     validate_ops_settings(settings)
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
+    if getattr(args, "abandon_spool", None) and not settings.get("REDIS_URL"):
+        raise UsageError("--abandon-spool is for a worker of a distributed crawl: add --redis URL")
     if settings.get("REDIS_URL"):
         check_redis(settings, getattr(args, "resume", False))
+        check_abandon_spool(args.spider, url, settings)
         lock = None  # workers share the crawl through Redis, not a lock file
     else:
         lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
@@ -211,6 +215,19 @@ def check_redis(settings: Settings, resume: bool) -> None:
     except DistributedError as exc:
         raise UsageError(str(exc)) from exc
     settings.set("STATE_ENABLED", False, priority="cmdline")
+
+
+def check_abandon_spool(spider: str, url: str | None, settings: Settings) -> None:
+    """Exit 2 before crawling when a worker named by ``--abandon-spool`` cannot be abandoned."""
+    from crawler.distributed.abandon import AbandonRefused, abandon_names, check_abandon
+
+    loader = SpiderLoader.from_settings(settings)
+    if not abandon_names(settings) or spider not in loader.list():
+        return  # run_crawl says which spiders exist
+    try:
+        check_abandon(loader.load(spider), url, settings)
+    except AbandonRefused as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def lock_and_resume(spider: str, settings: Settings, resume: bool) -> Any:

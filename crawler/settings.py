@@ -146,6 +146,8 @@ MONITOR_MIN_ARTICLES = 1
 MONITOR_MAX_ERROR_RATE = 0.1
 MONITOR_STALL_SECONDS = 1800.0
 MONITOR_STALL_CLOSE = True
+# When any worker of the crawl last wrote an article (the distributed add-on sets its own)
+MONITOR_CRAWL_CLOCK = None
 METRICS_PORT = 0  # 0: no Prometheus endpoint
 METRICS_HOST = "127.0.0.1"
 WEBHOOK_URL = ""

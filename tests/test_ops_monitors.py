@@ -138,6 +138,20 @@ def test_stall_watch_trips_once_and_resets_on_articles():
     assert off.longest == 10_000
 
 
+def test_stall_watch_rebased_on_the_crawls_last_article_withdraws_the_trip():
+    """A worker of a distributed crawl found nothing for 12s, another wrote an article 3s ago:
+    no stall; the next trip comes a window after that article."""
+    w = StallWatch(window=10, start=0)
+    assert not w.response(8)
+    assert w.response(12)
+    w.rebase(12, age=3)
+    assert not w.tripped and w.longest == 8  # the longest stretch the crawl really had
+    assert not w.response(18.5)  # 9.5s after the other worker's article
+    assert w.response(19.5)  # 10.5s: tripped again
+    assert not w.response(25)  # once
+    assert w.longest == 16
+
+
 @pytest.mark.parametrize("name, value, message", [
     ("MONITOR_MAX_ERROR_RATE", 1.5, "between 0 and 1"),
     ("MONITOR_MIN_ARTICLES", -1, "MONITOR_MIN_ARTICLES"),

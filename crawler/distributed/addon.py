@@ -18,6 +18,8 @@ if there is none, or ``CRAWL_ID`` when given), and switches the components a wor
   (``DISTRIBUTED_MAX_ITEMS``, :mod:`crawler.distributed.claims`);
 - the manifest is written once, by the last worker to leave a finished crawl, which checks the
   crawl as a whole.
+- ``--abandon-spool WORKER`` (``DISTRIBUTED_ABANDON_WORKERS``) gives up a lost worker's files
+  missing from the store and has their articles fetched again (:mod:`crawler.distributed.abandon`).
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ class DistributedAddon:
             "MANIFEST_WRITE": False,
             "DOWNLOAD_DELAY": 0,
             "PATH_SHAPE_COUNTER": "crawler.distributed.budget.SharedShapeCounter",
+            # the discovery-stall watch asks the crawl (crawler.distributed.stall)
+            "MONITOR_CRAWL_CLOCK": "crawler.distributed.stall.CrawlArticleClock",
             # A worker whose peers leased the articles writes none, and one 503 among a
             # worker's few fetches is a high rate: the worker that writes the crawl manifest
             # checks the user's figures against the whole crawl.
@@ -170,6 +174,9 @@ class DistributedAddon:
             "EXTENSIONS", _load("crawler.distributed.extension.DistributedCrawlExtension"), 105)
         settings.set_in_component_priority_dict(
             "EXTENSIONS", _load("crawler.distributed.lifeline.RedisLifeline"), 106)
+        if settings.getlist("DISTRIBUTED_ABANDON_WORKERS"):  # --abandon-spool
+            settings.set_in_component_priority_dict(
+                "EXTENSIONS", _load("crawler.distributed.abandon.AbandonSpool"), 104)
         logger.info("worker %s of crawl %s (%s, Redis %s); no SQLite crawl state for "
                     "workers: no incremental recrawl, no --resume", worker, crawl_id, site.base,
                     redact(url))

@@ -2,15 +2,16 @@
 
 - Every ``WORKER_HEARTBEAT_SECONDS`` the worker says it is alive, and looks for workers silent for
   ``WORKER_DEAD_SECONDS``: their files are repaired and listed (on a shared local folder), their
-  claims on articles they never wrote are released, and their leases go back to the queue.
+  claims on articles they never wrote are released, and their leases go back to the queue
+  (:mod:`crawler.distributed.reaper`).
 - When the engine is idle, the worker stays open (``DontCloseSpider``) until the crawl is done:
   seeded, nothing queued, nothing leased by anyone. It polls every ``WORKER_IDLE_POLL_SECONDS``.
 - As it closes, before its monitors run, the worker notes what the crawl's other workers fetched
   (``distributed/peer_responses``): a worker whose peers leased all the work did not fail.
 - When the engine has stopped (writers closed, uploads done), the worker registers its files and
   stats and leaves; the last worker to leave a finished crawl checks the crawl as a whole
-  (``MONITOR_MIN_ARTICLES``, ``MONITOR_MAX_ERROR_RATE`` against the summed stats) and writes
-  the crawl manifest.
+  (``MONITOR_MIN_ARTICLES``, ``MONITOR_MAX_ERROR_RATE`` against the summed stats, and whether
+  it stopped for a discovery stall) and writes the crawl manifest.
 """
 
 from __future__ import annotations
@@ -24,24 +25,21 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
 from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_ARTICLES_SETTING
-from crawler.distributed.finalize import (
-    ManifestHeld,
-    crawl_store,
-    finalize,
-    merge_stats,
-    note_spool,
-    salvaged_stats,
-)
+from crawler.distributed.finalize import ManifestHeld, finalize, merge_stats, note_spool
 from crawler.distributed.lifeline import without_redis
-from crawler.distributed.salvage import salvage_in_store, salvage_worker
+from crawler.distributed.reaper import reap_worker
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.layout import crawl_output
 from crawler.ops import config
 from crawler.ops.counts import MANIFEST_HELD_STAT, PEER_PAGES_STAT
 from crawler.ops.monitoring import CLOSE_ORDER as MONITORS_CLOSE_ORDER
-from crawler.ops.monitors import check_crawl_error_rate, check_crawl_min_articles, with_results
+from crawler.ops.monitors import (
+    check_crawl_error_rate,
+    check_crawl_min_articles,
+    check_crawl_stall,
+    with_results,
+)
 from crawler.storage.spool import remove_if_done
-from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
 
@@ -113,46 +111,11 @@ class DistributedCrawlExtension:
             if not self.shared.try_reaper_lock(120):
                 continue
             try:
-                if self._reap_one(worker):
+                if reap_worker(self.crawler, self.shared, worker, self.dead_seconds):
                     reaped += 1
             finally:
                 self.shared.release_reaper_lock()
         return reaped
-
-    def _reap_one(self, worker: str) -> bool:
-        if worker not in self.shared.silent_workers(self.dead_seconds):
-            return False  # came back, or another worker reaped it already
-        out = crawl_output(self.crawler)
-        prefix = safe_part(self.crawler.settings.get("WARC_PREFIX") or out.spider)
-        if out.uri.startswith("s3://"):
-            # Its spool was on its own machine: what it uploaded is taken over; its leases
-            # were acknowledged only once stored, so the rest is done again from the queue.
-            store, crawl_key = crawl_store(out, self.crawler.settings)
-            found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id)
-        else:
-            found = salvage_worker(out.root, worker, prefix, out.crawl_id)
-            if found.in_use:
-                logger.warning("worker %s is silent but its WARC file is still locked by a "
-                               "live process: not reaped", worker)
-                return False
-        self.shared.register_files(found.files, worker=worker)
-        self.shared.register_stats(
-            salvaged_stats(found.article_urls, self.shared.responses().get(worker, 0)),
-            worker=worker, replace=False)
-        for note in found.notes:
-            logger.warning("dead worker %s: %s", worker, note)
-        # Claims with no record in its files are released: those articles are written again.
-        released = self.shared.release_claims(worker, found.article_urls)
-        back = self.shared.requeue(worker)
-        self.shared.release_host_slots(worker)
-        self.shared.drop_seed_claim_of(worker)
-        self.shared.client.hset(self.shared.keys.departed, worker, "dead")
-        stats = self.crawler.stats
-        stats.inc_value("distributed/reaped_workers")
-        stats.inc_value("distributed/requeued_requests", back)
-        logger.warning("worker %s silent for %.0fs: %d requests back in the queue, %d article "
-                       "claims released", worker, self.dead_seconds, back, released)
-        return True
 
     # --- acknowledging work stored in object storage ----------------------------------------
     def _checkpoint(self, force: bool = False) -> None:
@@ -273,7 +236,9 @@ class DistributedCrawlExtension:
         # The crawl as a whole, from every worker's stats: in the manifest and this exit code.
         merged = merge_stats(self.shared.all_stats())
         checks = [check_crawl_min_articles(merged, self.min_articles, self.extraction),
-                  check_crawl_error_rate(merged, self.max_error_rate)] if self.monitors else []
+                  check_crawl_error_rate(merged, self.max_error_rate),
+                  check_crawl_stall(merged, self.shared.stop_reason(), self.crawler.settings),
+                  ] if self.monitors else []
         try:
             self.finalized = finalize(crawl_output(self.crawler), self.shared,
                                       self.crawler.settings, part=part, monitors=checks,

@@ -11,6 +11,7 @@ commit marker.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import socket
 from collections.abc import Mapping
@@ -30,6 +31,12 @@ WORKER_VIEW_STATS = frozenset({PEER_PAGES_STAT})  # one worker's view of the oth
 # Where a worker left files it could not upload (s3://), for the message that blocks the manifest
 SPOOL_DIR_STAT = "distributed/spool_dir"
 SPOOL_HOST_STAT = "distributed/spool_host"
+# The one worker that writes the manifest, while the crawl is still done (a worker abandoning a
+# lost spool re-opens it: crawler.distributed.abandon). KEYS: finalized, done.
+_MARK_FINALIZED = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+return redis.call('SET', KEYS[1], ARGV[1], 'NX') and 1 or 0
+"""
 
 
 def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -45,7 +52,7 @@ def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             elif name == "finish_time":
                 merged[name] = max(merged.get(name, value), value)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                if any(part in name for part in ("max", "elapsed", "delay", "peak")):
+                if any(part in name for part in ("max", "elapsed", "delay", "peak", "longest")):
                     merged[name] = max(merged.get(name, value), value)
                 else:
                     merged[name] = merged.get(name, 0) + value
@@ -91,7 +98,9 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "written_at": dt.datetime.now(dt.UTC).isoformat(),
         "spider_args": (part or {}).get("spider_args"),
         "settings": (part or {}).get("settings"),
-        "distributed": {"redis_keys": shared.keys.root, "workers": workers},
+        "distributed": {"redis_keys": shared.keys.root, "workers": workers,
+                        "abandoned": {k.decode(): json.loads(v) for k, v in
+                                      shared.client.hgetall(shared.keys.abandoned).items()}},
         "totals": totals_by_kind(files),
         "files": files,
         "stats": _jsonable(stats),
@@ -145,6 +154,10 @@ def blocked_message(out: CrawlOutput, absent: list[dict[str, Any]],
     lines.append(f"then start any worker of this crawl again (the same `crawler crawl` arguments "
                  f"and `--crawl-id {out.crawl_id}`): it finds the crawl done and writes the "
                  "manifest")
+    lines.append(f"if a spool is lost for good (its machine is gone), start a worker with "
+                 f"`--crawl-id {out.crawl_id} --abandon-spool <worker>` instead: that worker's "
+                 "missing files are given up and the articles in them fetched again (see "
+                 "docs/distributed.md)")
     return "\n".join(lines)
 
 
@@ -180,7 +193,12 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
         if missing:
             raise ManifestHeld(f"crawl manifest NOT written: {len(missing)} listed files are "
                                f"missing or changed in {out.root} (first: {missing[0]})")
-    if not shared.mark_finalized(str(out.manifest_path)):
+    marked = shared.client.register_script(_MARK_FINALIZED)(
+        keys=[shared.keys.finalized, shared.keys.done], args=[str(out.manifest_path)])
+    if not marked and not shared.is_done():
+        raise ManifestHeld("crawl manifest NOT written: the crawl was re-opened (a worker "
+                           "abandoned a lost spool); the worker that finishes it writes it")
+    if not marked:
         logger.info("the crawl manifest is written by another worker")
         return None
     path = write_manifest(out, manifest)

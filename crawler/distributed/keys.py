@@ -116,6 +116,15 @@ class CrawlKeys:
     def claims(self) -> str:
         return f"{self.root}:claims"  # hash canonical URL -> worker that writes its record
 
+    @property
+    def last_article(self) -> str:
+        return f"{self.root}:last_article"  # Redis time (ms) of the last new article claim
+
+    @property
+    def abandoned(self) -> str:
+        # hash worker -> JSON of what was given up of its lost spool (crawler.distributed.abandon)
+        return f"{self.root}:abandoned"
+
     def host_slots(self, host: str) -> str:
         return f"{self.root}:host:{host}:slots"  # sorted set: token, score its expiry (ms)
 

@@ -96,16 +96,16 @@ def owned_kind(relpath: str, worker: str) -> str | None:
 
 
 def salvage_in_store(store: Any, crawl_key: str, worker: str, prefix: str,
-                     crawl_id: str) -> Salvage:
+                     crawl_id: str, rebuild_index: bool = False) -> Salvage:
     """What a dead worker uploaded to object storage before it died: its files (an index is
-    built and uploaded for WARC files that have none) and the articles in its uploaded parts.
-    What waited in its own spool is out of reach here."""
+    built and uploaded for WARC files that have none, or replaced with ``rebuild_index``) and
+    the articles in its uploaded parts. What waited in its own spool is out of reach here."""
     found = Salvage(worker)
     objects = {o["Key"][len(crawl_key) + 1:]: o for o in store.objects(crawl_key)}
     mine = {rel: kind for rel in objects if (kind := owned_kind(rel, worker))}
     index_rel = f"indexes/{index_filename(prefix, crawl_id, worker)}"
     warcs = sorted(rel for rel, kind in mine.items() if kind == "warc")
-    if warcs and index_rel not in mine:
+    if warcs and (rebuild_index or index_rel not in mine):
         with tempfile.TemporaryDirectory(prefix="reaper-") as tmp:
             local = []
             for rel in warcs:
@@ -127,3 +127,32 @@ def salvage_in_store(store: Any, crawl_key: str, worker: str, prefix: str,
             found.article_urls |= {json.loads(line)["canonical_url"]
                                    for line in data.splitlines() if line.strip()}
     return found
+
+
+def prune_parts(store: Any, crawl_key: str,
+                files: list[dict[str, Any]]) -> tuple[set[str], list[dict[str, Any]]]:
+    """The articles written in the stored JSON parts among ``files`` whose records point into
+    a stored WARC file. A part with records pointing elsewhere (it reached the store, the WARC
+    did not) is rewritten without them, and its entry updated; returns the rewritten parts."""
+    warcs = {f["path"].rpartition("/")[2] for f in files if f["kind"] == "warc"}
+    written: set[str] = set()
+    pruned: list[dict[str, Any]] = []
+    for entry in files:
+        if entry["kind"] != "articles":
+            continue
+        key = f"{crawl_key}/{entry['path']}"
+        lines = [ln for ln in gzip.decompress(store.get_bytes(key) or b"").splitlines()
+                 if ln.strip()]
+        records = [(ln, json.loads(ln)) for ln in lines]
+        keep = [(ln, r) for ln, r in records
+                if (r.get("warc") or {}).get("filename") in warcs | {None}]
+        written |= {r["canonical_url"] for _, r in keep}
+        if len(keep) == len(records):
+            continue
+        with tempfile.TemporaryDirectory(prefix="abandon-") as tmp:
+            path = Path(tmp) / entry["path"].rpartition("/")[2]
+            path.write_bytes(gzip.compress(b"".join(ln + b"\n" for ln, _ in keep)))
+            entry.update(size=path.stat().st_size, sha256=sha256_hex(path))
+            store.upload(path, key, entry["sha256"])
+        pruned.append({"path": entry["path"], "records_dropped": len(records) - len(keep)})
+    return written, pruned

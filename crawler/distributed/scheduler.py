@@ -16,6 +16,7 @@ through the reaper and the pages are fetched again. Failed acknowledgements are 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import redis
@@ -31,6 +32,7 @@ from crawler.seen import SeenKeys, fingerprint_key
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 0.25
+STOP_CHECK_SECONDS = 1.0  # how often an engine with requests queued asks whether the crawl stopped
 # fingerprints this worker remembers to spare Redis a call (as 64-bit keys: about 15 MB)
 LOCAL_SEEN_MAX = 1_000_000
 
@@ -75,6 +77,7 @@ class LeasedScheduler(Scheduler):
         self._held: list[int] = []  # done while links wait in that buffer: not acknowledged yet
         self._ack_later: list[int] = []  # done, acknowledgement failed: retried
         self._enqueue = shared.client.register_script(_ENQUEUE)
+        self._stop_seen, self._stop_checked = False, -STOP_CHECK_SECONDS
         crawler.leased_scheduler = self
 
     @classmethod
@@ -131,9 +134,19 @@ class LeasedScheduler(Scheduler):
         if self._unqueued:
             return True
         try:
-            return super().has_pending_requests()
+            return super().has_pending_requests() and not self._stopped()
         except redis.RedisError:
             return True  # unknown: keep the engine asking, not idle (the lifeline decides)
+
+    def _stopped(self) -> bool:
+        """The crawl was stopped before its end (``--max-items``, a discovery stall): what is
+        queued is leased to nobody, so this worker goes idle and leaves. Asked of Redis at
+        most once a second; a stop is for good."""
+        now = time.monotonic()
+        if not self._stop_seen and now >= self._stop_checked + STOP_CHECK_SECONDS:
+            self._stop_checked = now
+            self._stop_seen = self.shared.stop_reason() is not None
+        return self._stop_seen
 
     def next_request(self) -> Request | None:
         try:

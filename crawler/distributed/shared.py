@@ -86,6 +86,8 @@ if limit > 0 and redis.call('HLEN', KEYS[1]) >= limit then
   return false
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local t = redis.call('TIME')
+redis.call('SET', KEYS[4], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 return ARGV[2]
 """
 
@@ -232,10 +234,6 @@ class SharedCrawl:
     def is_done(self) -> bool:
         return bool(self.client.exists(self.keys.done))
 
-    def mark_finalized(self, manifest_path: str) -> bool:
-        """True for the one worker that writes the crawl manifest."""
-        return bool(self.client.set(self.keys.finalized, manifest_path, nx=True))
-
     def is_finalized(self) -> bool:
         return bool(self.client.exists(self.keys.finalized))
 
@@ -272,7 +270,8 @@ class SharedCrawl:
         """The worker that writes ``canonical_url``'s record: this one if nobody claimed it;
         None when the crawl holds ``limit`` (> 0) claims already, which stops it (``reason``,
         :meth:`stop_reason`): no more leases or new claims, and it is done."""
-        owner = self._claim(keys=[self.keys.claims, self.keys.stopped, self.keys.done],
+        owner = self._claim(keys=[self.keys.claims, self.keys.stopped, self.keys.done,
+                                  self.keys.last_article],
                             args=[canonical_url, self.worker, int(limit), reason])
         return owner.decode() if owner else None
 
@@ -280,6 +279,12 @@ class SharedCrawl:
         """Why the crawl stopped before its end (``closespider_itemcount``), None if it did not."""
         reason = self.client.get(self.keys.stopped)
         return reason.decode() if reason else None
+
+    def stop(self, reason: str) -> None:
+        """Stop the crawl before its end (``discovery_stall``): marked done, no more leases or
+        claims, every worker finishes as it goes idle; the first reason given stays."""
+        self.client.set(self.keys.stopped, reason, nx=True)
+        self.client.set(self.keys.done, self.worker, nx=True)
 
     def release_claims(self, worker: str, keep: set[str]) -> int:
         """Forget the claims of ``worker`` but ``keep`` (records it wrote); returns how many."""

@@ -3,6 +3,11 @@
 Settings: ``MONITORS_ENABLED``, ``MONITOR_STALL_SECONDS``, ``MONITOR_STALL_CLOSE`` (and the
 thresholds :func:`crawler.ops.monitors.evaluate_monitors` reads). The results are stored in the
 stats by a crawl-output closer, so ``manifest.json`` and the report both carry them.
+
+``MONITOR_CRAWL_CLOCK`` (set by the distributed add-on) names a component that knows when any
+worker of the crawl last wrote an article (``article_age()``) and stops the whole crawl
+(``stop(reason)``): a worker that found nothing for the window while its peers write articles
+is not stalled, and a stall the crawl confirms stops every worker.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import build_from_crawler, load_object
 
 from crawler.layout import crawl_output
 from crawler.ops import config
@@ -42,6 +48,8 @@ class MonitorExtension:
         self.window = config.get_float(settings, "MONITOR_STALL_SECONDS")
         self.close_on_stall = config.get_bool(settings, "MONITOR_STALL_CLOSE")
         self.watch = StallWatch(self.window, time.monotonic())
+        clock = settings.get("MONITOR_CRAWL_CLOCK")
+        self.crawl_clock = build_from_crawler(load_object(clock), crawler) if clock else None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -58,13 +66,21 @@ class MonitorExtension:
         self.watch.article(time.monotonic())
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        tripped = self.watch.response(time.monotonic())
-        self.crawler.stats.max_value(GAP_STAT, round(self.watch.longest, 1))
+        now = time.monotonic()
+        tripped = self.watch.response(now)
+        if tripped and self.crawl_clock is not None:
+            age = self.crawl_clock.article_age()  # None: unknown, this worker's view stands
+            if age is not None and age <= self.window:
+                self.watch.rebase(now, age)  # its peers write articles: no stall
+                tripped = False
+        self.crawler.stats.set_value(GAP_STAT, round(self.watch.longest, 1))
         if not tripped:
             return
         logger.warning("discovery stall: no new article for %.0fs while fetching (last: %s)",
                        self.window, response.url)
         if self.close_on_stall:
+            if self.crawl_clock is not None:
+                self.crawl_clock.stop(STALL_REASON)  # every worker of the crawl stops
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=STALL_REASON))
 
     def evaluate(self) -> None:

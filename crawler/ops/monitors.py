@@ -20,6 +20,7 @@ GAP_STAT = "monitors/longest_article_gap_seconds"
 RESULTS_STAT, FAILED_STAT = "monitors/results", "monitors/failed"
 CRAWL_MIN_ARTICLES = "crawl_min_articles"
 CRAWL_MAX_ERROR_RATE = "crawl_max_error_rate"
+CRAWL_STALL = "crawl_discovery_stall"
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,15 @@ def check_crawl_error_rate(merged: Mapping[str, Any], limit: float) -> MonitorRe
     fetches is no verdict on the crawl). ``merged``: the crawl's summed stats."""
     return _for_the_crawl(CRAWL_MAX_ERROR_RATE,
                           check_error_rate(merged, {"MONITOR_MAX_ERROR_RATE": limit}))
+
+
+def check_crawl_stall(merged: Mapping[str, Any], stop_reason: str | None,
+                      settings: Any) -> MonitorResult:
+    """No discovery stall in a distributed crawl: each worker's watch asks the crawl before it
+    trips (``crawler.distributed.stall``), and a stall stops the whole crawl (``stop_reason``).
+    ``merged``: the crawl's stats (its longest gap is the longest any worker measured)."""
+    return _for_the_crawl(CRAWL_STALL, check_stall(
+        {**merged, "finish_reason": stop_reason or "finished"}, settings))
 
 
 def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
