@@ -193,6 +193,7 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
     assert manifest["distributed"]["workers"]["a2"]["articles"] == len(kept) > 0
     assert given_up["a2"]["parts_pruned"][-1]["path"] == parts[-1].removeprefix(prefix)
 
+
 def test_refusals_name_the_reason(redis_url):
     """An alive worker, or one abandoned already, is refused before anything is looked at."""
     client = redis.Redis.from_url(redis_url)
