@@ -5,7 +5,10 @@ Before a request goes to the downloader, its worker takes a slot for the host in
 ``SHARED_DOWNLOAD_DELAY`` seconds apart (±``DOWNLOAD_DELAY_JITTER``), or robots.txt's
 ``Crawl-delay`` once a worker has read it. Slots are released when the response or the error comes
 back, and expire on their own after ``DOWNLOAD_TIMEOUT`` (plus a margin) if a worker dies. Times
-come from the Redis server's clock, so workers on machines with skewed clocks agree.
+come from the Redis server's clock, so workers on machines with skewed clocks agree. A worker asks
+for a shared slot only when its own downloader slot for the host has room, so a slot it holds is a
+request on the wire, never one waiting in its local queue (which would go out late, after another
+worker's ``Retry-After`` pause had begun).
 
 A 429 or 503 with ``Retry-After`` pauses the host for every worker: its next start moves to the
 end of the wait (capped at ``RETRY_AFTER_MAX``; off with ``RETRY_AFTER_ENABLED``), where
@@ -24,7 +27,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import task
+from twisted.internet import defer, task
 
 from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
@@ -81,6 +84,7 @@ class SharedPolitenessMiddleware:
         self.retry_after = settings.getbool("RETRY_AFTER_ENABLED", True)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
         self._published: dict[str, float] = {}
+        self._local_gates: dict[str, defer.DeferredSemaphore] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedPolitenessMiddleware:
@@ -97,7 +101,31 @@ class SharedPolitenessMiddleware:
             self.shared.client.set(self.shared.keys.host_delay(host), delay)
             self._published[host] = delay
 
+    def _local_gate(self, request: Request) -> tuple[str, defer.DeferredSemaphore]:
+        """This worker's gate for the request's downloader slot: as many places as the slot
+        transfers at once, so a request let through goes on the wire without queueing."""
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        gate = self._local_gates.get(key)
+        if gate is None:
+            slot = downloader.slots.get(key)
+            places = slot.concurrency if slot is not None else downloader.per_slot_settings.get(
+                key, {}).get("concurrency", downloader.ip_concurrency
+                             or downloader.domain_concurrency)
+            gate = self._local_gates[key] = defer.DeferredSemaphore(max(1, places))
+        return key, gate
+
     async def process_request(self, request: Request, spider: Any = None) -> None:
+        key, gate = self._local_gate(request)
+        await maybe_deferred_to_future(gate.acquire())
+        try:
+            token = await self._take_shared_slot(request, spider)
+        except BaseException:
+            gate.release()
+            raise
+        request.meta[META_KEY] = (host_of(request.url), token, key)
+
+    async def _take_shared_slot(self, request: Request, spider: Any) -> str:
         from twisted.internet import reactor
 
         host = host_of(request.url)
@@ -121,14 +149,15 @@ class SharedPolitenessMiddleware:
             pause = FULL_POLL_SECONDS if wait_ms < 0 else min(wait_ms / 1000, 5.0)
             waited += pause
             await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
-        request.meta[META_KEY] = (host, token)
         if waited:
             self.stats.inc_value("distributed/politeness_wait_seconds", waited)
+        return token
 
     def _release(self, request: Request) -> None:
         held = request.meta.pop(META_KEY, None)
         if held:
-            host, token = held
+            host, token, key = held
+            self._local_gates[key].release()
             with contextlib.suppress(redis.RedisError):  # else it expires (lifetime_ms)
                 self.shared.client.zrem(self.shared.keys.host_slots(host), token)
 
