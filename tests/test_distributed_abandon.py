@@ -5,9 +5,14 @@ redis-server, moto's S3 server, fault proxy, CLI)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,7 +29,7 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.s3moto import AWS_ENV
@@ -252,3 +257,69 @@ def test_a_crawl_reopened_meanwhile_is_not_finalized(redis_url, tmp_path):
     with pytest.raises(ManifestHeld, match="the crawl was re-opened"):
         finalize(out, shared, Settings())
     assert not out.manifest_path.exists() and not shared.is_finalized()
+
+
+def _one_response_warc(path: Path, url: str) -> Path:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=io.BytesIO(b"<p>page</p>"), http_headers=http))
+    return path
+
+
+def test_a_stored_index_is_rebuilt_without_the_given_up_warc(tmp_path, s3, bucket, moto_url):
+    """The dead worker's index reached the store, one of its WARC files did not: abandoning it
+    replaces the stored index with one built from the WARC files that are there."""
+    from crawler.distributed.salvage import salvage_in_store
+    from crawler.storage.digests import sha256_hex
+    from crawler.storage.objects import ObjectStore
+    from crawler.warc.cdxj import index_warcs
+
+    store = ObjectStore.from_settings(f"s3://{bucket}/p",
+                                      Settings({"S3_ENDPOINT_URL": moto_url}))
+    crawl_key = "p/vsedelo/c9"
+    kept, lost = (_one_response_warc(tmp_path / f"vsedelo-c9-0000{n}-gone.warc.gz",
+                                     f"https://site.test/{n}.html") for n in (1, 2))
+    index = index_warcs([kept, lost], tmp_path / "vsedelo-c9-gone.cdxj")
+    for path, folder in ((kept, "warc"), (index, "indexes")):  # the second WARC never arrived
+        store.upload(path, f"{crawl_key}/{folder}/{path.name}", sha256_hex(path))
+    index_key = f"{crawl_key}/indexes/{index.name}"
+
+    def stored_index() -> bytes:
+        return s3.get_object(Bucket=bucket, Key=index_key)["Body"].read()
+
+    salvage_in_store(store, crawl_key, "gone", "vsedelo", "c9")  # a reaper keeps a stored index
+    assert lost.name.encode() in stored_index()
+    found = salvage_in_store(store, crawl_key, "gone", "vsedelo", "c9", rebuild_index=True)
+    lines = stored_index().splitlines()
+    assert [json.loads(line.split(b" ", 2)[2])["filename"] for line in lines] == [kept.name]
+    assert b"site.test/1.html" in lines[0]
+    entry = {f["path"]: f for f in found.files}[f"indexes/{index.name}"]
+    assert entry["size"] == len(stored_index())
+    assert entry["sha256"] == hashlib.sha256(stored_index()).hexdigest()
+    assert sorted(f["kind"] for f in found.files) == ["index", "warc"]
+
+
+def test_a_worker_refuses_as_it_opens_and_fetches_nothing(tmp_path, redis_url, bucket, moto_url):
+    """Under ``scrapy crawl`` (scrapyd) nothing checks the setting before the worker starts: the
+    worker refuses as it opens, sends the site nothing and ends with ``abandon_refused``."""
+    site = FixtureSite(articles=5, seed=35)
+    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": moto_url, "PYTHONPATH": str(ROOT)}
+    with start_server(site) as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
+             "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_KEY_PREFIX=inworker",
+             "-s", f"OUTPUT_URI=s3://{bucket}/p", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
+             "-s", "CRAWL_ID=c10", "-s", "WORKER_ID=w1",
+             "-s", "DISTRIBUTED_ABANDON_WORKERS=nobody"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+            stdin=subprocess.DEVNULL)
+        fetched = server.timed_requests
+    assert "--abandon-spool nobody: no such worker in crawl c10" in result.stderr, (
+        result.stderr[-3000:])
+    assert "'finish_reason': 'abandon_refused'" in result.stderr
+    assert fetched == []
