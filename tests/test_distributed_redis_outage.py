@@ -57,6 +57,10 @@ def test_short_redis_outage_loses_nothing(tmp_path, redis_proxy):
         proxy.set_mode("refuse")
         time.sleep(3)
         proxy.set_mode("up")
+        # The host's shared slots released during the outage are given back once Redis
+        # answers: fetching goes on at once, not after they expire (DOWNLOAD_TIMEOUT + 30 s).
+        resumed_from = len(server.requests)
+        _until(lambda: len(server.requests) >= resumed_from + 10, seconds=25)
         wait_all({"b1": worker}, out)
         crawl = crawl_dir(out, "vsedelo")
         manifest = check_crawl_folder(crawl, site, server)  # every article once, files listed

@@ -4,7 +4,8 @@ Before a request goes to the downloader, its worker takes a slot for the host in
 ``SHARED_CONCURRENT_REQUESTS_PER_DOMAIN`` slots at once across all workers, and starts at least
 ``SHARED_DOWNLOAD_DELAY`` seconds apart (±``DOWNLOAD_DELAY_JITTER``), or robots.txt's
 ``Crawl-delay`` once a worker has read it. Slots are released when the response or the error comes
-back, and expire on their own after ``DOWNLOAD_TIMEOUT`` (plus a margin) if a worker dies. Times
+back (a release Redis missed during an outage is sent again once it answers), and expire on their
+own after ``DOWNLOAD_TIMEOUT`` (plus a margin) if a worker dies. Times
 come from the Redis server's clock, so workers on machines with skewed clocks agree. A worker asks
 for a shared slot only when its own downloader slot for the host has room, so a slot it holds is a
 request on the wire, never one waiting in its local queue (which would go out late, after another
@@ -17,9 +18,9 @@ end of the wait (capped at ``RETRY_AFTER_MAX``; off with ``RETRY_AFTER_ENABLED``
 
 from __future__ import annotations
 
-import contextlib
 import random
 import secrets
+from collections import deque
 from typing import Any
 
 import redis
@@ -85,6 +86,7 @@ class SharedPolitenessMiddleware:
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
         self._published: dict[str, float] = {}
         self._local_gates: dict[str, defer.DeferredSemaphore] = {}
+        self._unreleased: deque[tuple[str, str]] = deque()  # (host, token) Redis missed
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedPolitenessMiddleware:
@@ -139,9 +141,8 @@ class SharedPolitenessMiddleware:
                 if spider is not None:
                     await until_redis_answers(
                         self.crawler, lambda: self._publish_crawl_delay(host, spider))
-                wait_ms = int(await until_redis_answers(self.crawler, lambda: self._acquire(
-                    keys=keys, args=[token, self.concurrency, self._delay_ms(),
-                                     self.lifetime_ms])))
+                wait_ms = await until_redis_answers(
+                    self.crawler, lambda: self._try_acquire(keys, token))
             except redis.RedisError as exc:  # the worker stops: its lease goes back
                 raise IgnoreRequest(f"Redis does not answer ({exc}): left to the crawl") from exc
             if wait_ms == 0:
@@ -153,13 +154,31 @@ class SharedPolitenessMiddleware:
             self.stats.inc_value("distributed/politeness_wait_seconds", waited)
         return token
 
+    def _try_acquire(self, keys: list[str], token: str) -> int:
+        """One ask for a shared slot (after the releases Redis missed): 0 when taken, else
+        milliseconds to wait (-1: all slots taken)."""
+        self._release_missed()
+        return int(self._acquire(keys=keys, args=[token, self.concurrency, self._delay_ms(),
+                                                  self.lifetime_ms]))
+
     def _release(self, request: Request) -> None:
         held = request.meta.pop(META_KEY, None)
         if held:
             host, token, key = held
             self._local_gates[key].release()
-            with contextlib.suppress(redis.RedisError):  # else it expires (lifetime_ms)
+            self._unreleased.append((host, token))
+            self._release_missed()
+
+    def _release_missed(self) -> None:
+        """Give back the shared slots whose release has not reached Redis yet. One left behind
+        by an outage would otherwise hold the host until it expires (``lifetime_ms``)."""
+        while self._unreleased:
+            host, token = self._unreleased[0]
+            try:
                 self.shared.client.zrem(self.shared.keys.host_slots(host), token)
+            except redis.RedisError:
+                return
+            self._unreleased.popleft()
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
         self._release(request)
