@@ -630,3 +630,45 @@ def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_
         assert len(scheduler.queue) == 2
     finally:
         scheduler.close("finished")
+
+
+def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_url):
+    """Scrapy's engine asks an empty scheduler again when it goes idle or at its 5-second
+    heartbeat; when another worker queued a request between the empty lease and the engine's
+    idle check, it is not idle. So after an empty lease the scheduler's next sweep has the
+    engine ask again (in a 3-worker crawl a late worker once sat out the whole crawl)."""
+    from types import SimpleNamespace
+
+    import scrapy
+    from scrapy.utils.test import get_crawler
+    from twisted.internet import task
+
+    from crawler.distributed.keys import SiteKeys
+    from crawler.distributed.scheduler import SWEEP_SECONDS, LeasedScheduler
+    from crawler.distributed.shared import SharedCrawl, redis_client
+
+    keys = SiteKeys("ask", "vsedelo", "127.0.0.1_1").crawl("20260105T000000Z-ask")
+    crawler = get_crawler(scrapy.Spider)
+    crawler.shared_crawl = SharedCrawl(redis_client(redis_url), keys, "a1")
+    asked: list[float] = []  # the engine part the scheduler uses: its next-call hook
+    crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=SimpleNamespace(
+        schedule=lambda: asked.append(clock.seconds()))))
+    clock = task.Clock()
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler._sweeper.clock = clock
+    scheduler.open(scrapy.Spider("ask"))
+    try:
+        clock.advance(SWEEP_SECONDS * 4)
+        assert asked == []  # nobody asked: nothing to ask again
+        assert scheduler.next_request() is None  # empty
+        other = LeasedScheduler.from_crawler(crawler)
+        other.open(scrapy.Spider("ask"))
+        assert other.enqueue_request(scrapy.Request("http://127.0.0.1:1/a"))  # meanwhile
+        other.close("finished")
+        clock.advance(SWEEP_SECONDS)
+        assert asked == [SWEEP_SECONDS * 5]  # the engine is asked again at the next sweep
+        assert scheduler.next_request().url == "http://127.0.0.1:1/a"
+        clock.advance(SWEEP_SECONDS * 4)
+        assert len(asked) == 1  # only after an empty lease
+    finally:
+        scheduler.close("finished")

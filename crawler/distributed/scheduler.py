@@ -11,6 +11,11 @@ When Redis does not answer (:mod:`crawler.distributed.lifeline` decides how long
 request is handed out, links found wait in a local buffer, and no lease is acknowledged until
 that buffer is in the shared queue: if the worker stops first, its leases go back to the queue
 through the reaper and the pages are fetched again. Failed acknowledgements are retried.
+
+A worker that found the shared queue empty asks again within ``SWEEP_SECONDS``: other workers
+queue requests at any moment, and an engine that sees requests queued does not go idle (which
+would wake it, :mod:`crawler.distributed.extension`), so it would otherwise wait for its own
+5-second heartbeat.
 """
 
 from __future__ import annotations
@@ -71,7 +76,8 @@ class LeasedScheduler(Scheduler):
         # is safe once flushed (the reaper repairs a dead worker's files there).
         self.ack_when_stored = str(crawler.settings.get("OUTPUT_URI") or "").startswith("s3://")
         self.settled: list[int] = []  # finished, waiting for their files to be stored
-        self._sweeper = task.LoopingCall(self.sweep)
+        self._sweeper = task.LoopingCall(self._tick)
+        self._found_empty = False  # the last lease found the queue empty: ask again soon
         self._seen_here = SeenKeys()
         self._unqueued: list[Request] = []  # found while Redis did not answer: queued later
         self._held: list[int] = []  # done while links wait in that buffer: not acknowledged yet
@@ -154,6 +160,7 @@ class LeasedScheduler(Scheduler):
         except redis.RedisError:
             return None  # the lifeline logs the outage and ends it if it lasts
         if taken is None:
+            self._found_empty = True
             return None
         lease_id, data = taken
         request = self.queue._decode_request(data)
@@ -161,6 +168,14 @@ class LeasedScheduler(Scheduler):
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _tick(self) -> None:
+        self.sweep()
+        if self._found_empty:
+            self._found_empty = False
+            slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+            if getattr(slot, "nextcall", None) is not None:
+                slot.nextcall.schedule()  # the engine asks this scheduler for requests again
 
     def sweep(self, engine_idle: bool = False) -> int:
         """Acknowledge the leases whose requests have left the engine; returns how many."""
