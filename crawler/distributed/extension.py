@@ -28,7 +28,7 @@ from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_AR
 from crawler.distributed.finalize import ManifestHeld, finalize, merge_stats, note_spool
 from crawler.distributed.lifeline import without_redis
 from crawler.distributed.reaper import reap_worker
-from crawler.distributed.scheduler import shared_crawl_of
+from crawler.distributed.scheduler import engine_nextcall, shared_crawl_of
 from crawler.layout import crawl_output
 from crawler.ops import config
 from crawler.ops.counts import MANIFEST_HELD_STAT, PEER_PAGES_STAT
@@ -204,8 +204,7 @@ class DistributedCrawlExtension:
 
         if self._wake is not None and self._wake.active():
             return
-        slot = getattr(self.crawler.engine, "_slot", None)
-        nextcall = getattr(slot, "nextcall", None)
+        nextcall = engine_nextcall(self.crawler)
         if nextcall is not None:
             self._wake = reactor.callLater(self.idle_poll, nextcall.schedule)
 

@@ -57,6 +57,13 @@ def shared_crawl_of(crawler: Any) -> SharedCrawl:
     return shared
 
 
+def engine_nextcall(crawler: Any) -> Any:
+    """The engine's hook that has it ask the scheduler for requests again (``schedule()``);
+    None before the engine has opened the spider."""
+    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+    return getattr(slot, "nextcall", None)
+
+
 class LeasedScheduler(Scheduler):
     """The shared queue of a distributed crawl (``SCHEDULER`` when ``REDIS_URL`` is set)."""
 
@@ -173,9 +180,9 @@ class LeasedScheduler(Scheduler):
         self.sweep()
         if self._found_empty:
             self._found_empty = False
-            slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-            if getattr(slot, "nextcall", None) is not None:
-                slot.nextcall.schedule()  # the engine asks this scheduler for requests again
+            nextcall = engine_nextcall(self.crawler)
+            if nextcall is not None:
+                nextcall.schedule()
 
     def sweep(self, engine_idle: bool = False) -> int:
         """Acknowledge the leases whose requests have left the engine; returns how many."""
