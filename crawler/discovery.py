@@ -35,13 +35,22 @@ class RobotsInfo:
 
 @dataclass(frozen=True)
 class Entry:
-    """A URL found in a sitemap or feed, with the dates and title given next to it."""
+    """A URL found in a sitemap or feed, with the dates and title given next to it.
+
+    ``published``/``lastmod`` are for comparisons (a time without offset read as UTC);
+    ``published_text``/``lastmod_text`` keep the dates as the document wrote them (the site's
+    offset is evidence of its zone, ``crawler.sitefacts``); ``kind`` is ``news-sitemap``,
+    ``sitemap``, ``rss`` or ``atom``.
+    """
 
     url: str
     lastmod: dt.datetime | None = None
     published: dt.datetime | None = None
     title: str | None = None
     language: str | None = None
+    published_text: str | None = None
+    lastmod_text: str | None = None
+    kind: str = "sitemap"
 
     @property
     def best_date(self) -> dt.datetime | None:
@@ -154,12 +163,16 @@ def _entries(events: Iterator[tuple[str, Any]], root: etree._Element) -> Iterato
             loc = _child_text(item, "loc")
             if loc:
                 count += 1
+                lastmod = _child_text(item, "lastmod")
+                published = _child_text(item, "news", "publication_date")
                 yield Entry(
                     url=loc,
-                    lastmod=parse_iso(_child_text(item, "lastmod")),
-                    published=parse_iso(_child_text(item, "news", "publication_date")),
+                    lastmod=parse_iso(lastmod),
+                    published=parse_iso(published),
                     title=_child_text(item, "news", "title"),
                     language=_child_text(item, "news", "publication", "language"),
+                    published_text=published, lastmod_text=lastmod,
+                    kind="news-sitemap" if published else "sitemap",
                 )
             item.clear()
             while item.getprevious() is not None:
@@ -187,7 +200,8 @@ def parse_feed(body: bytes) -> list[Entry]:
         name = _local(item.tag)
         if name == "item":  # RSS
             link = _child_text(item, "link") or _child_text(item, "guid")
-            date = parse_http_date(_child_text(item, "pubDate") or _child_text(item, "date"))
+            text = _child_text(item, "pubDate") or _child_text(item, "date")
+            date, updated, kind = parse_http_date(text), None, "rss"
         elif name == "entry":  # Atom
             href = next(
                 (c.get("href") for c in item if _local(c.tag) == "link"
@@ -195,10 +209,12 @@ def parse_feed(body: bytes) -> list[Entry]:
                 None,
             )
             link = href
-            date = parse_iso(_child_text(item, "published") or _child_text(item, "updated"))
+            text, updated = _child_text(item, "published"), _child_text(item, "updated")
+            date, kind = parse_iso(text or updated), "atom"
         else:
             continue
         if link:
             title = _child_text(item, "title")
-            entries.append(Entry(url=link.strip(), published=date, title=title))
+            entries.append(Entry(url=link.strip(), published=date, title=title,
+                                 published_text=text, lastmod_text=updated, kind=kind))
     return entries

@@ -2,7 +2,10 @@
 
 Decode (HTTP charset, ``<meta charset>``, detection) → parse once with lxml → read metadata
 (JSON-LD, meta tags, ``<h1>``, byline) → remove boilerplate (profile XPaths, generic widgets,
-labelled "read also"/ad/share blocks) → find dates → trafilatura on the cleaned tree.
+labelled "read also"/ad/share blocks) → find dates → trafilatura on the cleaned tree →
+finalise with what is known of the site (``crawler.sitefacts.finalize``: dates in the site's
+zone, site-wide boilerplate out). A crawl finalises in its own process with what it learned
+of the whole site; alone, a page is finalised with what it says itself.
 Pure and picklable: safe in a process pool. Bad input never raises; it gets a ``skip_reason``.
 """
 
@@ -16,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.dates import find_page_dates
+from crawler.dates import EntryDate, PageDates, find_page_dates
 from crawler.extract import meta as pagemeta
 from crawler.extract.authors import authors as find_authors
 from crawler.extract.clean import Cleaner, clean_tree
@@ -26,8 +29,11 @@ from crawler.extract.pagekind import article_markup, classify
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
 from crawler.extract.title import pick_title
 from crawler.extract.tree import base_url, parse_html, text_of
-from crawler.language import declared_language, other_cyrillic, page_language
+from crawler.language import declared_language, declared_region, other_cyrillic, page_language
 from crawler.profiles import SiteProfile
+from crawler.sitefacts.finalize import finalize as finalize_result
+from crawler.sitefacts.finalize import page_facts
+from crawler.sitefacts.learner import SiteFacts
 
 EXTRACTOR = "newscrawler-extract/1 (trafilatura)"
 _TAGS = re.compile(r"<[^>]*>")
@@ -62,15 +68,19 @@ class ExtractedArticle:
     site_name: str | None = None
     language: str | None = None
     language_source: str | None = None
+    region: str | None = None  # the country of the page's locale (en-US: "us"), not recorded
     translations: dict[str, str] = field(default_factory=dict)
     published: str | None = None
     published_source: str | None = None
     published_precision: str | None = None
     published_reason: str | None = "not_extracted"
+    published_offset_source: str | None = None
     modified: str | None = None
     modified_source: str | None = None
     modified_precision: str | None = None
     modified_reason: str | None = "not_extracted"
+    modified_offset_source: str | None = None
+    dates: dict[str, Any] | None = None  # what the page states (PageDates.to_json()), zone-free
     charset: str | None = None
     charset_source: str | None = None
     extraction: dict[str, Any] = field(default_factory=dict)
@@ -108,19 +118,31 @@ def _article_blocks(blocks: list[Block], title: str | None, description: str | N
 
 def extract_article(html: bytes | str, url: str, *, profile: SiteProfile,
                     fetched_at: dt.datetime | str, http_charset: str | None = None,
-                    options: ExtractOptions | None = None) -> ExtractedArticle:
-    """Extract one page. Never raises on bad input: the result carries a ``skip_reason``."""
+                    options: ExtractOptions | None = None,
+                    reference: dt.datetime | str | None = None, finalize: bool = True,
+                    facts: SiteFacts | None = None,
+                    entry: EntryDate | None = None) -> ExtractedArticle:
+    """Extract one page. Never raises on bad input: the result carries a ``skip_reason``.
+
+    ``reference`` is the server's clock when it rendered the page (its ``Date`` header; default
+    ``fetched_at``): relative dates count back from it. With ``finalize`` the result is made
+    final with ``facts`` (default: what the page alone says) and the article's sitemap/feed
+    ``entry``; without, its dates stay as stated (``dates``) for the crawl to finalise.
+    """
     started = time.perf_counter()
     opts = options or ExtractOptions()
     decoded = decode_html(html, http_charset, max_bytes=opts.max_bytes)
     tree = parse_html(decoded.text) if decoded.text else None
     return extract_parsed(decoded, tree, url, profile=profile, fetched_at=fetched_at,
-                          options=opts, started=started)
+                          options=opts, started=started, reference=reference,
+                          finalize=finalize, facts=facts, entry=entry)
 
 
 def extract_parsed(decoded: Decoded, tree: Any, url: str, *, profile: SiteProfile,
                    fetched_at: dt.datetime | str, options: ExtractOptions | None = None,
-                   started: float | None = None) -> ExtractedArticle:
+                   started: float | None = None, reference: dt.datetime | str | None = None,
+                   finalize: bool = True, facts: SiteFacts | None = None,
+                   entry: EntryDate | None = None) -> ExtractedArticle:
     """:func:`extract_article` on a page decoded and parsed already (``tree`` is changed:
     boilerplate is removed from it)."""
     started = time.perf_counter() if started is None else started
@@ -136,17 +158,32 @@ def extract_parsed(decoded: Decoded, tree: Any, url: str, *, profile: SiteProfil
         result.skip_reason = "malformed" if has_text else "empty"
         return _finish(result, started)
     try:
-        _fill(result, tree, url, profile, _aware(fetched_at), opts)
+        _fill(result, tree, url, profile, _aware(reference or fetched_at), opts)
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
         # Pathological markup (nesting too deep, odd values) must not lose the page: it stays
         # archived, and the reason says why there is no record.
         result.skip_reason = f"extraction_error:{type(exc).__name__}"
         result.extraction["error"] = str(exc)[:300]
+        return _finish(result, started)
+    if finalize:
+        _finalize(result, profile, facts, entry)
     return _finish(result, started)
 
 
+def _finalize(result: ExtractedArticle, profile: SiteProfile, facts: SiteFacts | None,
+              entry: EntryDate | None) -> None:
+    """Apply site facts (or the page's own) to a fresh result, in place."""
+    if facts is None:
+        dates = PageDates.from_json(result.dates) if result.dates else None
+        facts = page_facts(dates, url=result.canonical_url or result.url,
+                           language=result.language, region=result.region,
+                           profile_zone=profile.timezone)
+    for key, value in finalize_result(result.to_dict(), facts, entry=entry).items():
+        setattr(result, key, value)
+
+
 def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
-          fetched_at: dt.datetime, opts: ExtractOptions) -> None:
+          reference: dt.datetime, opts: ExtractOptions) -> None:
     base = base_url(tree, url)
     nodes = jsonld_nodes(tree)
     node = article_node(nodes)
@@ -155,6 +192,7 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     result.site_name = site
     result.canonical_url = pagemeta.canonical(tree, meta, base, url)
     declared, declared_source = declared_language(tree, node)
+    result.region = declared_region(tree)
     result.title, result.title_source = pick_title(tree, meta, node, profile.title_suffixes, site)
     result.authors = find_authors(tree, meta, node, site)
     result.description = pagemeta.description(meta, node)
@@ -165,10 +203,10 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
 
     removed = clean_tree(tree, boilerplate_xpaths=profile.boilerplate_xpaths, lang=declared,
                          generic=opts.generic_cleaning)
-    dates = find_page_dates(tree, profile=profile, fetched_at=fetched_at,
-                            url=result.canonical_url, jsonld=nodes)
-    for key, value in dates.to_dict().items():
-        setattr(result, key, value)
+    result.dates = find_page_dates(tree, profile=profile, reference=reference,
+                                   url=result.canonical_url, jsonld=nodes,
+                                   title=result.title).to_json()
+    result.published_reason = result.modified_reason = "not_finalised"
     Cleaner(tree).xpaths((*profile.published_xpaths, *profile.modified_xpaths))
 
     blocks = extract_paragraphs(tree, result.canonical_url, opts.text)

@@ -12,6 +12,7 @@ class ArticlePage:
 
     ``warc`` is the pointer to the archived response (see ``crawler.warc``); ``hints`` carries
     what discovery documents said about the URL (sitemap lastmod, news publication date, title);
+    ``server_date`` is when the server says it rendered the page (relative dates count from it);
     ``extracted`` is the extraction result when the page was extracted with its scan
     (``crawler.pageworkers``), else the pipeline extracts it.
     """
@@ -24,6 +25,7 @@ class ArticlePage:
     content_type: str
     http_charset: str | None
     fetched_at: str  # ISO 8601, UTC
+    server_date: str | None = None  # the response's Date header (ISO 8601): the site's clock
     warc: dict[str, Any] | None = None
     hints: dict[str, str] = field(default_factory=dict)
     extracted: dict[str, Any] | None = None

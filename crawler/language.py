@@ -59,6 +59,19 @@ def declared_language(tree: etree._Element, jsonld: dict[str, Any] | None = None
     return None, None
 
 
+def declared_region(tree: etree._Element) -> str | None:
+    """The country a page's locale names (``en-US``, ``de_AT`` -> ``us``, ``at``), if any."""
+    root = tree.getroottree().getroot()
+    values = [root.get("lang") or root.get("xml:lang")]
+    values += [el.get("content") for el in tree.iter("meta")
+               if (el.get("property") or el.get("name") or "").lower() == "og:locale"]
+    for value in values:
+        parts = (value or "").strip().replace("_", "-").split("-")
+        if len(parts) >= 2 and len(parts[1]) == 2 and parts[1].isalpha():
+            return parts[1].lower()
+    return None
+
+
 def cyrillic_scores(text: str) -> tuple[int, int]:
     """(Ukrainian, Russian) evidence: letters and frequent words only one language has."""
     sample = text[:SAMPLE].lower()

@@ -46,10 +46,13 @@ def warm_up(scope: ScanScope | None = None) -> None:
 
 
 def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
-                   http_charset: str | None, extract: bool) -> tuple[PageScan, dict | None]:
+                   http_charset: str | None, extract: bool,
+                   server_date: str | None = None) -> tuple[PageScan, dict | None]:
     """Run in a pool process: parse once, scan for the crawl, extract an article (``extract``)
-    from the same tree. ``url`` is the fetched URL, ``page_url`` its canonical form. Never
-    raises: a failed scan is an empty one with ``scan_error``; extraction errors are skips."""
+    from the same tree. ``url`` is the fetched URL, ``page_url`` its canonical form;
+    ``server_date`` the response's ``Date`` (relative dates count from it). The extraction is
+    not finalised: the crawl does that with what it learned of the site. Never raises: a
+    failed scan is an empty one with ``scan_error``; extraction errors are skips."""
     assert _SCOPE is not None, "the pool's initializer sets the scan scope"
     try:
         decoded, tree = parse_page(body, http_charset)
@@ -62,7 +65,7 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
         decoded = Decoded(None, skip_reason="too_large")
     try:
         result = extract_parsed(decoded, tree, scan.canonical or page_url, profile=_SCOPE.profile,
-                                fetched_at=fetched_at)
+                                fetched_at=fetched_at, reference=server_date, finalize=False)
     except Exception as exc:
         return scan, {"skip_reason": f"extraction_error:{type(exc).__name__}",
                       "error": str(exc)[:500]}
@@ -70,13 +73,16 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
 
 
 def extract_in_worker(body: bytes, url: str, profile: SiteProfile, fetched_at: str,
-                      http_charset: str | None) -> dict[str, Any]:
-    """Extraction alone, never raising (errors become a skip reason): for articles that reach
-    the pipeline without a scan's extraction, and for ``bench/throughput.py``'s ceiling."""
+                      http_charset: str | None, server_date: str | None = None
+                      ) -> dict[str, Any]:
+    """Extraction alone (not finalised), never raising (errors become a skip reason): for
+    articles that reach the pipeline without a scan's extraction, and for
+    ``bench/throughput.py``'s ceiling."""
     try:
         result = extract_article(body, url, profile=profile,
                                  fetched_at=dt.datetime.fromisoformat(fetched_at),
-                                 http_charset=http_charset)
+                                 http_charset=http_charset, reference=server_date,
+                                 finalize=False)
     except Exception as exc:  # a bug must not lose the crawl: the page stays archived
         return {"skip_reason": f"extraction_error:{type(exc).__name__}", "error": str(exc)[:500]}
     return result.to_dict()
@@ -119,17 +125,21 @@ class PageWorkers:
                                    initargs=(self.scope,))
 
     async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
-                   http_charset: str | None, extract: bool) -> tuple[PageScan, dict | None]:
+                   http_charset: str | None, extract: bool,
+                   server_date: str | None = None) -> tuple[PageScan, dict | None]:
         """:func:`scan_in_worker` in the pool (extracting only with extraction on)."""
         if self.scope is None:
             raise RuntimeError("page workers scan for spiders with scan_scope() only")
-        args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting)
+        args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting,
+                server_date)
         return await self._run(scan_in_worker, args, url, self._scan_lost)
 
     async def extract(self, body: bytes, url: str, profile: SiteProfile, fetched_at: str,
-                      http_charset: str | None) -> dict[str, Any]:
+                      http_charset: str | None, server_date: str | None = None
+                      ) -> dict[str, Any]:
         """:func:`extract_in_worker` in the pool."""
-        return await self._run(extract_in_worker, (body, url, profile, fetched_at, http_charset),
+        return await self._run(extract_in_worker,
+                               (body, url, profile, fetched_at, http_charset, server_date),
                                url, lambda: {"skip_reason": "extraction_worker_died"})
 
     async def _run(self, fn: Callable[..., Any], args: tuple, url: str,

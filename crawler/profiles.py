@@ -19,7 +19,8 @@ class SiteProfile:
     domains: tuple[str, ...]
     start_paths: tuple[str, ...] = ("/",)
     languages: tuple[str, ...] = ("en",)
-    timezone: str = "UTC"
+    # The site's IANA zone when the profile knows it; None: learned from the site's evidence.
+    timezone: str | None = None
     # Article pages: a URL path matching this is an article (None: decide from the page).
     article_path: re.Pattern[str] | None = None
     # Listing pages worth following for discovery (section fronts, pagination).
@@ -33,9 +34,6 @@ class SiteProfile:
     # XPath expressions whose text holds the printed publication / update date.
     published_xpaths: tuple[str, ...] = ()
     modified_xpaths: tuple[str, ...] = ()
-    # True: every date is converted to ``timezone`` (the site's zone is known). False: a date
-    # that states its own UTC offset keeps it; only offset-less dates are read in ``timezone``.
-    timezone_authoritative: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_start_url(self, url: str) -> SiteProfile:
@@ -67,7 +65,6 @@ VSEDELO = SiteProfile(
     start_paths=("/", "/ru/"),
     languages=("uk", "ru"),
     timezone="Europe/Kyiv",
-    timezone_authoritative=True,
     article_path=re.compile(rf"^/(?:ru/)?news/{_CATEGORIES}/\d+-[\w-]+\.html$"),
     listing_path=re.compile(rf"^/(?:ru/)?(?:news/{_CATEGORIES}/(?:page/\d+/)?)?$"),
     deny_path=re.compile(r"^/(?:ru/)?(?:archive|search|print|admin)(?:/|$)"),

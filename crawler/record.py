@@ -16,11 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "article.schema.json"
 
 _DATE_FIELDS = tuple(f"{kind}{suffix}" for kind in ("published", "modified")
-                     for suffix in ("", "_precision", "_source", "_reason"))
+                     for suffix in ("", "_precision", "_source", "_reason", "_offset_source"))
 _OPTIONAL = ("site_name", "language_source", "description", "paragraphs", "categories", "tags",
              "image", "translations")
 _WARC_FIELDS = ("filename", "offset", "length", "record_id", "target_uri", "date")

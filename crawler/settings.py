@@ -76,6 +76,14 @@ REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from 
 # --- Extraction and JSON (pipelines) ---------------------------------------------------
 EXTRACTION_ENABLED = True
 EXTRACTION_WORKERS = 0  # page worker processes; 0: one per core but one, -1: none (in-process)
+# What the crawl learns of its site (crawler.sitefacts): time zone, boilerplate; the first
+# records wait until SITE_FACTS_MIN_ARTICLES articles were seen (bounded hold).
+SITE_FACTS_ENABLED = True
+SITE_FACTS_MIN_ARTICLES = 30
+SITE_FACTS_HOLD_RECORDS = 200
+SITE_FACTS_HOLD_SECONDS = 120.0
+# Responses whose items are processed at once (bytes); held records count here (see above).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 ARTICLES_PART_RECORDS = 10_000
 
 # --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
@@ -127,6 +135,8 @@ EXTENSIONS = {
     "crawler.manifest.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
     "crawler.state.extension.CrawlStateExtension": 150,
+    # The site's zone and boilerplate, learned and kept in the state (after it: reads it).
+    "crawler.sitefacts.extension.SiteFactsExtension": 160,
     # Ops visibility (crawler.ops): monitors, report, metrics, progress, webhook.
     "crawler.ops.monitoring.MonitorExtension": 110,
     "crawler.ops.collector.ReportExtension": 120,

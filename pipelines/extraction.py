@@ -1,7 +1,9 @@
 """Article pages to article JSON records (``crawler.record``).
 
 The extraction itself runs in the page workers (``crawler.pageworkers``): the spider's scan of an
-article page brings its extraction along, so this pipeline only builds the record and applies
+article page brings its extraction along, so this pipeline finalises it with what the crawl
+learned of the site (``crawler.sitefacts``: dates in the site's zone, completed by the article's
+sitemap/feed entry; the site's boilerplate out of the text), builds the record and applies
 ``--since``. An article that arrives without one is extracted here, in the same pool (or in this
 process when the pool is switched off with ``EXTRACTION_WORKERS = -1``).
 """
@@ -13,11 +15,12 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.dates import moment_of
+from crawler.dates import PageDates, moment_of
 from crawler.items import ArticlePage
 from crawler.layout import crawl_output
 from crawler.pageworkers import extract_in_worker
 from crawler.record import build_record
+from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ class ExtractionPipeline:
         if reason:
             stats.inc_value(f"extraction/skipped/{reason.split(':')[0]}")
             raise DropItem(f"not an extractable article ({reason}): {item.url}")
+        result = await self._finalize(result, item, spider.profile)
         record = build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
                               crawl_id=crawl_output(self.crawler).crawl_id, warc=item.warc or {})
         since = getattr(spider, "since", None)
@@ -56,8 +60,22 @@ class ExtractionPipeline:
         stats.inc_value("extraction/records")
         return record
 
+    async def _finalize(self, result: dict[str, Any], item: ArticlePage,
+                        profile: Any) -> dict[str, Any]:
+        """The result with the site's facts applied (``crawler.sitefacts``), or the page's own
+        when the site is not learned (``SITE_FACTS_ENABLED`` off)."""
+        site = getattr(self.crawler, "site_facts", None)
+        if site is not None:
+            entry = site.entry_for(item.canonical_url, item.url) or entry_date(item.hints)
+            return await site.finalize(result, entry, size=len(item.body))
+        dates = PageDates.from_json(result["dates"]) if result.get("dates") else None
+        facts = page_facts(dates, url=item.canonical_url, language=result.get("language"),
+                           region=result.get("region"), profile_zone=profile.timezone)
+        return finalize(result, facts, entry=entry_date(item.hints))
+
     async def _extract(self, item: ArticlePage, profile: Any) -> dict[str, Any]:
-        args = (item.body, item.canonical_url, profile, item.fetched_at, item.http_charset)
+        args = (item.body, item.canonical_url, profile, item.fetched_at, item.http_charset,
+                item.server_date)
         workers = getattr(self.crawler, "page_workers", None)
         if workers is None:
             return extract_in_worker(*args)

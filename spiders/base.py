@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +39,21 @@ def _content_type(response: Response) -> tuple[str, str | None]:
     value = response.headers.get(b"Content-Type", b"").decode("latin-1")
     match = _CHARSET.search(value)
     return value.split(";")[0].strip(), match.group(1) if match else None
+
+
+def server_date(response: Response) -> str | None:
+    """The response's ``Date`` header (when the server rendered the page) as ISO 8601, or None
+    when it is missing or unreadable (extraction then counts from the fetch time)."""
+    value = response.headers.get(b"Date")
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value.decode("latin-1"))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None or moment.year < 1995:
+        return None
+    return moment.isoformat()
 
 
 def parse_since(value: str | dt.datetime | None) -> dt.datetime | None:
@@ -146,7 +162,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         else:
             scan, extracted = await workers.scan(
                 response.body, response.url, url, self._fetched_at(response), charset,
-                extract=hash(url) not in self.articles_seen)
+                extract=hash(url) not in self.articles_seen,
+                server_date=server_date(response))
         if scan.scan_error:
             self.crawler.stats.inc_value("pages/scan_error")
             self.logger.warning("could not scan %s: %s", response.url, scan.scan_error)
@@ -154,6 +171,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     @staticmethod
     def _fetched_at(response: Response) -> str:
+        """When the response arrived (its WARC date), ISO 8601."""
         warc = response.meta.get("warc")
         return (warc or {}).get("date") or dt.datetime.now(dt.UTC).isoformat()
 
@@ -164,7 +182,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             url=url, canonical_url=canonical, site=self.profile.name, body=response.body,
             status=response.status, content_type=content_type, http_charset=charset,
             fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
-            hints=hints, extracted=extracted,
+            hints=hints, extracted=extracted, server_date=server_date(response),
         )
 
     def _follow_links(self, links: list[tuple[str, bool]], from_article: bool,

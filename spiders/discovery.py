@@ -84,9 +84,13 @@ class DiscoveryDocuments:
         return not (self.since and date and date < self.since)
 
     def _follow_entry(self, entry: Entry) -> Iterator[scrapy.Request]:
+        site = getattr(self.crawler, "site_facts", None)
+        if site is not None:  # its dates: zone evidence, and the date of its article
+            site.note_entry(entry)
         hints = {k: v for k, v in (
             ("lastmod", entry.lastmod and entry.lastmod.isoformat()),
             ("published", entry.published and entry.published.isoformat()),
+            ("published_text", entry.published_text), ("published_from", entry.kind),
             ("title", entry.title), ("language", entry.language)) if v}
         is_article = looks_like_article_url(entry.url, self.profile)
         if not self._wants(entry.url, is_article, hints):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import replace
 
 import pytest
 from lxml import html
 
-from crawler.dates import find_page_dates, parse_date
+from crawler.dates import ZoneChoice, ZoneEvidence, choose_zone, find_page_dates, parse_date
+from crawler.dates.settle import settle_page
 from crawler.profiles import GENERIC, VSEDELO
 
 KYIV = "Europe/Kyiv"
@@ -149,8 +149,12 @@ def page(head: str = "", body: str = "") -> html.HtmlElement:
     return html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
 
 
-def dates(tree, profile=VSEDELO, fetched_at=FETCHED):
-    return find_page_dates(tree, profile=profile, fetched_at=fetched_at)
+def dates(tree, profile=VSEDELO, fetched_at=FETCHED, url=None, **facts) -> dict:
+    """Record fields of a page's dates, settled in the profile's zone (else the page's)."""
+    found = find_page_dates(tree, profile=profile, reference=fetched_at, url=url)
+    choice = (ZoneChoice(profile.timezone, "profile") if profile.timezone
+              else choose_zone(found.evidence, **facts))
+    return settle_page(found, choice)
 
 
 def test_jsonld_wins_and_is_named():
@@ -158,15 +162,16 @@ def test_jsonld_wins_and_is_named():
                 ' "2025-03-23T10:00:00Z", "dateModified": "2025-03-23T11:00:00Z"}</script>'
                 '<meta property="article:published_time" content="2025-03-22T10:00:00+02:00">')
     found = dates(tree)
-    assert found.published.value.iso() == "2025-03-23T12:00:00+02:00"
-    assert found.published.source == "json-ld:datePublished"
-    assert found.modified.value.iso() == "2025-03-23T13:00:00+02:00"
+    assert found["published"] == "2025-03-23T12:00:00+02:00"
+    assert found["published_source"] == "json-ld:datePublished"
+    assert found["published_offset_source"] == "page"
+    assert found["modified"] == "2025-03-23T13:00:00+02:00"
 
 
 def test_meta_tags():
     tree = page('<meta property="article:published_time" content="2025-03-23T14:05:00+02:00">'
                 '<meta property="article:modified_time" content="2025-03-23T15:00:00+02:00">')
-    found = dates(tree).to_dict()
+    found = dates(tree)
     assert found["published"] == "2025-03-23T14:05:00+02:00"
     assert found["published_source"] == "meta:article:published_time"
     assert found["modified"] == "2025-03-23T15:00:00+02:00"
@@ -175,51 +180,78 @@ def test_meta_tags():
 def test_date_only_time_element_borrows_the_printed_time():
     tree = page(body='<article><div class="news-date"><time datetime="2025-03-23">неділя23 '
                      'березня 2025</time>, 14:05</div><h1>T</h1></article>')
-    found = dates(tree).published
-    assert found.value.iso() == "2025-03-23T14:05:00+02:00"
-    assert found.source.startswith("time+")
+    found = dates(tree)
+    assert found["published"] == "2025-03-23T14:05:00+02:00"
+    assert found["published_source"].startswith("time+")
+    assert found["published_offset_source"] == "profile"
 
 
 def test_date_only_time_element_without_time_stays_a_day():
     found = dates(page(body='<article><time datetime="2025-03-23">23.03.2025</time></article>'))
-    assert found.published.value.precision == "day"
-    assert found.to_dict()["published"] == "2025-03-23"
-    assert found.to_dict()["published_precision"] == "day"
+    assert found["published"] == "2025-03-23"
+    assert found["published_precision"] == "day"
+    assert found["published_offset_source"] is None
 
 
 def test_profile_xpaths_and_update_line():
     tree = page(body='<article><div class="news-date">неділя23 березня 2025, 14:05</div>'
                      '<div class="news-updated">Оновлено: 23 березня 2025, 18:40</div></article>')
     found = dates(tree)
-    assert found.published.value.iso() == "2025-03-23T14:05:00+02:00"
-    assert found.published.source == "xpath"
-    assert found.modified.value.iso() == "2025-03-23T18:40:00+02:00"
+    assert found["published"] == "2025-03-23T14:05:00+02:00"
+    assert found["published_source"] == "xpath"
+    assert found["modified"] == "2025-03-23T18:40:00+02:00"
 
 
-def test_visible_date_line_without_profile():
+def test_visible_date_line_without_profile_takes_the_language_prior():
     tree = page(body='<div class="post-meta">Опубліковано 21 березня 2025 о 08:00</div>')
-    found = dates(tree, profile=replace(GENERIC, timezone=KYIV))
-    assert found.published.value.iso() == "2025-03-21T08:00:00+02:00"
-    assert found.published.source == "text"
+    found = dates(tree, profile=GENERIC, languages=["uk"])
+    assert found["published"] == "2025-03-21T08:00:00+02:00"
+    assert found["published_source"] == "text"
+    assert found["published_offset_source"] == "language"
 
 
-def test_relative_visible_line_uses_fetch_time():
+def test_printed_time_with_no_zone_known_keeps_its_day_not_utc():
+    tree = page(body='<div class="post-meta">March 21, 2025 8:00 am</div>')
+    found = dates(tree, profile=GENERIC)
+    assert found["published"] == "2025-03-21"
+    assert found["published_precision"] == "day"
+    assert found["published_reason"] == "offset_unknown"
+    assert found["date_notes"]["published_local"] == "2025-03-21T08:00"
+
+
+def test_printed_time_reads_the_zone_from_the_markup_instant():
+    """The page prints 14:05 and its JSON-LD has the same moment in UTC: the site is two
+    hours east of UTC in March, and the offset is shown as Kyiv's, not +00:00."""
+    tree = page('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished":'
+                ' "2025-03-23T12:05:00Z"}</script>',
+                '<article><h1>T</h1><div class="date">23.03.2025 14:05</div></article>')
+    found = find_page_dates(tree, profile=GENERIC, reference=FETCHED)
+    assert ZoneEvidence.implied(dt.datetime(2025, 3, 23, 14, 5),
+                                dt.datetime(2025, 3, 23, 12, 5, tzinfo=dt.UTC)) in found.evidence
+    assert choose_zone(found.evidence, languages=["uk"]).name == "Europe/Kyiv"
+    assert dates(tree, profile=GENERIC, languages=["uk"])["published"] == \
+        "2025-03-23T14:05:00+02:00"
+
+
+def test_relative_visible_line_uses_the_server_clock():
     tree = page(body='<span class="date">2 години тому</span>')
-    assert dates(tree).published.value.iso() == "2025-03-23T12:30:00+02:00"
+    found = dates(tree)
+    assert found["published"] == "2025-03-23T12:30:00+02:00"
+    assert found["published_precision"] == "hour"
+    assert found["published_offset_source"] == "page"
 
 
 def test_nothing_found_gives_null_and_reason():
     found = dates(page(body="<p>Немає дати.</p>"))
-    assert found.published.value is None and found.published.reason == "not_found"
-    assert found.to_dict()["published"] is None
-    assert found.modified.reason == "not_found"
+    assert found["published"] is None and found["published_reason"] == "not_found"
+    assert found["modified_reason"] == "not_found"
 
 
 def test_future_and_garbage_dates_are_refused():
     future = page('<meta property="article:published_time" content="2031-01-01T00:00:00Z">')
-    assert dates(future).published.reason == "in_future"
+    assert dates(future)["published_reason"] == "in_future"
     garbage = page('<meta property="article:published_time" content="not a date">')
-    assert dates(garbage).published.reason == "unparseable"
+    assert dates(garbage)["published_reason"] == "unparseable"
 
 
 def test_unchanged_modified_is_not_reported():
@@ -227,13 +259,15 @@ def test_unchanged_modified_is_not_reported():
                 ' "2025-03-23T14:05:00+02:00", "dateModified": "2025-03-23T14:05:00+02:00"}'
                 "</script>")
     found = dates(tree)
-    assert found.published.value is not None
-    assert found.modified.value is None and found.modified.reason == "same_as_published"
+    assert found["published"] is not None
+    assert found["modified"] is None and found["modified_reason"] == "same_as_published"
 
 
-def test_generic_profile_keeps_the_page_offset():
+def test_stated_offset_is_the_page_s_and_sets_the_zone():
     tree = page('<meta property="article:published_time" content="2024-06-01T23:30:00-04:00">')
-    assert dates(tree, profile=GENERIC).published.value.iso() == "2024-06-01T23:30:00-04:00"
+    found = dates(tree, profile=GENERIC)
+    assert found["published"] == "2024-06-01T23:30:00-04:00"
+    assert found["published_offset_source"] == "page"
 
 
 def test_moment_of_compares_both_precisions():

@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from crawler.dates.model import ParsedDate, Precision, day_start, localize, normalise
+from crawler.dates.model import ParsedDate, Precision, known_zone
 from crawler.dates.words import (
+    AGO_BEFORE_RE,
     AGO_RE,
     DAY_WORD_RE,
     DAY_WORDS,
     JUST_NOW,
+    LABEL_RE,
     MONTH_RE,
     MONTHS,
     ONE_WORDS,
     UNIT_RE,
+    ZONE_LABELS,
     unit_of,
 )
 
@@ -27,7 +30,10 @@ _TIME = (
     r"(?:\s*(?:,|о|об|в|at|um|à|-|–|—|\||/)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})"
     r"(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*(?P<ap>[ap]\.?m\.?)?(?:\s*(?:uhr|h)(?!\w))?)?"
 )
-_OFFSET = r"(?:\s*(?P<tz>z|utc|gmt|ut|[+-]\d{2}(?::?\d{2})?)(?![\w:]))?"
+_OFFSET = (
+    r"(?:\s*(?:\(\s*)?(?P<tz>(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|z|utc|gmt|ut"
+    r"|[+-]\d{2}(?::?\d{2})?|" + LABEL_RE + r")(?![\w:]))?"
+)
 _YEAR_WORD = r"(?:\s*(?:р\.|року|рік|г\.|года|год)(?!\w))?"
 
 _ISO = re.compile(
@@ -53,45 +59,63 @@ _MDY_TEXT = re.compile(
     + _OFFSET
 )
 _NUMERIC = re.compile(
-    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + _TIME
+    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
+    + _TIME + _OFFSET
+)
+# dd.mm.yy, read only in a date line next to the headline (elsewhere it may be a version)
+_NUMERIC_SHORT = re.compile(
+    r"(?<![\d.])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<yy>\d{2})(?![\d.])" + _TIME + _OFFSET
 )
 _NUMERIC_TIME_FIRST = re.compile(
     r"(?<!\d)(?P<h>\d{1,2}):(?P<mi>\d{2})\s*,?\s*(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})"
     r"(?P=sep)(?P<y>\d{4})(?!\d)"
 )
+_COUNT = r"(?P<n>\d+|" + "|".join(ONE_WORDS) + r")"
 _AGO = re.compile(
-    r"(?:(?P<n>\d+|" + "|".join(ONE_WORDS) + r")\s+)?(?P<unit>" + UNIT_RE + r")\s+" + AGO_RE
+    r"(?<!\w)(?:" + _COUNT + r"\s+)?(?P<unit>" + UNIT_RE + r")\s+" + AGO_RE
+    + r"|(?<!\w)" + AGO_BEFORE_RE + r"\s+" + _COUNT.replace("<n>", "<n2>") + r"\s+(?P<unit2>"
+    + UNIT_RE + ")"
 )
 _DAY_WORD = re.compile(
-    r"(?P<word>"
+    r"(?<!\w)(?P<word>"
     + DAY_WORD_RE
-    + r")(?:\s*,?\s*(?:о|об|в|at|um)?\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2}))?"
+    + r")(?!\w)(?:\s*,?\s*(?:о|об|в|at|um|à)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})"
+    r"\s*(?P<ap>[ap]\.?m\.?)?)?"
 )
 
 
-def _offset(token: str | None) -> dt.tzinfo | None:
+def _offset(token: str | None) -> tuple[dt.tzinfo | None, str | None]:
+    """The zone a token names and how: ``"stated"`` (``+02:00``, ``Z``, ``GMT``, ``UTC+2``) or
+    ``"label"`` (a zone name shown to readers: ``ET``, ``MSK``, ``за київським часом``)."""
     if not token:
-        return None
+        return None, None
+    token = " ".join(token.split())
     if token in ("z", "utc", "gmt", "ut"):
-        return dt.UTC
-    sign = -1 if token[0] == "-" else 1
-    digits = token[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        return dt.UTC, "stated"
+    if token in ZONE_LABELS:
+        name = ZONE_LABELS[token]
+        if isinstance(name, int):
+            return dt.timezone(dt.timedelta(minutes=name)), "label"
+        return known_zone(name), "label"
+    digits = token.removeprefix("utc").removeprefix("gmt").replace(" ", "")
+    sign = -1 if digits[0] == "-" else 1
+    digits = digits[1:].replace(":", "")
+    hours, minutes = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 \
+        else (int(digits), 0)
     if hours > 14 or minutes > 59:
-        return None
-    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+        return None, None
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes)), "stated"
 
 
-def _build(
-    m: re.Match[str], year: int, month: int, day: int, tz: dt.tzinfo, keep_offset: bool, source: str
-) -> ParsedDate | None:
-    """Turn matched parts into a ParsedDate (None when the parts do not form a real date)."""
+def _build(m: re.Match[str], year: int, month: int, day: int, source: str) -> ParsedDate | None:
+    """Turn matched parts into a ParsedDate (None when the parts do not form a real date):
+    an instant when an offset or zone is given, else a wall-clock time."""
     groups = m.groupdict()
     if not 1990 <= year <= 2100:
         return None
     try:
         if groups.get("h") is None:
-            return ParsedDate(day_start(dt.date(year, month, day), tz), "day", source)
+            return ParsedDate(dt.datetime(year, month, day), "day", source)
         hour, minute = int(groups["h"]), int(groups["mi"])
         ampm = (groups.get("ap") or "").replace(".", "")
         if ampm == "pm" and hour < 12:
@@ -103,55 +127,71 @@ def _build(
     except (ValueError, TypeError):
         return None
     precision: Precision = "second" if groups.get("s") and second else "minute"
-    offset = _offset(groups.get("tz"))
-    value = normalise(
-        naive.replace(tzinfo=offset) if offset else naive, tz, keep_offset=keep_offset
-    )
-    return ParsedDate(value, precision, source)
+    tz, how = _offset(groups.get("tz"))
+    if tz is None:
+        return ParsedDate(naive, precision, source)
+    if how == "label" and not isinstance(tz, dt.timezone):  # a region: its offset that day
+        value = naive.replace(tzinfo=tz, fold=0).astimezone(dt.UTC).astimezone(tz)
+    else:
+        value = naive.replace(tzinfo=tz)
+    return ParsedDate(value, precision, source, offset=how)
 
 
-def parse_absolute(
-    text: str, tz: dt.tzinfo, *, keep_offset: bool = False, month_first: bool = False
-) -> ParsedDate | None:
-    """Absolute dates with a year: ISO, RFC 822, textual and numeric forms."""
+def parse_absolute(text: str, *, month_first: bool = False,
+                   short_years: bool = False) -> ParsedDate | None:
+    """Absolute dates with a year: ISO, RFC 822, textual and numeric forms (``dd.mm.yy``
+    too with ``short_years``)."""
     if m := _ISO.search(text):
-        return _build(m, int(m["y"]), int(m["mo"]), int(m["d"]), tz, keep_offset, "iso")
+        return _build(m, int(m["y"]), int(m["mo"]), int(m["d"]), "iso")
     if m := _TIME_FIRST.search(text):
-        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), tz, keep_offset, "text")
+        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
     if m := _DMY_TEXT.search(text):
-        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), tz, keep_offset, "text")
+        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
     if m := _MDY_TEXT.search(text):
-        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), tz, keep_offset, "text")
+        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
     if m := _NUMERIC_TIME_FIRST.search(text) or _NUMERIC.search(text):
         a, b = int(m["a"]), int(m["b"])
         if b > 12 or (month_first and m["sep"] == "/" and a <= 12):
             a, b = b, a
-        return _build(m, int(m["y"]), b, a, tz, keep_offset, "numeric")
+        return _build(m, int(m["y"]), b, a, "numeric")
+    if short_years and (m := _NUMERIC_SHORT.search(text)):
+        yy = int(m["yy"])
+        return _build(m, 2000 + yy if yy < 70 else 1900 + yy, int(m["b"]), int(m["a"]),
+                      "numeric")
     return None
 
 
-def parse_relative(text: str, tz: dt.tzinfo, reference: dt.datetime) -> ParsedDate | None:
-    """Relative forms (``2 години тому``, ``вчора о 12:30``) as of ``reference``, in zone ``tz``."""
-    local_ref = reference.astimezone(tz)
+def parse_relative(text: str, reference: dt.datetime) -> ParsedDate | None:
+    """Relative forms as of ``reference`` (aware: the server's clock). "2 години тому" is an
+    instant; "вчора о 12:30" a day counted back from the reference's local day (its zone is
+    applied later, :meth:`ParsedDate.resolve`)."""
     if any(word in text for word in JUST_NOW):
-        return ParsedDate(local_ref.replace(second=0, microsecond=0), "minute", "relative")
+        return ParsedDate(reference.replace(second=0, microsecond=0), "minute", "relative",
+                          offset="clock")
     if m := _AGO.search(text):
-        unit = unit_of(m["unit"])
+        unit, n = unit_of(m["unit"] or m["unit2"]), m["n"] or m["n2"]
         if unit is not None:
-            count = int(m["n"]) if m["n"] and m["n"].isdigit() else 1
-            moment = (reference - dt.timedelta(**{unit[0]: count})).astimezone(tz)
-            moment = moment.replace(second=0, microsecond=0)
+            count = int(n) if n and n.isdigit() else 1
+            moment = (reference - dt.timedelta(**{unit[0]: count})).replace(second=0,
+                                                                           microsecond=0)
             if unit[1] == "day":
-                return ParsedDate(day_start(moment.date(), tz), "day", "relative")
+                return ParsedDate(dt.datetime.combine(moment.date(), dt.time()), "day",
+                                  "relative", days_back=count * (7 if unit[0] == "weeks" else 1),
+                                  reference=reference)
             precision: Precision = "minute" if unit[1] == "second" else unit[1]  # type: ignore[assignment]
-            return ParsedDate(moment, precision, "relative")
+            return ParsedDate(moment, precision, "relative", offset="clock")
     if m := _DAY_WORD.search(text):
-        day = local_ref.date() - dt.timedelta(days=DAY_WORDS[m["word"]])
+        back = DAY_WORDS[m["word"]]
         if m["h"] is None:
-            return ParsedDate(day_start(day, tz), "day", "relative")
+            return ParsedDate(dt.datetime(2000, 1, 1), "day", "relative", days_back=back,
+                              reference=reference)
+        hour = int(m["h"])
+        ampm = (m["ap"] or "").replace(".", "")
+        hour = hour + 12 if ampm == "pm" and hour < 12 else (0 if ampm == "am" and hour == 12
+                                                           else hour)
         try:
-            naive = dt.datetime.combine(day, dt.time(int(m["h"]), int(m["mi"])))
+            at = dt.datetime.combine(dt.date(2000, 1, 1), dt.time(hour, int(m["mi"])))
         except ValueError:
             return None
-        return ParsedDate(localize(naive, tz), "minute", "relative")
+        return ParsedDate(at, "minute", "relative", days_back=back, reference=reference)
     return None

@@ -1,10 +1,12 @@
-"""``find_page_dates``: the published and modified dates of one parsed page, with provenance.
+"""``find_page_dates``: the published and modified dates one page states, with provenance and
+the time-zone evidence it carries.
 
 Sources are tried best first (JSON-LD, meta tags, ``<time>``/microdata, the profile's XPaths,
-visible date lines, htmldate last) and the first plausible value wins. A date-only value does
+visible date lines in the article) and the first plausible value wins. A date-only value does
 not become midnight: a finer value of the same day from a later source is used when there is
 one, otherwise the result keeps ``precision == "day"``. Nothing found means ``None`` plus a
-reason; a date is never invented.
+reason; a date is never guessed from elsewhere on the page. Values are not yet in a zone:
+``crawler.dates.settle`` applies the site's zone, chosen from evidence (``crawler.dates.zones``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from crawler.dates.model import ParsedDate, as_zone, day_start
-from crawler.dates.parse import parse_date
+from crawler.dates.model import ParsedDate
+from crawler.dates.parse import read_date
 from crawler.dates.sources import (
     Candidate,
+    byline_candidates,
     jsonld_candidates,
     meta_candidates,
     split_update,
@@ -28,15 +31,18 @@ from crawler.dates.sources import (
     visible_lines,
     xpath_candidates,
 )
+from crawler.dates.zones import ZoneEvidence
 from crawler.extract.jsonld import jsonld_nodes
 from crawler.profiles import SiteProfile
 
 FUTURE_SLACK = dt.timedelta(days=1)
 URL_DATE_TOLERANCE = dt.timedelta(days=2)
+NEAR_LINES, NEAR_LINE = 4, 80  # the date line that overrides stale markup: close and short
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$)"
     r"|/((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
     r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])(?=/)")
 
 
 @dataclass(frozen=True)
@@ -47,68 +53,86 @@ class DateFinding:
     source: str | None = None
     reason: str | None = None
 
-    def to_dict(self, prefix: str) -> dict[str, Any]:
-        """``{prefix: iso, prefix_source, prefix_precision, prefix_reason}``."""
-        value = self.value
-        return {
-            prefix: value.iso() if value else None,
-            f"{prefix}_source": self.source,
-            f"{prefix}_precision": value.precision if value else None,
-            f"{prefix}_reason": self.reason,
-        }
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (crosses from the page workers to the crawl process)."""
+        return {"value": self.value.to_json() if self.value else None, "source": self.source,
+                "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DateFinding:
+        """The inverse of :meth:`to_json`."""
+        value = data.get("value")
+        return cls(ParsedDate.from_json(value) if value else None, data.get("source"),
+                   data.get("reason"))
 
 
 @dataclass(frozen=True)
 class PageDates:
-    """The page's publication and last-modification dates."""
+    """The page's publication and last-modification dates, and its time-zone evidence."""
 
     published: DateFinding
     modified: DateFinding
+    evidence: tuple[ZoneEvidence, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, Any]:
-        """Flat fields for an article record (ISO strings with the offset)."""
-        return {**self.published.to_dict("published"), **self.modified.to_dict("modified")}
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"published": self.published.to_json(), "modified": self.modified.to_json(),
+                "evidence": [ev.to_json() for ev in self.evidence]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageDates:
+        """The inverse of :meth:`to_json`."""
+        return cls(DateFinding.from_json(data["published"]),
+                   DateFinding.from_json(data["modified"]),
+                   tuple(ZoneEvidence.from_json(ev) for ev in data.get("evidence") or ()))
 
 
 @dataclass(frozen=True)
 class _Context:
     languages: tuple[str, ...]
-    tz: dt.tzinfo
-    fetched_at: dt.datetime
-    keep_offset: bool
+    reference: dt.datetime
+    url_month: tuple[int, int] | None = None  # the /2024/03/ a URL spells
+
+    def off_month(self, cand: Candidate, parsed: ParsedDate) -> bool:
+        """A printed date of another month than the URL's: not this article's date line."""
+        if self.url_month is None or cand.structured or parsed.days_back is not None:
+            return False
+        day = parsed.local_day()
+        return (day.year, day.month) != self.url_month
 
     def parse(self, cand: Candidate) -> ParsedDate | None:
-        return parse_date(
-            cand.text,
-            languages=self.languages,
-            tz=self.tz,
-            reference=None if cand.structured else self.fetched_at,
-            keep_offset=self.keep_offset,
-            allow_dateparser=not cand.structured,
-        )
+        return read_date(cand.text, languages=self.languages,
+                         reference=None if cand.structured else self.reference,
+                         allow_dateparser=not cand.structured,
+                         short_years=cand.source == "byline")
+
+    def rough_instant(self, parsed: ParsedDate) -> dt.datetime:
+        """The instant within a day (zone not known yet): enough to refuse future dates."""
+        if parsed.days_back is not None:
+            return self.reference
+        value = parsed.value
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def find_page_dates(
     tree: etree._Element,
     *,
     profile: SiteProfile,
-    fetched_at: dt.datetime,
+    reference: dt.datetime,
     url: str | None = None,
     jsonld: list[dict[str, Any]] | None = None,
+    title: str | None = None,
 ) -> PageDates:
-    """Published and modified dates of a parsed page (lxml tree), normalised to the site zone.
+    """Published and modified dates a parsed page (lxml tree) states, and its zone evidence.
 
-    ``fetched_at`` (aware) resolves relative dates and bounds the future; ``jsonld`` may pass
-    already-parsed JSON-LD nodes.
+    ``reference`` (aware) is the server's clock when it rendered the page (its ``Date``
+    header, else the fetch time): it resolves relative dates and bounds the future.
+    ``jsonld`` may pass already-parsed JSON-LD nodes; ``title`` (the headline) locates the
+    date line printed next to it.
     """
-    if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=dt.UTC)
-    ctx = _Context(
-        tuple(profile.languages),
-        as_zone(profile.timezone),
-        fetched_at,
-        keep_offset=not profile.timezone_authoritative,
-    )
+    if reference.tzinfo is None:
+        reference = reference.replace(tzinfo=dt.UTC)
+    ctx = _Context(tuple(profile.languages), reference, url_month(url))
     nodes = jsonld if jsonld is not None else jsonld_nodes(tree)
     ld_pub, ld_mod = jsonld_candidates(nodes)
     meta_pub, meta_mod = meta_candidates(tree)
@@ -128,17 +152,16 @@ def find_page_dates(
                 out.append(Candidate("text", before, False))
         return out
 
-    published = _choose(
-        ctx,
-        (
-            lambda: ld_pub,
-            lambda: meta_pub,
-            lambda: time_pub,
-            lambda: xpath_candidates(tree, profile.published_xpaths, "xpath"),
-            lambda: visible(False),
-        ),
-        fallback=lambda: _htmldate(tree, ctx, url),
+    pub_groups: tuple[Callable[[], list[Candidate]], ...] = (
+        lambda: ld_pub,
+        lambda: meta_pub,
+        lambda: time_pub,
+        lambda: xpath_candidates(tree, profile.published_xpaths, "xpath"),
+        lambda: byline_candidates(tree, title),
+        lambda: visible(False),
     )
+    published = _choose(ctx, pub_groups)
+    published = _agree_with_byline(published, ctx, lambda: byline_candidates(tree, title))
     published = _agree_with_url(published, url, ctx)
     modified = _choose(
         ctx,
@@ -150,16 +173,60 @@ def find_page_dates(
             lambda: visible(True),
         ),
     )
-    if (
-        published.value
-        and modified.value
-        and modified.value.value < published.value.value
-        and modified.value.precision != "day"
-    ):
-        modified = DateFinding(None, None, "before_published")
-    elif published.value and modified.value and modified.value.value == published.value.value:
-        modified = DateFinding(None, None, "same_as_published")
-    return PageDates(published, modified)
+    structured = [c for c in (*ld_pub, *meta_pub, *time_pub, *ld_mod, *meta_mod, *time_mod)
+                  if c.structured]
+    printed = (lambda: [c for c in time_pub if not c.structured],
+               *pub_groups[3:])
+    evidence = _evidence(ctx, structured, printed, url)
+    return PageDates(published, modified, tuple(evidence))
+
+
+def _evidence(ctx: _Context, structured: list[Candidate],
+              printed: Iterable[Callable[[], list[Candidate]]], url: str | None
+              ) -> list[ZoneEvidence]:
+    """Zone evidence on the page: offsets its markup states (a UTC one is weak), zones shown
+    to readers, the offset a printed time implies against the markup's instant for the
+    same event, and the URL's day for that instant."""
+    out: list[ZoneEvidence] = []
+    instant: dt.datetime | None = None
+    for cand in structured:
+        parsed = ctx.parse(cand)
+        if parsed is None or parsed.value.tzinfo is None or parsed.precision == "day":
+            continue
+        ev = ZoneEvidence.stated(parsed.value)
+        if ev is not None:
+            out.append(ev)
+            if instant is None and cand.source.split(":")[-1] != "dateModified":
+                instant = parsed.value
+    for cand in _flatten(printed):
+        parsed = ctx.parse(cand)
+        if parsed is None or parsed.precision == "day" or parsed.days_back is not None:
+            continue
+        if parsed.offset in ("stated", "label"):
+            shown = ZoneEvidence.stated(parsed.value, shown=True)
+            if shown is not None:
+                out.append(shown)
+            break
+        if parsed.value.tzinfo is None and instant is not None:
+            implied = ZoneEvidence.implied(parsed.value, instant)
+            if implied is not None:
+                out.append(implied)
+            break
+    day = url_day(url)
+    if instant is not None and day is not None:
+        on_day = ZoneEvidence.on_day(instant, day)
+        if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
+            out.append(on_day)
+    return out
+
+
+def url_month(url: str | None) -> tuple[int, int] | None:
+    """The (year, month) of publication a URL spells (``/2024/03/``), if any."""
+    day = url_day(url)
+    if day is not None:
+        return day.year, day.month
+    m = _URL_MONTH.search(url or "")
+    return (int(m[1]), int(m[2])) if m else None
 
 
 def url_day(url: str | None) -> dt.date | None:
@@ -177,22 +244,42 @@ def url_day(url: str | None) -> dt.date | None:
 def _agree_with_url(found: DateFinding, url: str | None, ctx: _Context) -> DateFinding:
     """A markup date days away from the date in the URL is usually an update stamp or a
     template default: the URL, fixed at publication, wins (as a day). A date read from visible
-    text or guessed by htmldate loses to the URL on any disagreement."""
+    text loses to the URL on any disagreement."""
     day = url_day(url)
-    if found.value is None or day is None or day > ctx.fetched_at.date():
+    if day is None or day > ctx.reference.date():
         return found
-    weak = (found.source or "").split("+")[0] in ("text", "time-text", "htmldate")
+    if found.value is None:  # nothing printed: the URL, fixed at publication, says the day
+        return DateFinding(ParsedDate(dt.datetime.combine(day, dt.time()), "day", "url"), "url")
+    weak = (found.source or "").split("+")[0] in ("text", "time-text", "byline")
     tolerance = dt.timedelta(0) if weak else URL_DATE_TOLERANCE
-    if abs(found.value.value.date() - day) <= tolerance:
+    if abs(found.value.local_day() - day) <= tolerance:
         return found
-    return DateFinding(ParsedDate(day_start(day, ctx.tz), "day", "url"), "url")
+    return DateFinding(ParsedDate(dt.datetime.combine(day, dt.time()), "day", "url"), "url")
 
 
-def _choose(
-    ctx: _Context,
-    groups: Iterable[Callable[[], list[Candidate]]],
-    fallback: Callable[[], DateFinding | None] | None = None,
-) -> DateFinding:
+def _agree_with_byline(found: DateFinding, ctx: _Context,
+                       byline: Callable[[], list[Candidate]]) -> DateFinding:
+    """Markup whose day differs from the date line printed next to the headline is a stale
+    stamp (a template default, a first draft): readers see the date line."""
+    if found.value is None or (found.source or "").split("+")[0].split(":")[0] not in (
+            "json-ld", "meta", "itemprop", "time"):
+        return found
+    for cand in byline()[:NEAR_LINES]:
+        if len(cand.text) > NEAR_LINE:
+            continue
+        parsed = ctx.parse(cand)
+        if parsed is None or parsed.days_back is not None or parsed.source == "relative":
+            continue
+        if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK or \
+                ctx.off_month(cand, parsed):
+            continue
+        if parsed.local_day() != found.value.local_day():
+            return DateFinding(parsed, "byline")
+        return found
+    return found
+
+
+def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:
     """The first plausible candidate; a day-only one borrows a same-day time found later."""
     seen = future = 0
     best: tuple[str, ParsedDate] | None = None
@@ -202,8 +289,10 @@ def _choose(
         parsed = ctx.parse(cand)
         if parsed is None:
             continue
-        if parsed.value > ctx.fetched_at + FUTURE_SLACK:
+        if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK:
             future += 1
+            continue
+        if ctx.off_month(cand, parsed):
             continue
         if parsed.source == "relative":  # only when no absolute date is printed anywhere
             relative = relative or (cand.source, parsed)
@@ -212,14 +301,11 @@ def _choose(
             best = (cand.source, parsed)
             if parsed.precision != "day":
                 break
-        elif parsed.precision != "day" and parsed.value.date() == best[1].value.date():
+        elif parsed.precision != "day" and parsed.local_day() == best[1].local_day():
             return DateFinding(parsed, f"{best[0]}+{cand.source}")
     best = best or relative
     if best is not None:
         return DateFinding(best[1], best[0])
-    found = fallback() if fallback else None
-    if found is not None:
-        return found
     reason = "in_future" if future else ("unparseable" if seen else "not_found")
     return DateFinding(None, None, reason)
 
@@ -227,38 +313,3 @@ def _choose(
 def _flatten(groups: Iterable[Callable[[], list[Candidate]]]) -> Iterator[Candidate]:
     for group in groups:
         yield from group()
-
-
-def _htmldate(tree: etree._Element, ctx: _Context, url: str | None) -> DateFinding | None:
-    """htmldate's fast search, the last resort: a day, never a time."""
-    from htmldate import find_date
-
-    try:
-        found = find_date(
-            tree,
-            extensive_search=True,
-            original_date=True,
-            url=url,
-            max_date=ctx.fetched_at.date().isoformat(),
-        )
-    except Exception:  # htmldate is defensive, but a broken tree must not stop extraction
-        return None
-    if not found:
-        return None
-    try:
-        day = dt.date.fromisoformat(found[:10])
-    except ValueError:
-        return None
-    if (day.month, day.day) == (1, 1) and not _says_new_year(tree, day.year):
-        return None  # htmldate's guess from a bare year: not a date the page states
-    return DateFinding(ParsedDate(day_start(day, ctx.tz), "day", "htmldate"), "htmldate")
-
-
-def _says_new_year(tree: etree._Element, year: int) -> bool:
-    """Whether the page spells 1 January of ``year`` somewhere (markup or text)."""
-    page = etree.tostring(tree, encoding="unicode")
-    pattern = re.compile(
-        rf"{year}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{year}"
-        rf"|(?<!\d)1\.?\s*(?:jan\w*|січня|января)\s+{year}|jan\w*\.?\s+1(?:st)?,?\s+{year}",
-        re.IGNORECASE)
-    return bool(pattern.search(page))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.dates.fast import parse_absolute, parse_relative
-from crawler.dates.model import ParsedDate, as_zone, normalise
+from crawler.dates.model import ParsedDate, as_zone
 from crawler.dates.words import DAY_WORDS, JUST_NOW
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200b]+")
@@ -70,6 +70,37 @@ def could_be_date(text: str) -> bool:
     return any(word in text for word in DAY_WORDS) or any(word in text for word in JUST_NOW)
 
 
+def read_date(
+    text: str | None,
+    *,
+    languages: tuple[str, ...] | list[str] = ("uk", "ru", "en"),
+    reference: dt.datetime | None = None,
+    allow_dateparser: bool = True,
+    short_years: bool = False,
+) -> ParsedDate | None:
+    """Read one date string as the page states it (no zone applied); None when it is not a
+    date. ``reference`` (aware: the server's clock when it rendered the page) resolves relative
+    forms; without it they are not read. ``short_years`` reads ``dd.mm.yy`` too."""
+    if not text:
+        return None
+    norm = normalise_text(text)
+    if not norm or len(norm) > MAX_DATE_TEXT or not could_be_date(norm):
+        return None
+    langs = tuple(languages)
+    month_first = bool(langs) and langs[0] == "en"
+    found = parse_absolute(norm, month_first=month_first, short_years=short_years)
+    if found is None and reference is not None:
+        found = parse_relative(norm, _aware(reference))
+    if (
+        found is None
+        and allow_dateparser
+        and len(norm) <= MAX_DATEPARSER_TEXT
+        and _YEAR.search(norm)
+    ):
+        found = _with_dateparser(norm, langs)
+    return found
+
+
 def parse_date(
     text: str | None,
     *,
@@ -79,31 +110,11 @@ def parse_date(
     keep_offset: bool = False,
     allow_dateparser: bool = True,
 ) -> ParsedDate | None:
-    """Parse one date string; None when it is not a date.
-
-    ``tz`` is the site zone: naive values are read in it, and aware values are converted to it
-    unless ``keep_offset``. ``reference`` (aware, usually the fetch time) resolves relative forms;
-    without it relative forms are not parsed.
-    """
-    if not text:
-        return None
-    norm = normalise_text(text)
-    if not norm or len(norm) > MAX_DATE_TEXT or not could_be_date(norm):
-        return None
-    zone = as_zone(tz)
-    langs = tuple(languages)
-    month_first = bool(langs) and langs[0] == "en"
-    found = parse_absolute(norm, zone, keep_offset=keep_offset, month_first=month_first)
-    if found is None and reference is not None:
-        found = parse_relative(norm, zone, _aware(reference))
-    if (
-        found is None
-        and allow_dateparser
-        and len(norm) <= MAX_DATEPARSER_TEXT
-        and _YEAR.search(norm)
-    ):
-        found = _with_dateparser(norm, langs, zone, keep_offset)
-    return found
+    """:func:`read_date` resolved in zone ``tz``: wall-clock times are read in it, and
+    instants are converted to it unless ``keep_offset`` (they keep the offset they state)."""
+    found = read_date(text, languages=languages, reference=reference,
+                      allow_dateparser=allow_dateparser)
+    return found.resolve(as_zone(tz), keep_offset=keep_offset) if found else None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -125,9 +136,7 @@ def _parser(languages: tuple[str, ...]) -> Any:
     return DateDataParser(languages=langs, settings=settings, try_previous_locales=True)
 
 
-def _with_dateparser(
-    text: str, languages: tuple[str, ...], tz: dt.tzinfo, keep_offset: bool
-) -> ParsedDate | None:
+def _with_dateparser(text: str, languages: tuple[str, ...]) -> ParsedDate | None:
     try:
         data = _parser(languages).get_date_data(text)
     except Exception:  # dateparser raises assorted errors on odd input
@@ -136,6 +145,7 @@ def _with_dateparser(
     if value is None or not 1990 <= value.year <= 2100:
         return None
     if not _HAS_TIME.search(text):
-        naive = dt.datetime.combine(value.date(), dt.time())
-        return ParsedDate(normalise(naive, tz, keep_offset=False), "day", "dateparser")
-    return ParsedDate(normalise(value, tz, keep_offset=keep_offset), "minute", "dateparser")
+        return ParsedDate(dt.datetime.combine(value.date(), dt.time()), "day", "dateparser")
+    if value.tzinfo is not None:
+        return ParsedDate(value, "minute", "dateparser", offset="stated")
+    return ParsedDate(value, "minute", "dateparser")

@@ -135,12 +135,23 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     ("тиж", "weeks", "day"),
     ("недел", "weeks", "day"),
     ("week", "weeks", "day"),
+    # German ("vor 3 Stunden") and French ("il y a 3 heures")
+    ("sekunde", "seconds", "second"),
+    ("stunde", "hours", "hour"),
+    ("std", "hours", "hour"),
+    ("tag", "days", "day"),
+    ("woche", "weeks", "day"),
+    ("heure", "hours", "hour"),
+    ("jour", "days", "day"),
+    ("semaine", "weeks", "day"),
 )
 UNIT_RE = "(?:" + "|".join(sorted({u for u, _, _ in UNITS}, key=len, reverse=True)) + r")[\w.]*"
 
 AGO_RE = r"(?:тому|назад|ago)"
-ONE_WORDS = ("одну", "одна", "один", "одну", "a", "an", "one")
-JUST_NOW = ("щойно", "только что", "just now", "прямо сейчас", "right now")
+AGO_BEFORE_RE = r"(?:vor|il y a)"  # the word comes first: "vor 3 Stunden", "il y a 2 heures"
+ONE_WORDS = ("одну", "одна", "один", "a", "an", "one", "einer", "einem", "ein", "une", "un")
+JUST_NOW = ("щойно", "только что", "just now", "прямо сейчас", "right now", "gerade eben",
+            "soeben", "à l'instant")
 DAY_WORDS: dict[str, int] = {
     "сьогодні": 0,
     "сегодня": 0,
@@ -150,6 +161,10 @@ DAY_WORDS: dict[str, int] = {
     "yesterday": 1,
     "позавчора": 2,
     "позавчера": 2,
+    "heute": 0,
+    "gestern": 1,
+    "vorgestern": 2,
+    "aujourd'hui": 0,
 }
 DAY_WORD_RE = "(?:" + "|".join(sorted(DAY_WORDS, key=len, reverse=True)) + ")"
 
@@ -160,3 +175,21 @@ def unit_of(word: str) -> tuple[str, str] | None:
         if word.startswith(prefix):
             return unit, precision
     return None
+
+
+# Zone names printed next to a time ("2:05 p.m. ET", "14:05 MSK", "за київським часом"): a region
+# (its offset on that day, DST included) or a fixed offset in minutes east of UTC.
+ZONE_LABELS: dict[str, str | int] = {
+    "et": "America/New_York", "eastern": "America/New_York", "est": -300, "edt": -240,
+    "ct": "America/Chicago", "cst": -360, "cdt": -300,
+    "mt": "America/Denver", "mst": -420, "mdt": -360,
+    "pt": "America/Los_Angeles", "pst": -480, "pdt": -420,
+    "bst": 60, "wet": 0, "west": 60,
+    "cet": 60, "cest": 120, "mez": 60, "mesz": 120,
+    "eet": 120, "eest": 180, "msk": 180, "мск": 180,
+    "jst": 540, "kst": 540, "aest": 600, "aedt": 660,
+    "за київським часом": "Europe/Kyiv", "за києвом": "Europe/Kyiv",
+    "по киевскому времени": "Europe/Kyiv", "по киеву": "Europe/Kyiv",
+    "по московскому времени": "Europe/Moscow", "по москве": "Europe/Moscow",
+}
+LABEL_RE = "(?:" + "|".join(sorted(map(re.escape, ZONE_LABELS), key=len, reverse=True)) + ")"

@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.dates import PageDates
 from crawler.extract.tree import parse_html
-from crawler.extraction import ExtractOptions, extract_article
+from crawler.extraction import ExtractedArticle, ExtractOptions, extract_article
 from crawler.profiles import SiteProfile
+from crawler.sitefacts.boilerplate import paragraphs
+from crawler.sitefacts.finalize import finalize
+from crawler.sitefacts.learner import SiteLearner
 
 _TOKEN = re.compile(r"\w+")
 MIN_LEAK_CHARS = 4
@@ -93,17 +97,31 @@ class FixtureScores:
 
 def evaluate_fixture(site: Any, profile: SiteProfile, *, base_url: str, limit: int | None = None,
                      options: ExtractOptions | None = None) -> FixtureScores:
-    """Render each ground-truth article page of ``site`` in-process, extract it and score it."""
-    checks: Counter[str] = Counter()
-    f1_sum, times = 0.0, []
-    scores = FixtureScores()
+    """Render each ground-truth article page of ``site`` in-process, extract it and score it.
+
+    As in a crawl, every page is extracted first and learned from (``crawler.sitefacts``: the
+    site's zone and boilerplate), then finalised with what was learned.
+    """
+    learner = SiteLearner(host=urlsplit(base_url).hostname, profile_zone=profile.timezone)
+    pages = []
+    times = []
     for gold in _take(site.ground_truth(base_url=base_url), limit):
         resp = site.render("GET", urlsplit(gold["url"]).path, {"Host": urlsplit(base_url).netloc})
-        charset = _header_charset(resp.headers)
         started = time.perf_counter()
         got = extract_article(resp.body, gold["url"], profile=profile, fetched_at=site.now,
-                              http_charset=charset, options=options)
+                              http_charset=_header_charset(resp.headers), options=options,
+                              finalize=False)
         times.append((time.perf_counter() - started) * 1000)
+        if got.dates:
+            learner.observe(got.language, paragraphs(got.text),
+                            PageDates.from_json(got.dates).evidence)
+        pages.append((gold, resp, got))
+    facts = learner.current()
+    checks: Counter[str] = Counter()
+    f1_sum = 0.0
+    scores = FixtureScores()
+    for gold, resp, raw in pages:
+        got = ExtractedArticle(**finalize(raw.to_dict(), facts)) if raw.dates else raw
         gold_text = "\n\n".join(gold["paragraphs"])
         f1 = token_f1(got.text, gold_text)
         f1_sum += f1

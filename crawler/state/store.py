@@ -5,7 +5,8 @@ digest, when it was first seen, fetched in full and last checked, the last statu
 redirect pointed), the newest
 change time known (Last-Modified, sitemap lastmod, publication), the publication time, and for
 articles the text hash of the record written and the crawl that wrote it. Per crawl: when it
-started and how it finished; a crawl that never finished (killed) is not trusted.
+started and how it finished; a crawl that never finished (killed) is not trusted. Per site: what
+crawls learned of it (``crawler.sitefacts``: its time zone evidence, its boilerplate), as JSON.
 
 WAL journal, ``synchronous=NORMAL``: a commit costs no fsync, and a killed process loses at most
 the rows of its last uncommitted batch. The schema version is ``PRAGMA user_version``.
@@ -14,6 +15,7 @@ No Scrapy or Twisted here.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Container, Iterator, Mapping
@@ -21,7 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: site_facts
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -48,6 +50,11 @@ CREATE TABLE IF NOT EXISTS crawls (
     finished_at REAL,
     finish_reason TEXT,
     complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS site_facts (
+    site TEXT PRIMARY KEY,
+    facts TEXT NOT NULL,
+    updated_at REAL NOT NULL
 );
 """
 
@@ -205,6 +212,30 @@ class StateStore:
         with self.transaction():
             self.db.executemany("UPDATE urls SET written_crawl = NULL WHERE url = ?", lost)
         return len(lost)
+
+
+    # --- what crawls learned of a site (crawler.sitefacts) ---------------------------------
+    def site_facts(self, site: str) -> dict[str, Any] | None:
+        """What earlier crawls learned of ``site``, or None."""
+        row = self.db.execute("SELECT facts FROM site_facts WHERE site = ?", (site,)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row["facts"])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def save_site_facts(self, site: str, facts: Mapping[str, Any],
+                        now: float | None = None) -> None:
+        """Keep what this crawl learned of ``site`` for the next one."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO site_facts (site, facts, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(site) DO UPDATE SET facts = excluded.facts, "
+                "updated_at = excluded.updated_at",
+                (site, json.dumps(facts, ensure_ascii=False), now or time.time()),
+            )
 
 
 class _Transaction:

@@ -1,0 +1,64 @@
+"""An extraction result made final with what is known about its site.
+
+``extract_article`` gives what one page states: dates not yet in a zone, text with the page's
+own boilerplate removed. :func:`finalize` applies the site's facts (``SiteFacts``): dates in the
+site's zone and completed by the article's sitemap/feed entry, the site's repeated paragraphs
+removed from ``text``. Without site facts, :func:`page_facts` makes do with the page alone.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.dates import EntryDate, PageDates, ZoneChoice, choose_zone, read_date, settle_page
+from crawler.sitefacts.boilerplate import paragraphs, strip_boilerplate
+from crawler.sitefacts.learner import SiteFacts
+
+ENTRY_SOURCES = ("news-sitemap", "rss", "atom")
+
+
+def page_facts(dates: PageDates | None, *, url: str | None, language: str | None,
+               region: str | None = None, profile_zone: str | None = None) -> SiteFacts:
+    """Facts from one page alone: the profile's zone, else the page's evidence and the priors
+    of its host and language; no boilerplate."""
+    if profile_zone:
+        return SiteFacts(zone=ZoneChoice(profile_zone, "profile"))
+    host = urlsplit(url).hostname if url else None
+    evidence = dates.evidence if dates else ()
+    return SiteFacts(zone=choose_zone(evidence, host=host,
+                                      languages=[language] if language else [],
+                                      regions=[region] if region else []))
+
+
+def entry_date(hints: Mapping[str, str] | None) -> EntryDate | None:
+    """The publication date the article's own news-sitemap or feed entry gives (``hints``
+    carry it as the document wrote it: ``published_text`` and ``published_from``)."""
+    text = (hints or {}).get("published_text")
+    source = (hints or {}).get("published_from")
+    if not text or source not in ENTRY_SOURCES:
+        return None
+    parsed = read_date(text, allow_dateparser=False)
+    return EntryDate(parsed, source) if parsed is not None else None
+
+
+def finalize(extracted: Mapping[str, Any], facts: SiteFacts, *,
+             entry: EntryDate | None = None) -> dict[str, Any]:
+    """A copy of ``extracted`` (``ExtractedArticle.to_dict()``) with the facts applied."""
+    out = dict(extracted)
+    info = dict(out.get("extraction") or {})
+    if out.get("dates"):
+        fields = settle_page(PageDates.from_json(out["dates"]), facts.zone, entry=entry)
+        info.update(fields.pop("date_notes"))
+        out.update(fields)
+    text, removed = strip_boilerplate(out.get("text") or "", facts.boilerplate)
+    if removed:
+        out["text"], out["paragraphs"] = text, len(paragraphs(text))
+    info["site_boilerplate_removed"] = removed
+    info["zone"] = facts.zone.name
+    if facts.rev:
+        info["site_facts"] = facts.rev
+    out["extraction"] = info
+    return out
