@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.dates import EntryDate, PageDates, find_page_dates
+from crawler.dates.parse import is_date_line
 from crawler.extract import meta as pagemeta
 from crawler.extract.authors import authors as find_authors
 from crawler.extract.clean import Cleaner, clean_tree
@@ -103,12 +104,13 @@ def _norm(text: str | None) -> str:
 def _article_blocks(blocks: list[Block], title: str | None, description: str | None,
                     lang: str | None) -> list[str]:
     """Drop what trafilatura keeps but is not article text: the headline, a heading that
-    repeats the description (a standfirst), paragraphs in the other language (uk/ru teasers)."""
+    repeats the description (a standfirst), a line that is only a date, paragraphs in the
+    other language (uk/ru teasers)."""
     title_n, desc_n = _norm(title), _norm(description)
     out = []
     for kind, text in blocks:
         norm = _norm(text)
-        if norm == title_n or (kind == "head" and norm == desc_n):
+        if norm == title_n or (kind == "head" and norm == desc_n) or is_date_line(text):
             continue
         if other_cyrillic(text, lang):
             continue

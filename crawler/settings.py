@@ -79,7 +79,7 @@ EXTRACTION_WORKERS = 0  # page worker processes; 0: one per core but one, -1: no
 # What the crawl learns of its site (crawler.sitefacts): time zone, boilerplate; the first
 # records wait until SITE_FACTS_MIN_ARTICLES articles were seen (bounded hold).
 SITE_FACTS_ENABLED = True
-SITE_FACTS_MIN_ARTICLES = 30
+SITE_FACTS_MIN_ARTICLES = 50
 SITE_FACTS_HOLD_RECORDS = 200
 SITE_FACTS_HOLD_SECONDS = 120.0
 # Responses whose items are processed at once (bytes); held records count here (see above).

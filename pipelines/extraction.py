@@ -66,8 +66,8 @@ class ExtractionPipeline:
         when the site is not learned (``SITE_FACTS_ENABLED`` off)."""
         site = getattr(self.crawler, "site_facts", None)
         if site is not None:
-            entry = site.entry_for(item.canonical_url, item.url) or entry_date(item.hints)
-            return await site.finalize(result, entry, size=len(item.body))
+            return await site.finalize(result, (item.canonical_url, item.url), item.hints,
+                                       size=len(item.body))
         dates = PageDates.from_json(result["dates"]) if result.get("dates") else None
         facts = page_facts(dates, url=item.canonical_url, language=result.get("language"),
                            region=result.get("region"), profile_zone=profile.timezone)

@@ -26,6 +26,7 @@ from crawler.dates.sources import (
     byline_candidates,
     jsonld_candidates,
     meta_candidates,
+    rdfa_candidates,
     split_update,
     time_candidates,
     visible_lines,
@@ -137,6 +138,8 @@ def find_page_dates(
     ld_pub, ld_mod = jsonld_candidates(nodes)
     meta_pub, meta_mod = meta_candidates(tree)
     time_pub, time_mod = time_candidates(tree)
+    rdfa_pub, rdfa_mod = rdfa_candidates(tree)
+    time_pub, time_mod = time_pub + rdfa_pub, time_mod + rdfa_mod
     lines: list[tuple[str, bool]] | None = None
 
     def visible(updates: bool) -> list[Candidate]:
@@ -280,30 +283,34 @@ def _agree_with_byline(found: DateFinding, ctx: _Context,
 
 
 def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:
-    """The first plausible candidate; a day-only one borrows a same-day time found later."""
+    """The first plausible candidate, sources in order; a day-only one borrows a same-day time
+    found later. A relative date ("3 години тому") counts where it is found: after the absolute
+    dates of its own source, before any later source (a sidebar's dates come later)."""
     seen = future = 0
     best: tuple[str, ParsedDate] | None = None
-    relative: tuple[str, ParsedDate] | None = None
-    for cand in _flatten(groups):
-        seen += 1
-        parsed = ctx.parse(cand)
-        if parsed is None:
-            continue
-        if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK:
-            future += 1
-            continue
-        if ctx.off_month(cand, parsed):
-            continue
-        if parsed.source == "relative":  # only when no absolute date is printed anywhere
-            relative = relative or (cand.source, parsed)
-            continue
-        if best is None:
-            best = (cand.source, parsed)
-            if parsed.precision != "day":
-                break
-        elif parsed.precision != "day" and parsed.local_day() == best[1].local_day():
-            return DateFinding(parsed, f"{best[0]}+{cand.source}")
-    best = best or relative
+    for group in groups:
+        relative: tuple[str, ParsedDate] | None = None
+        for cand in group():
+            seen += 1
+            parsed = ctx.parse(cand)
+            if parsed is None:
+                continue
+            if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK:
+                future += 1
+                continue
+            if ctx.off_month(cand, parsed):
+                continue
+            if parsed.source == "relative":
+                relative = relative or (cand.source, parsed)
+                continue
+            if best is None:
+                best = (cand.source, parsed)
+                if parsed.precision != "day":
+                    return DateFinding(parsed, cand.source)
+            elif parsed.precision != "day" and parsed.local_day() == best[1].local_day():
+                return DateFinding(parsed, f"{best[0]}+{cand.source}")
+        if best is None and relative is not None:
+            return DateFinding(relative[1], relative[0])
     if best is not None:
         return DateFinding(best[1], best[0])
     reason = "in_future" if future else ("unparseable" if seen else "not_found")

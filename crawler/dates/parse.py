@@ -14,7 +14,15 @@ from typing import Any
 
 from crawler.dates.fast import parse_absolute, parse_relative
 from crawler.dates.model import ParsedDate, as_zone
-from crawler.dates.words import DAY_WORDS, JUST_NOW
+from crawler.dates.words import (
+    DATE_LINE_WORDS,
+    DAY_WORDS,
+    JUST_NOW,
+    MONTHS,
+    WEEKDAYS,
+    ZONE_LABELS,
+    unit_of,
+)
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200b]+")
 _YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)")
@@ -149,3 +157,22 @@ def _with_dateparser(text: str, languages: tuple[str, ...]) -> ParsedDate | None
     if value.tzinfo is not None:
         return ParsedDate(value, "minute", "dateparser", offset="stated")
     return ParsedDate(value, "minute", "dateparser")
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ANY_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def is_date_line(text: str) -> bool:
+    """Whether ``text`` is a date line and nothing more ("вчора о 12:30", "Updated June 15,
+    2025 11:31 AM UTC", "неділя23 березня 2025, 14:05"): never article text."""
+    norm = normalise_text(text)
+    if not norm or len(norm) > 80:
+        return False
+    if read_date(norm, reference=_ANY_TIME, allow_dateparser=False, short_years=True) is None:
+        return False
+    rest = [w for w in _LETTERS.findall(norm)
+            if w not in MONTHS and w not in WEEKDAYS and w not in DAY_WORDS
+            and w not in DATE_LINE_WORDS and w not in ZONE_LABELS and unit_of(w) is None
+            and not any(w in phrase for phrase in JUST_NOW)]
+    return len(rest) <= 1

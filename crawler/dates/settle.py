@@ -51,22 +51,34 @@ def settle(finding: DateFinding, choice: ZoneChoice, *,
 
 def with_entry(found: DateFinding, entry: EntryDate | None,
                tz: dt.tzinfo | None) -> tuple[DateFinding, dict[str, Any] | None]:
-    """The page's published date confirmed or completed by its sitemap/feed entry: a day-only
-    page date takes the entry's time when the days agree; no page date takes the entry's.
-    Returns the finding and a conflict note when the two disagree (the page wins)."""
+    """The page's published date confirmed or completed by its sitemap/feed entry.
+
+    The entry's instant replaces a page date that says less about the same moment: a day
+    ("23.03.2025"), an hour counted back ("4 години тому"), or a printed time the entry shows
+    with its offset (a time in the repeated autumn hour). No page date: the entry's. A page
+    date of another day wins, and a conflict note says so.
+    """
     if entry is None:
         return found, None
-    page = found.value
+    page, ev = found.value, entry.value
     if page is None:
-        return DateFinding(entry.value, entry.source), None
-    entry_day = entry.value.local_day(tz)
-    page_day = page.local_day(tz) if page.precision != "day" or page.days_back else \
-        page.local_day()
-    if page_day != entry_day:
-        return found, {"field": "published", "source": entry.source, "entry": entry.value.iso(),
-                       "page": page.iso() if not page.needs_zone else page.wall(tz).isoformat()}
-    if page.precision == "day" and entry.value.precision != "day":
-        return DateFinding(entry.value, f"{found.source}+{entry.source}"), None
+        return DateFinding(ev, entry.source), None
+    completed = DateFinding(ev, f"{found.source}+{entry.source}")
+    instant = ev.resolve(tz) if tz is not None and ev.needs_zone else ev
+    if page.precision == "day":
+        if ev.precision != "day" and ev.local_day(tz) == page.local_day(tz):
+            return completed, None
+    elif page.precision == "hour" and instant.value.tzinfo is not None \
+            and page.value.tzinfo is not None:
+        if abs(instant.value - page.value) <= dt.timedelta(hours=1):
+            return completed, None
+    elif page.needs_zone and tz is not None and instant.value.tzinfo is not None \
+            and instant.value.astimezone(tz).replace(tzinfo=None) == page.wall(tz):
+        return completed, None
+    if page.local_day(tz) != ev.local_day(tz):
+        shown = page.iso() if not page.needs_zone else page.wall(tz).isoformat()
+        return found, {"field": "published", "source": entry.source, "entry": ev.iso(),
+                       "page": shown}
     return found, None
 
 

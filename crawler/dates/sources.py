@@ -79,6 +79,7 @@ _PUBLISHED_LABEL = re.compile(
     r"опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|opublikowano|"
     r"datum|date|дата)\b", re.IGNORECASE)
 _PUBLISH_HINT = re.compile(r"publi", re.IGNORECASE)
+_RDFA_DATES = ("datepublished", "datecreated", "datemodified", "created", "issued", "date")
 _SKIP_ANCESTORS = ("nav", "footer", "aside", "form", "select", "option")
 MAX_LINE = 120
 MAX_LINES = 40
@@ -153,21 +154,53 @@ def time_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candida
         "//*[@itemprop='datePublished' or @itemprop='dateModified'"
         " or @itemprop='dateCreated'][not(self::meta)]"
     ):
+        if in_teaser(el, _main_node(el)):
+            continue
         value = el.get("datetime") or el.get("content") or el.text_content()
         target = mod if el.get("itemprop") == "dateModified" else pub
         if value and value.strip():
             target.append(Candidate(f"itemprop:{el.get('itemprop')}", value.strip()))
-    for el in tree.iter("time"):
-        if _skipped(el):
+    region = article_region(tree)
+    for el in region.iter("time"):
+        if _skipped(el) or in_teaser(el, region):
             continue
         hints = " ".join(filter(None, (el.get("class"), el.get("itemprop"), el.get("id"))))
         text = " ".join(el.text_content().split())
         updated = _UPDATE_HINT.search(hints) and not _PUBLISH_HINT.search(hints)
-        target = mod if updated or _UPDATE_WORDS.search(text) else pub
+        target = mod if updated or _UPDATE_WORDS.search(text) or _labelled_update(el) else pub
         if el.get("datetime"):
             target.append(Candidate("time", el.get("datetime", "").strip()))
         if text and len(text) <= MAX_LINE:
             target.append(Candidate("time-text", text, structured=False))
+    return pub, mod
+
+
+def _labelled_update(el: etree._Element) -> bool:
+    """"Updated <time>…</time>": the words just before the element, or a small wrapper named
+    for updates, make it the modification date."""
+    prev, parent = el.getprevious(), el.getparent()
+    before = (prev.tail if prev is not None else parent.text if parent is not None else "") or ""
+    if _UPDATE_WORDS.search(before[-40:]):
+        return True
+    if parent is None or len(text_of_el(parent)) > 80:
+        return False
+    hint = f"{parent.get('class') or ''} {parent.get('id') or ''}"
+    return bool(_UPDATE_HINT.search(hint) and not _PUBLISH_HINT.search(hint))
+
+
+def rdfa_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candidate]]:
+    """RDFa dates (``<span property="schema:dateCreated" content="…">``), as Drupal prints
+    them, outside teasers."""
+    pub: list[Candidate] = []
+    mod: list[Candidate] = []
+    for el in tree.xpath("//*[@property][@content or @datetime][not(self::meta)]"):
+        name = (el.get("property") or "").strip().lower().rpartition(":")[2]
+        if name not in _RDFA_DATES or in_teaser(el):
+            continue
+        value = (el.get("content") or el.get("datetime") or "").strip()
+        if value:
+            target = mod if name == "datemodified" else pub
+            target.append(Candidate(f"rdfa:{name}", value))
     return pub, mod
 
 
@@ -191,12 +224,12 @@ def xpath_candidates(tree: etree._Element, xpaths: Sequence[str], source: str) -
 
 def article_region(tree: etree._Element) -> etree._Element:
     """Where the article's own date line is: the ``<article>`` holding the headline (else the
-    first one), else ``<main>``, else the body; keeps sidebar and comment dates out."""
+    only one), else ``<main>``, else the body; keeps sidebar and comment dates out."""
     articles = list(tree.iter("article"))
     for art in articles:
         if art.find(".//h1") is not None:
             return art
-    if articles:
+    if len(articles) == 1:
         return articles[0]
     for candidate in (tree.find(".//main"), tree.find("body")):
         if candidate is not None:
@@ -204,17 +237,53 @@ def article_region(tree: etree._Element) -> etree._Element:
     return tree
 
 
+HEADLINE_LINK = 30  # characters: a link this long beside a date is another article's headline
+TEASER_BLOCK = 400  # characters: a container this big is not one teaser card
+
+
+def in_teaser(el: etree._Element, region: etree._Element | None = None) -> bool:
+    """Whether ``el`` (a date) sits in a teaser of another article: a small container (list
+    item, card, related-posts entry) inside ``region`` that also holds a headline-sized link."""
+    for depth, anc in enumerate((el, *el.iterancestors())):
+        if depth > 4 or anc is region or anc.tag in ("body", "html"):
+            return False
+        if len(text_of_el(anc)) > TEASER_BLOCK:
+            return False
+        for link in anc.iter("a"):
+            words = text_of_el(link)
+            if len(words) >= HEADLINE_LINK and len(words.split()) >= 4 \
+                    and el not in link.iterancestors() and link is not el \
+                    and not any(a.tag == "h1" for a in link.iterancestors()):
+                return True
+    return False
+
+
+def _main_node(el: etree._Element) -> etree._Element | None:
+    """The microdata item ``el`` belongs to when that item is an article (its own dates)."""
+    for anc in el.iterancestors():
+        if anc.get("itemscope") is not None and "article" in (anc.get("itemtype") or "").lower():
+            return anc
+        if anc.get("itemscope") is not None and "posting" in (anc.get("itemtype") or "").lower():
+            return anc
+    return None
+
+
+def text_of_el(el: etree._Element) -> str:
+    return " ".join(el.text_content().split()) if isinstance(el.tag, str) else ""
+
+
 def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
     """Short texts of date-ish elements (class/id naming a date), with an "is an update" flag."""
     seen = 0
-    for el in article_region(tree).iter():
+    region = article_region(tree)
+    for el in region.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "time"):
             continue
         hint = (el.get("class") or "") + " " + (el.get("id") or "")
         labelled = not _DATE_HINT.search(hint)
         if labelled and not _PUBLISHED_LABEL.match(el.text or ""):
             continue
-        if _skipped(el):
+        if _skipped(el) or in_teaser(el, region):
             continue
         if labelled and len(el.text_content()) < 16:
             parent = el.getparent()  # "<b>Veröffentlicht:</b> 23.03.2025": the label's line

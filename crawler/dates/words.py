@@ -193,3 +193,22 @@ ZONE_LABELS: dict[str, str | int] = {
     "по московскому времени": "Europe/Moscow", "по москве": "Europe/Moscow",
 }
 LABEL_RE = "(?:" + "|".join(sorted(map(re.escape, ZONE_LABELS), key=len, reverse=True)) + ")"
+
+WEEKDAYS = frozenset((
+    "понеділок", "вівторок", "середа", "четвер", "пʼятниця", "п'ятниця", "субота", "неділя",
+    "пн", "вт", "ср", "чт", "пт", "сб", "нд",
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "вс",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "mo", "di", "mi", "do", "fr", "sa", "so",
+))
+# Words a date line carries besides the date ("Опубліковано: … о 14:05", "Updated … ET")
+DATE_LINE_WORDS = frozenset((
+    "о", "об", "в", "во", "at", "um", "am", "pm", "a", "p", "m", "on", "le", "the", "uhr", "h",
+    "г", "р", "року", "рік", "года", "год", "of", "и", "і", "та", "and", "und",
+    "published", "posted", "updated", "update", "опубліковано", "опубликовано", "оновлено",
+    "обновлено", "змінено", "изменено", "veröffentlicht", "aktualisiert", "stand", "datum",
+    "date", "дата", "публікація", "публикация", "erstellt", "gepostet", "last", "modified",
+    "utc", "gmt", "ago", "тому", "назад", "vor", "il", "y", "heute", "gestern",
+))

@@ -46,6 +46,7 @@ LABEL = re.compile(
     r"оставить комментарий|лучшие материалы|популярне|популярное|вибір редакції|выбор редакции)"
     r"(?!\w)\s*[:.!»\-–—]*\s*", re.IGNORECASE)
 _PROTECTED = ("html", "body", "main", "article", "h1")
+_LAYOUT_BLOCKS = ("h1", "h2", "p", "div", "table")
 _INLINE = ("strong", "b", "span", "em", "i", "u", "font", "small")
 _LABEL_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4", "h5", "h6", "li", "em",
                "header", "section", "aside", "dt")
@@ -156,6 +157,35 @@ class Cleaner:
                 if not el.get("lang", "").lower().startswith(self.lang) and link_ratio(el) > 0.8:
                     self.drop(el)  # a teaser of the other-language version
 
+    def layout_tables(self) -> None:
+        """Tables that lay out the page (cells holding headings, paragraphs, blocks) become
+        plain blocks: the text extractor would read a whole column as one table cell."""
+        for table in list(self.body.iter("table")):
+            cells = [c for c in table.iter("td", "th")]
+            if not any(c.find(f".//{tag}") is not None for c in cells for tag in _LAYOUT_BLOCKS):
+                continue
+            for row in table.iter("tr"):
+                self._drop_side_columns(row)
+            for el in (table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th",
+                                          "caption")):
+                if el.getparent() is not None or el is table:
+                    el.tag = "div"
+                    for attr in ("width", "valign", "cellpadding", "cellspacing", "colspan"):
+                        el.attrib.pop(attr, None)
+
+    def _drop_side_columns(self, row: etree._Element) -> None:
+        """In a layout row whose cell holds the headline, the other cells are side columns
+        (menus, popular lists, rates) unless they hold much of the text themselves."""
+        cells = [c for c in row if c.tag in ("td", "th")]
+        main = next((c for c in cells if c.find(".//h1") is not None), None)
+        if main is None or len(cells) < 2:
+            return
+        main_text = sum(len(text_of(p)) for p in main.iter("p")) + len(text_of(main)) // 4
+        for cell in cells:
+            if cell is not main and sum(len(text_of(p)) for p in cell.iter("p")) \
+                    < 0.3 * main_text:
+                self.drop(cell)
+
     def labelled_blocks(self) -> None:
         """Blocks introduced by a label: "Читайте також" + links, "Реклама", "Теги:", ..."""
         for el in list(self.body.iter(*_LABEL_TAGS)):
@@ -194,6 +224,7 @@ def clean_tree(tree: etree._Element, *, boilerplate_xpaths: Iterable[str] = (),
     cleaner = Cleaner(tree, lang)
     cleaner.xpaths(boilerplate_xpaths)
     cleaner.tags()
+    cleaner.layout_tables()
     if generic:
         cleaner.widgets()
         cleaner.labelled_blocks()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from configparser import ConfigParser
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -41,13 +42,27 @@ def _config(min_extracted_size: int) -> ConfigParser:
 
 
 def _text(el: etree._Element) -> str:
+    for br in el.iter("lb"):
+        br.text = " "  # a line break inside a block still separates words
     return " ".join("".join(el.itertext()).split())
+
+
+_BREAK = "\u2029"  # PARAGRAPH SEPARATOR: never in trafilatura's output
+_BREAKS = re.compile(_BREAK + r"\s*" + _BREAK + r"[\s" + _BREAK + "]*")
+
+
+def _broken(el: etree._Element) -> list[str]:
+    """A block's text split where the page left an empty line (``<br><br>``): CMSs that
+    write paragraphs that way give one block per paragraph, not one for the whole body."""
+    for br in el.iter("lb"):
+        br.text = _BREAK
+    joined = "".join(el.itertext())
+    return [t for t in (" ".join(part.replace(_BREAK, " ").split())
+                        for part in _BREAKS.split(joined)) if t]
 
 
 def paragraphs_of(body: etree._Element) -> list[Block]:
     """Blocks of trafilatura's output tree in order; list items and table rows apart."""
-    for br in body.iter("lb"):
-        br.text = " "  # a line break inside a block still separates words
     out: list[Block] = [("p", " ".join((body.text or "").split()))]
     for child in body:
         if child.tag == "list":
@@ -57,7 +72,7 @@ def paragraphs_of(body: etree._Element) -> list[Block]:
                 cells = [_text(cell) for cell in row.iter("cell")]
                 out.append(("row", " | ".join(c for c in cells if c)))
         else:
-            out.append((str(child.tag), _text(child)))
+            out.extend((str(child.tag), part) for part in _broken(child))
         out.append(("p", " ".join((child.tail or "").split())))  # loose text between blocks
     cleaned: list[Block] = []
     for kind, para in out:

@@ -4,7 +4,8 @@ A call to action ("Підписуйтесь на наш Telegram"), a disclaimer
 "read also" line: a site's template puts them into many articles, so they are found by counting
 in how many of the site's articles each paragraph occurs (its document frequency). A paragraph
 is boilerplate when it occurs in at least ``min_docs`` articles *and* in at least ``share`` of
-them: a quote two articles share stays article text. Pure: no I/O.
+the site's articles in its language (a bilingual site has a call to action per language): a
+quote two articles share stays article text. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -42,12 +43,16 @@ class BoilerplateCounter:
     articles: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)  # key -> text, for people to read
+    languages: Counter[str] = field(default_factory=Counter)  # articles per language
+    key_language: dict[str, str] = field(default_factory=dict)  # key -> language first seen
     min_docs: int = MIN_DOCS
     share: float = SHARE
 
-    def add(self, texts: Iterable[str]) -> None:
+    def add(self, texts: Iterable[str], language: str | None = None) -> None:
         """Count one article's paragraphs (each once)."""
         self.articles += 1
+        lang = language or ""
+        self.languages[lang] += 1
         keys = {}
         for text in texts:
             keys.setdefault(paragraph_key(text), text)
@@ -55,37 +60,44 @@ class BoilerplateCounter:
         for key, text in keys.items():
             if self.counts[key] == 2:
                 self.examples[key] = text[:200]
+                self.key_language[key] = lang
         if len(self.counts) > MAX_KEYS:
             self._forget_singles()
 
-    def threshold(self) -> int:
-        """How many articles a paragraph must occur in to be boilerplate."""
-        return max(self.min_docs, math.ceil(self.share * self.articles))
+    def threshold(self, language: str | None = None) -> int:
+        """How many articles a paragraph (of ``language``) must occur in to be boilerplate."""
+        base = self.languages.get(language or "", 0) if language is not None else self.articles
+        return max(self.min_docs, math.ceil(self.share * (base or self.articles)))
 
     def boilerplate(self) -> dict[str, str]:
         """Boilerplate keys with an example text each."""
-        limit = self.threshold()
+        limits = {lang: self.threshold(lang) for lang in self.languages}
         return {key: self.examples.get(key, "") for key, n in self.counts.items()
-                if n >= limit}
+                if n >= limits.get(self.key_language.get(key, ""), self.threshold())}
 
     def _forget_singles(self) -> None:
         self.counts = Counter({k: n for k, n in self.counts.items() if n > 1})
         self.examples = {k: v for k, v in self.examples.items() if k in self.counts}
+        self.key_language = {k: v for k, v in self.key_language.items() if k in self.counts}
 
     def to_json(self) -> dict[str, Any]:
-        """What is kept between crawls: the article count and the most frequent paragraphs."""
+        """What is kept between crawls: article counts and the most frequent paragraphs."""
         kept = [(k, n) for k, n in self.counts.most_common(MAX_KEPT) if n > 1]
-        return {"articles": self.articles,
-                "paragraphs": [[k, n, self.examples.get(k, "")] for k, n in kept]}
+        return {"articles": self.articles, "languages": dict(self.languages),
+                "paragraphs": [[k, n, self.examples.get(k, ""), self.key_language.get(k, "")]
+                               for k, n in kept]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BoilerplateCounter:
         """The inverse of :meth:`to_json`."""
-        counter = cls(articles=int(data.get("articles", 0)))
-        for key, n, example in data.get("paragraphs", ()):
+        counter = cls(articles=int(data.get("articles", 0)),
+                      languages=Counter({k: int(v) for k, v in
+                                         (data.get("languages") or {}).items()}))
+        for key, n, example, *lang in data.get("paragraphs", ()):
             counter.counts[key] = int(n)
             if example:
                 counter.examples[key] = example
+            counter.key_language[key] = lang[0] if lang else ""
         return counter
 
     def decayed(self, cap: int) -> BoilerplateCounter:
@@ -94,7 +106,9 @@ class BoilerplateCounter:
             return self
         factor = cap / self.articles
         counts = Counter({k: max(1, round(n * factor)) for k, n in self.counts.items()})
-        return BoilerplateCounter(cap, counts, dict(self.examples), self.min_docs, self.share)
+        langs = Counter({k: max(1, round(n * factor)) for k, n in self.languages.items()})
+        return BoilerplateCounter(cap, counts, dict(self.examples), langs,
+                                  dict(self.key_language), self.min_docs, self.share)
 
 
 def strip_boilerplate(text: str, keys: frozenset[str] | set[str]) -> tuple[str, int]:

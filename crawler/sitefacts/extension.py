@@ -8,7 +8,7 @@ wait (a bounded hold), so they too get the site's zone and lose its boilerplate.
 is kept in the crawl state for the next crawl, and every revision used is written to
 ``<crawl>/site-facts.json``.
 
-Settings: ``SITE_FACTS_ENABLED`` (True), ``SITE_FACTS_MIN_ARTICLES`` (30: articles to learn
+Settings: ``SITE_FACTS_ENABLED`` (True), ``SITE_FACTS_MIN_ARTICLES`` (50: articles to learn
 from, counting earlier crawls'), ``SITE_FACTS_HOLD_RECORDS`` (200) and
 ``SITE_FACTS_HOLD_SECONDS`` (120): the hold ends at whichever comes first, or when the crawl
 has nothing else to do; it also ends before the held pages fill half of Scrapy's scraper slot
@@ -37,7 +37,7 @@ from crawler.discovery import Entry
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.sitefacts.boilerplate import paragraphs
-from crawler.sitefacts.finalize import ENTRY_SOURCES, finalize
+from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize
 from crawler.sitefacts.learner import SiteLearner
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class SiteFactsExtension:
         if not settings.getbool("SITE_FACTS_ENABLED", True):
             raise NotConfigured("SITE_FACTS_ENABLED is off")
         self.crawler = crawler
-        self.min_articles = settings.getint("SITE_FACTS_MIN_ARTICLES", 30)
+        self.min_articles = settings.getint("SITE_FACTS_MIN_ARTICLES", 50)
         self.hold_records = settings.getint("SITE_FACTS_HOLD_RECORDS", 200)
         self.hold_seconds = settings.getfloat("SITE_FACTS_HOLD_SECONDS", 120.0)
         self.hold_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
@@ -89,6 +89,7 @@ class SiteFactsExtension:
         self._released = asyncio.Event()
         self._held = self._held_bytes = 0
         self._held_since: float | None = None
+        self._idle_checks = 0
         self._loop: task.LoopingCall | None = None
         crawler.site_facts = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -141,20 +142,26 @@ class SiteFactsExtension:
         return None
 
     # --- records ----------------------------------------------------------------------------
-    async def finalize(self, result: Mapping[str, Any], entry: EntryDate | None,
-                       size: int = 0) -> dict[str, Any]:
-        """Learn from one extracted article, wait while the first records are held, and return
-        it finalised with the site's facts."""
+    async def finalize(self, result: Mapping[str, Any], urls: tuple[str, ...],
+                       hints: Mapping[str, str] | None = None, size: int = 0
+                       ) -> dict[str, Any]:
+        """Learn from one extracted article (fetched as ``urls``), wait while the first
+        records are held, and return it finalised with the site's facts and its own sitemap or
+        feed entry (looked up last: feeds found while it waited count too)."""
         dates = PageDates.from_json(result["dates"]) if result.get("dates") else None
+        early = self.entry_for(*urls) or entry_date(hints)
         evidence = list(dates.evidence) if dates else []
-        if dates and entry is not None:
-            evidence += _pairing(dates, entry)
+        if dates and early is not None:
+            evidence += _pairing(dates, early)
         self.learner.observe(result.get("language"), paragraphs(result.get("text") or ""),
                              evidence)
         if self.learner.ready():
             self._release("learned")
         if not self._released.is_set():
             await self._hold(size)
+        entry = self.entry_for(*urls) or entry_date(hints)
+        if dates and entry is not None and early is None:
+            self.learner.add_evidence(_pairing(dates, entry))
         return finalize(result, self.learner.current(), entry=entry)
 
     async def _hold(self, size: int) -> None:
@@ -171,15 +178,25 @@ class SiteFactsExtension:
         or the hold is old enough."""
         if self._released.is_set() or not self._held:
             return
-        queued, inflight = queue_and_inflight(self.crawler)
         engine = self.crawler.engine
         closing = getattr(getattr(engine, "_slot", None), "closing", None) is not None
         if closing or not getattr(engine, "running", True):
             self._release("crawl closing")
-        elif queued == 0 and inflight == 0:
-            self._release("crawl idle")
+        elif self._idle():
+            self._idle_checks += 1
+            if self._idle_checks >= 2:  # twice in a row: not a gap between two pages
+                self._release("crawl idle")
         elif self._held_since and time.monotonic() - self._held_since >= self.hold_seconds:
             self._release("hold timeout")
+        else:
+            self._idle_checks = 0
+
+    def _idle(self) -> bool:
+        """Nothing queued, downloading or being scanned but the held pages themselves."""
+        queued, inflight = queue_and_inflight(self.crawler)
+        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        scraping = len(slot.queue) + len(slot.active) if slot is not None else 0
+        return queued == 0 and inflight == 0 and scraping <= self._held
 
     def _release(self, why: str) -> None:
         if self._released.is_set():

@@ -19,7 +19,7 @@ from crawler.dates import ZoneChoice, ZoneEvidence, choose_zone
 from crawler.dates.zones import bucketed
 from crawler.sitefacts.boilerplate import BoilerplateCounter
 
-MIN_ARTICLES = 30
+MIN_ARTICLES = 50
 MAX_EVIDENCE = 5_000  # hour buckets of zone evidence kept
 KEEP_ARTICLES = 2_000  # boilerplate counts carried to the next crawl are scaled to this many
 
@@ -76,7 +76,7 @@ class SiteLearner:
         self.seen += 1
         if language:
             self.languages[language] += 1
-        self.boilerplate.add(paragraphs)
+        self.boilerplate.add(paragraphs, language)
         self.add_evidence(evidence)
 
     # --- facts ------------------------------------------------------------------------------
