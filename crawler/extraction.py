@@ -160,7 +160,7 @@ def extract_parsed(decoded: Decoded, tree: Any, url: str, *, profile: SiteProfil
         result.skip_reason = "malformed" if has_text else "empty"
         return _finish(result, started)
     try:
-        _fill(result, tree, url, profile, _aware(reference or fetched_at), opts)
+        dates = _fill(result, tree, url, profile, _aware(reference or fetched_at), opts)
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
         # Pathological markup (nesting too deep, odd values) must not lose the page: it stays
         # archived, and the reason says why there is no record.
@@ -168,24 +168,25 @@ def extract_parsed(decoded: Decoded, tree: Any, url: str, *, profile: SiteProfil
         result.extraction["error"] = str(exc)[:300]
         return _finish(result, started)
     if finalize:
-        _finalize(result, profile, facts, entry)
+        _finalize(result, dates, profile, facts, entry)
     return _finish(result, started)
 
 
-def _finalize(result: ExtractedArticle, profile: SiteProfile, facts: SiteFacts | None,
-              entry: EntryDate | None) -> None:
+def _finalize(result: ExtractedArticle, dates: PageDates, profile: SiteProfile,
+              facts: SiteFacts | None, entry: EntryDate | None) -> None:
     """Apply site facts (or the page's own) to a fresh result, in place."""
     if facts is None:
-        dates = PageDates.from_json(result.dates) if result.dates else None
         facts = page_facts(dates, url=result.canonical_url or result.url,
                            language=result.language, region=result.region,
                            profile_zone=profile.timezone)
-    for key, value in finalize_result(result.to_dict(), facts, entry=entry).items():
+    fields = {"text": result.text, "paragraphs": result.paragraphs,
+              "extraction": result.extraction}
+    for key, value in finalize_result(fields, facts, entry=entry, dates=dates).items():
         setattr(result, key, value)
 
 
 def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
-          reference: dt.datetime, opts: ExtractOptions) -> None:
+          reference: dt.datetime, opts: ExtractOptions) -> PageDates:
     base = base_url(tree, url)
     nodes = jsonld_nodes(tree)
     node = article_node(nodes)
@@ -205,9 +206,9 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
 
     removed = clean_tree(tree, boilerplate_xpaths=profile.boilerplate_xpaths, lang=declared,
                          generic=opts.generic_cleaning)
-    result.dates = find_page_dates(tree, profile=profile, reference=reference,
-                                   url=result.canonical_url, jsonld=nodes,
-                                   title=result.title).to_json()
+    dates = find_page_dates(tree, profile=profile, reference=reference,
+                            url=result.canonical_url, jsonld=nodes, title=result.title)
+    result.dates = dates.to_json()
     result.published_reason = result.modified_reason = "not_finalised"
     Cleaner(tree).xpaths((*profile.published_xpaths, *profile.modified_xpaths))
 
@@ -226,6 +227,7 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     elif not result.text:
         result.skip_reason = "no_text"
     result.extraction["boilerplate_removed"] = removed
+    return dates
 
 
 def _finish(result: ExtractedArticle, started: float) -> ExtractedArticle:

@@ -39,6 +39,7 @@ from crawler.profiles import SiteProfile
 FUTURE_SLACK = dt.timedelta(days=1)
 URL_DATE_TOLERANCE = dt.timedelta(days=2)
 NEAR_LINES, NEAR_LINE = 4, 80  # the date line that overrides stale markup: close and short
+PRINTED_LINES = 6  # date lines next to the headline read for zone evidence
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$)"
     r"|/((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
@@ -141,6 +142,13 @@ def find_page_dates(
     rdfa_pub, rdfa_mod = rdfa_candidates(tree)
     time_pub, time_mod = time_pub + rdfa_pub, time_mod + rdfa_mod
     lines: list[tuple[str, bool]] | None = None
+    near: list[Candidate] | None = None
+
+    def byline() -> list[Candidate]:
+        nonlocal near
+        if near is None:
+            near = byline_candidates(tree, title)
+        return near
 
     def visible(updates: bool) -> list[Candidate]:
         nonlocal lines
@@ -160,11 +168,11 @@ def find_page_dates(
         lambda: meta_pub,
         lambda: time_pub,
         lambda: xpath_candidates(tree, profile.published_xpaths, "xpath"),
-        lambda: byline_candidates(tree, title),
+        byline,
         lambda: visible(False),
     )
     published = _choose(ctx, pub_groups)
-    published = _agree_with_byline(published, ctx, lambda: byline_candidates(tree, title))
+    published = _agree_with_byline(published, ctx, byline)
     published = _agree_with_url(published, url, ctx)
     modified = _choose(
         ctx,
@@ -179,7 +187,7 @@ def find_page_dates(
     structured = [c for c in (*ld_pub, *meta_pub, *time_pub, *ld_mod, *meta_mod, *time_mod)
                   if c.structured]
     printed = (lambda: [c for c in time_pub if not c.structured],
-               *pub_groups[3:])
+               lambda: byline()[:PRINTED_LINES])
     evidence = _evidence(ctx, structured, printed, url)
     return PageDates(published, modified, tuple(evidence))
 

@@ -166,8 +166,10 @@ _ANY_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 def is_date_line(text: str) -> bool:
     """Whether ``text`` is a date line and nothing more ("вчора о 12:30", "Updated June 15,
     2025 11:31 AM UTC", "неділя23 березня 2025, 14:05"): never article text."""
+    if len(text) > 160:
+        return False
     norm = normalise_text(text)
-    if not norm or len(norm) > 80:
+    if not norm or len(norm) > 80 or not could_be_date(norm):
         return False
     if read_date(norm, reference=_ANY_TIME, allow_dateparser=False, short_years=True) is None:
         return False

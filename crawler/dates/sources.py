@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.dates.parse import could_be_date
 from crawler.extract.jsonld import article_node
 
 PUBLISHED_META = (
@@ -283,13 +284,13 @@ def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
         labelled = not _DATE_HINT.search(hint)
         if labelled and not _PUBLISHED_LABEL.match(el.text or ""):
             continue
-        if _skipped(el) or in_teaser(el, region):
-            continue
         if labelled and len(el.text_content()) < 16:
             parent = el.getparent()  # "<b>Veröffentlicht:</b> 23.03.2025": the label's line
             el = parent if parent is not None and parent.tag not in ("body", "html") else el
         text = " ".join(el.text_content().split())
-        if not text or len(text) > MAX_LINE:
+        if not text or len(text) > MAX_LINE or not could_be_date(text.lower()):
+            continue
+        if _skipped(el) or in_teaser(el, region):
             continue
         seen += 1
         yield text, bool(_UPDATE_WORDS.search(text) or _UPDATE_HINT.search(hint))

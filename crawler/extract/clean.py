@@ -46,7 +46,8 @@ LABEL = re.compile(
     r"оставить комментарий|лучшие материалы|популярне|популярное|вибір редакції|выбор редакции)"
     r"(?!\w)\s*[:.!»\-–—]*\s*", re.IGNORECASE)
 _PROTECTED = ("html", "body", "main", "article", "h1")
-_LAYOUT_BLOCKS = ("h1", "h2", "p", "div", "table")
+_LAYOUT_CELL = etree.XPath(
+    "boolean(.//td[.//h1 or .//h2 or .//p or .//div or .//table] | .//th[.//h1 or .//p])")
 _INLINE = ("strong", "b", "span", "em", "i", "u", "font", "small")
 _LABEL_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4", "h5", "h6", "li", "em",
                "header", "section", "aside", "dt")
@@ -161,8 +162,7 @@ class Cleaner:
         """Tables that lay out the page (cells holding headings, paragraphs, blocks) become
         plain blocks: the text extractor would read a whole column as one table cell."""
         for table in list(self.body.iter("table")):
-            cells = [c for c in table.iter("td", "th")]
-            if not any(c.find(f".//{tag}") is not None for c in cells for tag in _LAYOUT_BLOCKS):
+            if not _LAYOUT_CELL(table):
                 continue
             for row in table.iter("tr"):
                 self._drop_side_columns(row)

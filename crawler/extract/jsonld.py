@@ -8,6 +8,8 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract.tree import unescape_text
+
 _ARTICLE_TYPES = ("article", "posting", "report", "newsarticle")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -92,7 +94,7 @@ def has_article_type(nodes: list[dict[str, Any]]) -> bool:
 def as_text(value: Any) -> str | None:
     """A plain string from a JSON-LD value (a string, a {"name"/"@value"} object or a list)."""
     if isinstance(value, str):
-        return value.strip() or None
+        return unescape_text(value.strip()) or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict):

@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.jsonld import as_list, as_text
-from crawler.extract.tree import absolute, text_of
+from crawler.extract.tree import absolute, text_of, unescape_text
 
 _TAG_BOX = re.compile(r"(?:^|[\s_-])(?:tags?|tag-?list|tags-?list|post-tags|keywords|topics|"
                       r"article-tags)(?:$|[\s_-])", re.IGNORECASE)
@@ -32,7 +32,7 @@ class MetaTags:
         """Collect every ``<meta>`` with content."""
         out: dict[str, list[str]] = {}
         for el in tree.iter("meta"):
-            content = (el.get("content") or "").strip()
+            content = unescape_text((el.get("content") or "").strip())
             if not content:
                 continue
             for attr in ("property", "name", "itemprop", "http-equiv"):

@@ -13,11 +13,11 @@ from lxml import etree
 
 from crawler.extract.jsonld import as_text
 from crawler.extract.meta import MetaTags
-from crawler.extract.tree import text_of
+from crawler.extract.tree import text_of, unescape_text
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 _WORD = re.compile(r"\w+")
-_CHROME = ("header", "nav", "footer", "aside")
+_CHROME = ("nav", "footer", "aside")
 MAX_TITLE = 300
 
 
@@ -50,15 +50,18 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def _h1_candidates(tree: etree._Element) -> list[tuple[str, bool]]:
-    """(text, inside article/main) of the page's ``<h1>`` elements outside header/nav/footer."""
+    """(text, inside article/main) of the page's ``<h1>`` elements outside the site's chrome:
+    nav, footer, aside, and a ``<header>`` that is the site's (an article's own header, inside
+    ``<article>`` or ``<main>``, holds the headline)."""
     out = []
     for h1 in tree.iter("h1"):
         ancestors = [a.tag for a in h1.iterancestors()]
-        if any(tag in _CHROME for tag in ancestors):
+        in_article = "article" in ancestors or "main" in ancestors
+        if any(tag in _CHROME for tag in ancestors) or ("header" in ancestors and not in_article):
             continue
-        text = text_of(h1)
+        text = unescape_text(text_of(h1))
         if 3 <= len(text) <= MAX_TITLE:
-            out.append((text, "article" in ancestors or "main" in ancestors))
+            out.append((text, in_article))
     return out
 
 
@@ -75,7 +78,7 @@ def pick_title(
                         ("twitter:title", meta.first("twitter:title")),
                         ("title", text_of(title_el) if title_el is not None else None)):
         if raw and raw.strip():
-            cleaned = strip_site(raw, suffixes, site)
+            cleaned = strip_site(unescape_text(raw), suffixes, site)
             if cleaned and len(cleaned) <= MAX_TITLE:
                 others.append((source, cleaned))
     site_l = (site or "").strip().lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 from urllib.parse import urljoin
 
 from lxml import etree, html
@@ -27,6 +29,18 @@ def text_of(el: etree._Element | None) -> str:
     if el is None:
         return ""
     return " ".join(el.text_content().split()) if hasattr(el, "text_content") else ""
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_text(text: str) -> str:
+    """Text with HTML entities decoded: the parser decodes them once, but sites escape their
+    titles and JSON-LD twice (``zerst&ouml;ren``, ``&#8217;``). Only complete references
+    (with the ``;``) count, so a URL's ``&para=2`` stays as it is."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: htmllib.unescape(m.group(0)), text)
 
 
 def absolute(base: str, href: str | None) -> str | None:

@@ -45,12 +45,15 @@ def entry_date(hints: Mapping[str, str] | None) -> EntryDate | None:
 
 
 def finalize(extracted: Mapping[str, Any], facts: SiteFacts, *,
-             entry: EntryDate | None = None) -> dict[str, Any]:
-    """A copy of ``extracted`` (``ExtractedArticle.to_dict()``) with the facts applied."""
+             entry: EntryDate | None = None, dates: PageDates | None = None) -> dict[str, Any]:
+    """A copy of ``extracted`` (``ExtractedArticle.to_dict()``) with the facts applied
+    (``dates``: its ``dates`` already read, when the caller has them)."""
     out = dict(extracted)
     info = dict(out.get("extraction") or {})
-    if out.get("dates"):
-        fields = settle_page(PageDates.from_json(out["dates"]), facts.zone, entry=entry)
+    if dates is None and out.get("dates"):
+        dates = PageDates.from_json(out["dates"])
+    if dates is not None:
+        fields = settle_page(dates, facts.zone, entry=entry)
         info.update(fields.pop("date_notes"))
         out.update(fields)
     text, removed = strip_boilerplate(out.get("text") or "", facts.boilerplate)
