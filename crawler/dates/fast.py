@@ -59,7 +59,7 @@ _MDY_TEXT = re.compile(
     + _OFFSET
 )
 _NUMERIC = re.compile(
-    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
+    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<y>\d{4})(?!\d)"
     + _TIME + _OFFSET
 )
 # dd.mm.yy, read only in a date line next to the headline (elsewhere it may be a version)

@@ -24,6 +24,7 @@ from crawler.dates.parse import read_date
 from crawler.dates.sources import (
     Candidate,
     byline_candidates,
+    dated_lines,
     jsonld_candidates,
     meta_candidates,
     rdfa_candidates,
@@ -100,7 +101,8 @@ class _Context:
         if self.url_month is None or cand.structured or parsed.days_back is not None:
             return False
         day = parsed.local_day()
-        return (day.year, day.month) != self.url_month
+        months = (day.year - self.url_month[0]) * 12 + day.month - self.url_month[1]
+        return abs(months) > 1  # an article filed under /2021/10/ may be dated 2 November
 
     def parse(self, cand: Candidate) -> ParsedDate | None:
         return read_date(cand.text, languages=self.languages,
@@ -170,6 +172,8 @@ def find_page_dates(
         lambda: xpath_candidates(tree, profile.published_xpaths, "xpath"),
         byline,
         lambda: visible(False),
+        lambda: [Candidate("text", t, False) for t in dated_lines(tree)
+                 if split_update(t)[1] is None],
     )
     published = _choose(ctx, pub_groups)
     published = _agree_with_byline(published, ctx, byline)

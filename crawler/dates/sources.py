@@ -65,6 +65,7 @@ _MOD_RANK = {name: i for i, name in enumerate(MODIFIED_META)}
 
 _DATE_HINT = re.compile(
     r"date|time|publi|posted|byline|dateline|meta|datum|fecha|data|created|info|stamp|when|"
+    r"submitted|author|"
     r"дата|час",
     re.IGNORECASE,
 )
@@ -76,14 +77,15 @@ _UPDATE_WORDS = re.compile(
 _UPDATE_HINT = re.compile(r"updat|modif", re.IGNORECASE)
 # Words that introduce a publication date in running text ("Veröffentlicht am 16.08.2019")
 _PUBLISHED_LABEL = re.compile(
-    r"\s*(?:veröffentlicht|publiziert|erstellt am|gepostet|published|posted|опубліковано|"
+    r"\s*(?:veröffentlicht|publiziert|erschienen|erstellt am|gepostet|published|posted|опубліковано|"
     r"опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|opublikowano|"
     r"datum|date|дата)\b", re.IGNORECASE)
 _PUBLISH_HINT = re.compile(r"publi", re.IGNORECASE)
 _RDFA_DATES = ("datepublished", "datecreated", "datemodified", "created", "issued", "date")
-_SKIP_ANCESTORS = ("nav", "footer", "aside", "form", "select", "option")
+_SKIP_ANCESTORS = ("nav", "footer", "aside", "select", "option")
 MAX_LINE = 120
 MAX_LINES = 40
+DATED_LINE = 60
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,14 @@ def jsonld_candidates(nodes: list[dict[str, Any]]) -> tuple[list[Candidate], lis
 
 
 def _skipped(el: etree._Element) -> bool:
-    return any(anc.tag in _SKIP_ANCESTORS for anc in el.iterancestors())
+    """Inside page chrome: nav, footer, aside, a form (not one wrapping the whole page, as
+    ASP.NET pages have)."""
+    for anc in el.iterancestors():
+        if anc.tag in _SKIP_ANCESTORS:
+            return True
+        if anc.tag == "form" and anc.find(".//h1") is None and anc.find(".//article") is None:
+            return True
+    return False
 
 
 def time_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candidate]]:
@@ -296,6 +305,29 @@ def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
         yield text, bool(_UPDATE_WORDS.search(text) or _UPDATE_HINT.search(hint))
         if seen >= MAX_LINES:
             return
+
+
+def dated_lines(tree: etree._Element) -> Iterator[str]:
+    """Short dated lines anywhere in the article's region (a signature date, "Erschienen am …"
+    under the text): the last resort, outside teasers, links and page chrome."""
+    region = article_region(tree)
+    seen = 0
+    for el in region.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "time", "h1"):
+            continue
+        for raw in (el.text, el.tail):
+            text = " ".join((raw or "").split())
+            if not text or len(text) > DATED_LINE or not could_be_date(text.lower()):
+                continue
+            if not any(ch.isdigit() for ch in text):
+                continue
+            host = el if raw is el.text else el.getparent()
+            if host is None or _skipped(el) or in_teaser(host, region):
+                continue
+            seen += 1
+            yield text
+            if seen >= MAX_LINES:
+                return
 
 
 def split_update(text: str) -> tuple[str, str | None]:
