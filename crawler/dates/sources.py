@@ -78,8 +78,8 @@ _UPDATE_HINT = re.compile(r"updat|modif", re.IGNORECASE)
 # Words that introduce a publication date in running text ("Veröffentlicht am 16.08.2019")
 _PUBLISHED_LABEL = re.compile(
     r"\s*(?:veröffentlicht|publiziert|erschienen|erstellt am|gepostet|published|posted|"
-    r"опубліковано|опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|opublikowano|"
-    r"datum|date|дата)\b", re.IGNORECASE)
+    r"опубліковано|опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|"
+    r"opublikowano|datum|date|дата)\b", re.IGNORECASE)
 _PUBLISH_HINT = re.compile(r"publi", re.IGNORECASE)
 _RDFA_DATES = ("datepublished", "datecreated", "datemodified", "created", "issued", "date")
 _SKIP_ANCESTORS = ("nav", "footer", "aside", "select", "option")
