@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version as _version
 from typing import Any
 
 from lxml import etree
@@ -36,7 +37,10 @@ from crawler.sitefacts.finalize import finalize as finalize_result
 from crawler.sitefacts.finalize import page_facts
 from crawler.sitefacts.learner import SiteFacts
 
-EXTRACTOR = "newscrawler-extract/1 (trafilatura)"
+# Bumped whenever extraction gives different records for the same page; ``crawler reextract``
+# names its article sets with it.
+EXTRACTOR_VERSION = 2
+EXTRACTOR = f"newscrawler-extract/{EXTRACTOR_VERSION} (trafilatura {_version('trafilatura')})"
 _TAGS = re.compile(r"<[^>]*>")
 
 

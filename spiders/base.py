@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +21,7 @@ import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response
 
+from crawler.dates import server_clock
 from crawler.items import ArticlePage
 from crawler.pagescan import PageScan, ScanScope, scan_html
 from crawler.profiles import SiteProfile
@@ -44,16 +44,7 @@ def _content_type(response: Response) -> tuple[str, str | None]:
 def server_date(response: Response) -> str | None:
     """The response's ``Date`` header (when the server rendered the page) as ISO 8601, or None
     when it is missing or unreadable (extraction then counts from the fetch time)."""
-    value = response.headers.get(b"Date")
-    if not value:
-        return None
-    try:
-        moment = parsedate_to_datetime(value.decode("latin-1"))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None or moment.year < 1995:
-        return None
-    return moment.isoformat()
+    return server_clock(response.headers.get(b"Date"))
 
 
 def parse_since(value: str | dt.datetime | None) -> dt.datetime | None:

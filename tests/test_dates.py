@@ -8,7 +8,14 @@ import time
 import pytest
 from lxml import html
 
-from crawler.dates import ZoneChoice, ZoneEvidence, choose_zone, find_page_dates, parse_date
+from crawler.dates import (
+    ZoneChoice,
+    ZoneEvidence,
+    choose_zone,
+    find_page_dates,
+    parse_date,
+    read_date,
+)
 from crawler.dates.settle import settle_page
 from crawler.profiles import GENERIC, VSEDELO
 
@@ -276,3 +283,100 @@ def test_moment_of_compares_both_precisions():
     day = moment_of("2025-03-23", KYIV)
     assert day.isoformat() == "2025-03-23T00:00:00+02:00"
     assert day < moment_of("2025-03-23T14:05:00+02:00") < moment_of("2025-03-24", KYIV)
+
+
+# --- dates the article itself states, and nothing else ----------------------------------------
+
+ARCHIVE_AND_TEASERS = """
+<aside><h3>Архів</h3><a href="/news/?date=22.03.2025">22.03.2025</a></aside>
+<table class="calendar"><tr><td><a href="/news/?date=21.03.2025">21</a></td></tr></table>
+<div class="popular"><ul><li><a href="/news/1/">Генсек НАТО підготував звіт про стан торговельної
+угоди</a><br><span class="date">20.03.2025 11:00</span></li></ul></div>
+"""
+
+
+def test_an_undated_article_gets_no_date_from_archives_teasers_or_comments():
+    tree = page(body=f"""{ARCHIVE_AND_TEASERS}
+        <article><h1>Заява без дати</h1><p>{'Текст статті. ' * 40}</p>
+        <div class="read-next"><ul><li><a href="/news/2/">Міністерство фінансів підготувало
+        звіт про стан податкової реформи</a><time datetime="2025-03-19T10:00:00+02:00">19.03.2025
+        </time></li></ul></div></article>""")
+    found = dates(tree, profile=GENERIC, languages=["uk"])
+    assert found["published"] is None
+    assert found["published_reason"] == "not_found"
+
+
+def test_the_date_line_next_to_the_headline_beats_a_sidebar_list():
+    tree = page(body=f"""{ARCHIVE_AND_TEASERS}<div class="news-detail">
+        <div class="news-date-time">неділя23 березня 2025, 14:05</div>
+        <h1>Рада ЄС розпочала обговорення</h1><div class="news-text">
+        <p>{'Текст. ' * 60}</p></div></div>""")
+    found = dates(tree, profile=GENERIC, languages=["uk"])
+    assert found["published"] == "2025-03-23T14:05:00+02:00"
+    assert found["published_source"] == "byline"
+
+
+@pytest.mark.parametrize(("line", "expected", "precision"), [
+    ("3 години тому", "2025-03-23T11:30:00+02:00", "hour"),
+    ("35 хвилин тому", "2025-03-23T13:55:00+02:00", "minute"),
+    ("вчора о 12:30", "2025-03-22T12:30:00+02:00", "minute"),
+    ("позавчора о 09:15", "2025-03-21T09:15:00+02:00", "minute"),
+    ("3 часа назад", "2025-03-23T11:30:00+02:00", "hour"),
+    ("вчера в 12:30", "2025-03-22T12:30:00+02:00", "minute"),
+    ("щойно", "2025-03-23T14:30:00+02:00", "minute"),
+    ("vor 3 Stunden", "2025-03-23T11:30:00+02:00", "hour"),
+    ("gestern, 12:30 Uhr", "2025-03-22T12:30:00+02:00", "minute"),
+    ("2 hours ago", "2025-03-23T12:30:00+02:00", "hour"),
+    ("yesterday at 12:30 pm", "2025-03-22T12:30:00+02:00", "minute"),
+    ("вчора", "2025-03-22", "day"),
+])
+def test_relative_dates_count_back_from_the_server_clock(line, expected, precision):
+    """The server rendered the page at 12:30 UTC (its Date header); we parse it a year later."""
+    tree = page(body=f'<article><h1>Заголовок</h1><div class="date">{line}</div></article>')
+    server = dt.datetime(2025, 3, 23, 12, 30, tzinfo=dt.UTC)
+    found = find_page_dates(tree, profile=GENERIC, reference=server)
+    fields = settle_page(found, ZoneChoice("Europe/Kyiv", "site"))
+    assert (fields["published"], fields["published_precision"]) == (expected, precision)
+    later = find_page_dates(tree, profile=GENERIC, reference=server)
+    assert settle_page(later, ZoneChoice("Europe/Kyiv", "site"))["published"] == expected
+
+
+def test_a_relative_date_line_beats_an_absolute_date_in_a_teaser():
+    tree = page(body="""<article><h1>Q&amp;A: what is next</h1>
+        <div class="article-info"><span class="date-line">3 hours ago</span></div>
+        <p>Body text. Body text. Body text.</p>
+        <div class="read-next"><ul><li><a href="/x/">Priya Raman warns of risks to the election
+        audit</a><time>June 6, 2025</time></li></ul></div></article>""")
+    server = dt.datetime(2025, 6, 15, 11, 28, tzinfo=dt.UTC)
+    fields = settle_page(find_page_dates(tree, profile=GENERIC, reference=server),
+                         ZoneChoice("UTC", "site"))
+    assert fields["published"] == "2025-06-15T08:28:00+00:00"
+
+
+def test_a_zone_name_printed_with_the_time_is_read():
+    for text, expected in (("Nov. 3, 2025 10:08 a.m. ET", "2025-11-03T10:08:00-05:00"),
+                           ("July 14, 2025 9:20 p.m. ET", "2025-07-14T21:20:00-04:00"),
+                           ("15 Jun 2025 09:41 GMT", "2025-06-15T09:41:00+00:00"),
+                           ("23.03.2025 14:05 MSK", "2025-03-23T14:05:00+03:00")):
+        found = read_date(text)
+        assert found is not None and found.value.isoformat() == expected, text
+
+
+def test_updated_time_is_the_modification_date():
+    tree = page(body="""<article><h1>Headline here</h1><div class="timestamp">
+        <span>July 14, 2025 9:20 p.m. ET</span> <span class="updated">Updated
+        <time datetime="2025-07-14T22:40:00-04:00">112 days ago</time></span></div></article>""")
+    fields = dates(tree, profile=GENERIC, fetched_at=dt.datetime(2025, 11, 3, tzinfo=dt.UTC))
+    assert fields["published"] == "2025-07-14T21:20:00-04:00"
+    assert fields["modified"] == "2025-07-14T22:40:00-04:00"
+
+
+@pytest.mark.parametrize(("text", "is_line"), [
+    ("вчера в 01:50", True), ("Updated June 15, 2025 11:31 AM UTC", True),
+    ("неділя23 березня 2025, 14:05", True), ("Опубліковано: 23 березня 2025 о 14:05", True),
+    ("The meeting is on March 23, 2025.", False), ("Новости Региона", False),
+])
+def test_a_line_that_is_only_a_date_is_not_article_text(text, is_line):
+    from crawler.dates.parse import is_date_line
+
+    assert is_date_line(text) is is_line

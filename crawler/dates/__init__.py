@@ -10,7 +10,7 @@ time-zone evidence the page carries; ``choose_zone`` picks a site's IANA zone fr
 
 from crawler.dates.model import ParsedDate, localize, moment_of, zone
 from crawler.dates.page import DateFinding, PageDates, find_page_dates, url_day
-from crawler.dates.parse import parse_date, read_date
+from crawler.dates.parse import parse_date, read_date, server_clock
 from crawler.dates.settle import EntryDate, settle_page
 from crawler.dates.zones import ZoneChoice, ZoneEvidence, choose_zone, priors
 
@@ -28,6 +28,7 @@ __all__ = [
     "parse_date",
     "priors",
     "read_date",
+    "server_clock",
     "settle_page",
     "url_day",
     "zone",

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.dates.model import ParsedDate
-from crawler.dates.parse import read_date
+from crawler.dates.parse import could_be_date, read_date
 from crawler.dates.sources import (
     Candidate,
     byline_candidates,
@@ -295,15 +295,14 @@ def _agree_with_byline(found: DateFinding, ctx: _Context,
 
 
 def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:
-    """The first plausible candidate, sources in order; a day-only one borrows a same-day time
-    found later. A relative date ("3 години тому") counts where it is found: after the absolute
-    dates of its own source, before any later source (a sidebar's dates come later)."""
+    """The first plausible candidate, sources in order and each source's candidates in page
+    order; a day-only one borrows a same-day time found later. A relative date ("3 години
+    тому") counts where it is found, so a sidebar's absolute dates further down never beat it."""
     seen = future = 0
     best: tuple[str, ParsedDate] | None = None
     for group in groups:
-        relative: tuple[str, ParsedDate] | None = None
         for cand in group():
-            seen += 1
+            seen += cand.structured or could_be_date(cand.text.lower())
             parsed = ctx.parse(cand)
             if parsed is None:
                 continue
@@ -313,7 +312,8 @@ def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> D
             if ctx.off_month(cand, parsed):
                 continue
             if parsed.source == "relative":
-                relative = relative or (cand.source, parsed)
+                if best is None:
+                    return DateFinding(parsed, cand.source)
                 continue
             if best is None:
                 best = (cand.source, parsed)
@@ -321,8 +321,6 @@ def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> D
                     return DateFinding(parsed, cand.source)
             elif parsed.precision != "day" and parsed.local_day() == best[1].local_day():
                 return DateFinding(parsed, f"{best[0]}+{cand.source}")
-        if best is None and relative is not None:
-            return DateFinding(relative[1], relative[0])
     if best is not None:
         return DateFinding(best[1], best[0])
     reason = "in_future" if future else ("unparseable" if seen else "not_found")

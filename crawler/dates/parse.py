@@ -178,3 +178,20 @@ def is_date_line(text: str) -> bool:
             and w not in DATE_LINE_WORDS and w not in ZONE_LABELS and unit_of(w) is None
             and not any(w in phrase for phrase in JUST_NOW)]
     return len(rest) <= 1
+
+
+def server_clock(value: str | bytes | None) -> str | None:
+    """An HTTP ``Date`` header (when the server rendered the page) as ISO 8601, or None when it
+    is missing or unreadable; relative dates on the page count back from it."""
+    from email.utils import parsedate_to_datetime
+
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None or moment.year < 1995:
+        return None
+    return moment.isoformat()

@@ -91,7 +91,7 @@ def settle_page(dates: PageDates, choice: ZoneChoice, *, entry: EntryDate | None
     published, conflict = with_entry(dates.published, entry, choice.tz)
     if conflict:
         notes["date_conflicts"] = [conflict]
-    if entry is not None and not conflict:
+    if entry is not None:
         notes["entry_date"] = {"source": entry.source, "value": entry.value.iso()}
     published, pub_offset, pub_wall = settle(published, choice, keep_offset=keep_offset)
     modified, mod_offset, mod_wall = settle(dates.modified, choice, keep_offset=keep_offset)

@@ -260,9 +260,7 @@ def in_teaser(el: etree._Element, region: etree._Element | None = None) -> bool:
         if len(text_of_el(anc)) > TEASER_BLOCK:
             return False
         for link in anc.iter("a"):
-            words = text_of_el(link)
-            if len(words) >= HEADLINE_LINK and len(words.split()) >= 4 \
-                    and el not in link.iterancestors() and link is not el \
+            if _headline_link(link) and el not in link.iterancestors() and link is not el \
                     and not any(a.tag == "h1" for a in link.iterancestors()):
                 return True
     return False
@@ -371,7 +369,8 @@ def headline(tree: etree._Element, title: str | None) -> etree._Element | None:
 
 
 def _lines_after(head: etree._Element) -> Iterator[str]:
-    """Lines of text that follow ``head`` in document order (block elements break lines)."""
+    """Lines of text that follow ``head`` in document order (block elements break lines),
+    up to the first headline-sized link: a list of other articles starts there."""
     line: list[str] = []
     node: etree._Element | None = head
     while node is not None and node.getparent() is not None:
@@ -381,6 +380,9 @@ def _lines_after(head: etree._Element) -> Iterator[str]:
             for event, el in etree.iterwalk(sib, events=("start", "end")):
                 if not isinstance(el.tag, str):
                     continue
+                if el.tag == "a" and event == "start" and _headline_link(el):
+                    yield " ".join(" ".join(line).split())
+                    return
                 if el.tag in _NOT_TEXT:
                     if event == "end" and el.tail:
                         line.append(el.tail)
@@ -396,6 +398,12 @@ def _lines_after(head: etree._Element) -> Iterator[str]:
         if node is not None and node.tag in ("body", "html"):
             break
     yield " ".join(" ".join(line).split())
+
+
+def _headline_link(link: etree._Element) -> bool:
+    """A link whose text reads like another article's headline."""
+    words = text_of_el(link)
+    return len(words) >= HEADLINE_LINK and len(words.split()) >= 4
 
 
 def _inside(el: etree._Element, tags: tuple[str, ...], stop: etree._Element) -> bool:
@@ -439,16 +447,16 @@ def _byline_lines(tree: etree._Element, title: str | None) -> list[Candidate]:
         if len(text) <= MAX_LINE:
             out.append(Candidate("byline", text, structured=False))
     node: etree._Element | None = head
-    for _ in range(2):  # just above the headline, at its level and its parent's
-        if node is None:
+    for level in range(2):  # just above the headline, and above the article's own header
+        if node is None or (level and node.tag not in ("header", "hgroup")):
             break
         before = node.getprevious()
         for _ in range(2):
-            if before is None:
+            if before is None or not isinstance(before.tag, str):
                 break
-            text = " ".join(before.text_content().split()) if isinstance(before.tag, str) \
-                else ""
-            if text and len(text) <= MAX_LINE:
+            text = " ".join(before.text_content().split())
+            if text and len(text) <= MAX_LINE and not any(
+                    _headline_link(a) for a in before.iter("a")):
                 out.append(Candidate("byline", text, structured=False))
             before = before.getprevious()
         node = node.getparent()

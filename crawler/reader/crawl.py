@@ -41,23 +41,33 @@ class Crawl:
     def uri(self) -> str:
         return self.source.uri
 
-    def article_files(self) -> list[str]:
-        """The article parts (``articles/*.jsonl.gz``) the manifest lists, in order."""
+    def article_files(self, article_set: str | None = None) -> list[str]:
+        """The article parts (``articles/*.jsonl.gz``) the manifest lists, in order; those of a
+        re-extracted set (``crawler reextract``) when ``article_set`` names one."""
+        if article_set is not None:
+            data = self.source.read_bytes(f"reextracts/{article_set}/manifest.json")
+            if data is None:
+                raise ReaderError(f"{self.uri} has no finished article set {article_set!r}")
+            return sorted(f"reextracts/{article_set}/{f['path']}"
+                          for f in json.loads(data).get("files", [])
+                          if f.get("kind") == "articles")
         listed = [f["path"] for f in self.manifest.get("files", []) if f.get("kind") == "articles"]
         return sorted(listed) or [p for p in self.source.list("articles")
                                   if p.endswith(".jsonl.gz")]
 
     def records(self, since: Moment | None = None, until: Moment | None = None,
-                language: str | None = None) -> Iterator[dict[str, Any]]:
+                language: str | None = None,
+                article_set: str | None = None) -> Iterator[dict[str, Any]]:
         """Article records, one part file at a time, streamed (never all in memory).
 
         ``since``/``until`` keep records ``published`` in ``[since, until)`` (ISO strings, dates
         or datetimes; a bare date is the start of that day in UTC); a record with no
         ``published`` is left out when either is given. ``language`` keeps one ISO 639-1 code.
+        ``article_set`` reads a set ``crawler reextract`` wrote instead of the crawl's own.
         """
         low = _as_moment(since) if since is not None else None
         high = _as_moment(until) if until is not None else None
-        for relpath in self.article_files():
+        for relpath in self.article_files(article_set):
             for record in self._read_part(relpath):
                 if language is not None and record.get("language") != language:
                     continue

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MIN_DOCS = 4
+MIN_DOCS = 3  # a quote two articles share is never boilerplate
 SHARE = 0.1
 MAX_KEYS = 200_000  # paragraphs counted; past this, those seen once are forgotten
 MAX_KEPT = 2_000  # keys kept between crawls (the most frequent)

@@ -152,7 +152,7 @@ class SiteFactsExtension:
         early = self.entry_for(*urls) or entry_date(hints)
         evidence = list(dates.evidence) if dates else []
         if dates and early is not None:
-            evidence += _pairing(dates, early)
+            evidence += pairing(dates, early)
         self.learner.observe(result.get("language"), paragraphs(result.get("text") or ""),
                              evidence)
         if self.learner.ready():
@@ -161,7 +161,7 @@ class SiteFactsExtension:
             await self._hold(size)
         entry = self.entry_for(*urls) or entry_date(hints)
         if dates and entry is not None and early is None:
-            self.learner.add_evidence(_pairing(dates, entry))
+            self.learner.add_evidence(pairing(dates, entry))
         return finalize(result, self.learner.current(), entry=entry)
 
     async def _hold(self, size: int) -> None:
@@ -225,14 +225,15 @@ class SiteFactsExtension:
             stats.set_value("site_facts/boilerplate_paragraphs", len(latest.boilerplate))
             path = out.root / FACTS_FILE
             _write_json(path, {"site": self.site,
-                               "revisions": [rev.to_json() for rev in revisions]})
+                               "revisions": [rev.to_json() for rev in revisions],
+                               "learned": self.learner.to_json()})
             out.file_completed(path, "facts")
         state = getattr(self.crawler, "crawl_state", None)
         if state is not None and self.learner.seen:
             state.store.save_site_facts(self.site, self.learner.to_json())
 
 
-def _pairing(dates: PageDates, entry: EntryDate) -> list[ZoneEvidence]:
+def pairing(dates: PageDates, entry: EntryDate) -> list[ZoneEvidence]:
     """The offset the page's printed time implies against its sitemap/feed instant."""
     page = dates.published.value
     if page is None or entry.value.value.tzinfo is None or not page.needs_zone \
