@@ -11,8 +11,8 @@ import pytest
 from crawler.dates import (
     DateFinding,
     EntryDate,
-    ParsedDate,
     PageDates,
+    ParsedDate,
     ZoneChoice,
     ZoneEvidence,
     choose_zone,
