@@ -59,6 +59,7 @@ class SiteLearner:
     languages: Counter[str] = field(default_factory=Counter)
     boilerplate: BoilerplateCounter = field(default_factory=BoilerplateCounter)
     seen: int = 0  # articles observed in this crawl
+    loaded: int = 0  # articles earlier crawls learned from
     revisions: list[SiteFacts] = field(default_factory=list)
     _next_check: int = 0
 
@@ -81,8 +82,10 @@ class SiteLearner:
 
     # --- facts ------------------------------------------------------------------------------
     def ready(self) -> bool:
-        """Enough articles seen (in this crawl and before) to trust the facts."""
-        return self.boilerplate.articles >= self.min_articles
+        """Enough articles seen (in this crawl and before) to trust the facts; half as many
+        will do from earlier crawls (a small site's whole archive)."""
+        return (self.boilerplate.articles >= self.min_articles
+                or self.loaded >= max(1, self.min_articles // 2))
 
     def zone(self) -> ZoneChoice:
         """The zone the evidence so far points to (the profile's when it names one)."""
@@ -126,6 +129,7 @@ class SiteLearner:
             learner.evidence[ZoneEvidence.from_json(row[:4])] += int(row[4])
         learner.languages.update({k: int(v) for k, v in data.get("languages", {}).items()})
         learner.boilerplate = BoilerplateCounter.from_json(data.get("boilerplate", {}))
+        learner.loaded = learner.boilerplate.articles
         return learner
 
 
