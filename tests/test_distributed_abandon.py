@@ -87,8 +87,11 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
     env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     uri = f"s3://{bucket}/lost"
     out = tmp_path / "out"
+    # records written as pages come (no hold while the site's facts are learned): the test
+    # needs article parts in the store before it cuts a2 off
     common = ["-s", "WORKER_HEARTBEAT_SECONDS=0.5", "-s", "WORKER_DEAD_SECONDS=3",
-              "-s", "DISTRIBUTED_CHECKPOINT_SECONDS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3"]
+              "-s", "DISTRIBUTED_CHECKPOINT_SECONDS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3",
+              "-s", "SITE_FACTS_MIN_ARTICLES=1"]
     spool = {w: tmp_path / f"spool-{w}" for w in ("a1", "a2", "a3", "a4")}
 
     def worker(name: str, *extra: str):

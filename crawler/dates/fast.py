@@ -84,6 +84,10 @@ _DAY_WORD = re.compile(
 )
 
 
+RELATIVE_LINE = 60  # "Оновлено: вчора о 12:30, автор …": longer text is a sentence
+BARE_WORD_LINE = 24  # "вчора", "щойно" without a time: the line must be little more
+
+
 def _offset(token: str | None) -> tuple[dt.tzinfo | None, str | None]:
     """The zone a token names and how: ``"stated"`` (``+02:00``, ``Z``, ``GMT``, ``UTC+2``) or
     ``"label"`` (a zone name shown to readers: ``ET``, ``MSK``, ``за київським часом``)."""
@@ -164,8 +168,11 @@ def parse_absolute(text: str, *, month_first: bool = False,
 def parse_relative(text: str, reference: dt.datetime) -> ParsedDate | None:
     """Relative forms as of ``reference`` (aware: the server's clock). "2 години тому" is an
     instant; "вчора о 12:30" a day counted back from the reference's local day (its zone is
-    applied later, :meth:`ParsedDate.resolve`)."""
-    if any(word in text for word in JUST_NOW):
+    applied later, :meth:`ParsedDate.resolve`). Only date lines count: a sentence that says
+    "щойно стало відомо" or "Today's word" is not a date."""
+    if len(text) > RELATIVE_LINE:
+        return None
+    if len(text) <= BARE_WORD_LINE and any(word in text for word in JUST_NOW):
         return ParsedDate(reference.replace(second=0, microsecond=0), "minute", "relative",
                           offset="clock")
     if m := _AGO.search(text):
@@ -182,6 +189,8 @@ def parse_relative(text: str, reference: dt.datetime) -> ParsedDate | None:
             return ParsedDate(moment, precision, "relative", offset="clock")
     if m := _DAY_WORD.search(text):
         back = DAY_WORDS[m["word"]]
+        if m["h"] is None and len(text) > BARE_WORD_LINE:
+            return None
         if m["h"] is None:
             return ParsedDate(dt.datetime(2000, 1, 1), "day", "relative", days_back=back,
                               reference=reference)

@@ -12,7 +12,8 @@ Settings: ``SITE_FACTS_ENABLED`` (True), ``SITE_FACTS_MIN_ARTICLES`` (50: articl
 from, counting earlier crawls'), ``SITE_FACTS_HOLD_RECORDS`` (200) and
 ``SITE_FACTS_HOLD_SECONDS`` (120): the hold ends at whichever comes first, or when the crawl
 has nothing else to do; it also ends before the held pages fill half of Scrapy's scraper slot
-(``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), so it never stalls the downloads.
+(``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), so it never stalls the downloads, and never holds more than
+``--max-items`` records.
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ class SiteFactsExtension:
         self.hold_records = settings.getint("SITE_FACTS_HOLD_RECORDS", 200)
         self.hold_seconds = settings.getfloat("SITE_FACTS_HOLD_SECONDS", 120.0)
         self.hold_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
+        # --max-items N: never hold N records back (the crawl stops when they are written)
+        limit = (settings.getint("CLOSESPIDER_ITEMCOUNT")
+                 or settings.getint("DISTRIBUTED_MAX_ITEMS"))
+        if limit:
+            self.hold_records = max(1, min(self.hold_records, limit))
         self.learner = SiteLearner()
         self.site = "unknown"
         self.entries: dict[int, tuple[str, str]] = {}  # hash(url) -> (date text, source)
