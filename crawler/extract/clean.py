@@ -1,9 +1,11 @@
 """Remove page parts that are never article text, before the text extractor sees the tree.
 
-Three kinds of removal, all guarded so that a wrapper holding the article itself is never
+Four kinds of removal, all guarded so that a wrapper holding the article itself is never
 dropped: the site profile's XPaths; generic widgets named by class/id (share, comments,
-related, ads, cookie banners, newsletter boxes); and blocks labelled by their first words
-("Читайте також", "Читайте также", "Read also", "Реклама", "Поділитися", ...).
+related, ads, cookie banners, newsletter boxes); on a WordPress post page, the containers of
+other posts; and blocks labelled by their first words ("Читайте також", "Читайте также",
+"Read also", "Реклама", "Поділитися", ...). Then ``crawler.extract.structure`` reshapes what is
+left (split bodies joined, embedded posts unwrapped).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from crawler.extract.structure import join_split_bodies, unwrap_embedded_posts
 from crawler.extract.tree import remove, text_of
 
 # Scripts, styles and <noscript> stay: trafilatura reads some pages' text from them.
@@ -36,6 +39,11 @@ _ANY_WIDGET = re.compile(
     r"related|recommend|most-?read|popular|trending|banner|attachment|print-link|ad",
     re.IGNORECASE)
 _NAMED = etree.XPath(".//*[@class or @id]")
+# WordPress marks the page of one post with ``postid-N`` on <body> and every post's container
+# with ``post-N``: a container of another post is a teaser, a related or next post.
+_POST_ID = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
+_OTHER_POSTS = etree.XPath(".//*[contains(@class, 'post-')]")
+_POST_CLASS = re.compile(r"(?:^|\s)post-(\d+)(?:\s|$)")
 _WITH_LANG = etree.XPath(".//*[@lang]")
 LABEL = re.compile(
     r"(?:читайте (?:також|также|ще|еще|ещё|більше|больше)|дивіться також|смотрите также|"
@@ -158,6 +166,20 @@ class Cleaner:
                 if not el.get("lang", "").lower().startswith(self.lang) and link_ratio(el) > 0.8:
                     self.drop(el)  # a teaser of the other-language version
 
+    def other_posts(self) -> None:
+        """On a WordPress post page, the containers of other posts (related, next, popular),
+        unless one of them holds the article (theme quirks wrap it in another post's id)."""
+        own = _POST_ID.search(self.body.get("class") or "")
+        if own is None:
+            return
+        for el in _OTHER_POSTS(self.body):
+            post = _POST_CLASS.search(el.get("class") or "")
+            if post is None or post.group(1) == own.group(1) or el.find(".//h1") is not None:
+                continue
+            inside = sum(len(text_of(p)) for p in el.iter("p"))
+            if inside <= 0.3 * self.page_text:
+                self.drop(el, guard=False)
+
     def layout_tables(self) -> None:
         """Tables that lay out the page (cells holding headings, paragraphs, blocks) become
         plain blocks: the text extractor would read a whole column as one table cell."""
@@ -194,7 +216,7 @@ class Cleaner:
                 continue
             block = el
             while block.tag in _INLINE and block.getparent() is not None \
-                    and not (block.getparent().text or "").strip():
+                    and block.getprevious() is None and not (block.getparent().text or "").strip():
                 block = block.getparent()
             text = text_of(block)
             if len(text) > MAX_BLOCK:
@@ -224,8 +246,11 @@ def clean_tree(tree: etree._Element, *, boilerplate_xpaths: Iterable[str] = (),
     cleaner = Cleaner(tree, lang)
     cleaner.xpaths(boilerplate_xpaths)
     cleaner.tags()
+    unwrap_embedded_posts(cleaner.body)
     cleaner.layout_tables()
     if generic:
+        cleaner.other_posts()
         cleaner.widgets()
         cleaner.labelled_blocks()
+    join_split_bodies(cleaner.body)
     return cleaner.removed
