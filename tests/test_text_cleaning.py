@@ -145,3 +145,60 @@ def test_own_wordpress_post_and_non_wordpress_pages_are_untouched():
     tree = html.fromstring(_wordpress(1806, 7816).replace("postid-1806", "home"))
     clean_tree(tree)
     assert "Other post 1" in tree.text_content()
+
+
+# --- loose leading text ---------------------------------------------------------------------
+def test_leading_text_of_a_container_with_blocks_is_a_paragraph():
+    """macrumors.com: the first paragraph is the body div's own text, closed by ``<br><br>``,
+    before an image and a ``<center>`` caption; the later paragraphs follow line breaks. The
+    page has paragraphs elsewhere (a sidebar), so trafilatura reads ``<p>``s, not divs."""
+    first = ("Following the new laptop, the company plans to release a smaller model with the "
+             "same keyboard in the first half of next year, according to industry sources cited "
+             "by <em><a href='https://digitimes.example/'>a Taiwanese paper</a></em>. A preview "
+             "of the report was shared with paying subscribers.")
+    page = _page(
+        "<div id='content'><div class='article'><h1>Budget vote</h1>"
+        f"<div class='content'>{first}<br> <br><img src='/k.jpg'><center><em>The keyboard</em>"
+        f"</center> <br>{PROSE}<br> <br>{PROSE.replace('council', 'mayor')}</div></div></div>"
+        f"<div id='right'><div class='guide'><p>{PROSE.replace('council', 'club')}</p>"
+        f"<p>{PROSE.replace('council', 'board')}</p></div></div>")
+    text = _text(page)
+    assert "Following the new laptop" in text and "paying subscribers" in text
+    assert "The mayor met" in text
+
+
+def test_short_leading_label_and_text_only_containers_are_left_alone():
+    tree = html.fromstring(_page("<div class='box'>News and press releases<br><br>"
+                                 "<div><p>One.</p></div></div>"))
+    clean_tree(tree)
+    assert tree.find(".//div[@class='box']").text == "News and press releases"
+    tree = html.fromstring(_page(f"<div class='box'>{PROSE}<br>{PROSE}<br><br></div>"))
+    clean_tree(tree)
+    assert tree.find(".//div[@class='box']").text == PROSE
+
+
+# --- related links by label and by name -------------------------------------------------------
+def test_dont_miss_and_see_more_link_lists_are_dropped():
+    """express.co.uk: "DON'T MISS" over a paragraph of headline links, "SEE MORE: <a>"."""
+    page = _page(
+        "<article><h1>Budget vote</h1><div class='text-description'>"
+        f"{_para('One.')}<p></p><p><strong>DON'T MISS</strong></p>"
+        "<p><a href='/news/1'>China furious at Macron for protest jibe</a> [<strong>INSIGHT]"
+        "<br></strong><a href='/news/2'>NBA make final decision on game amid turmoil</a></p>"
+        f"{_para('Two.')}<p><strong>SEE MORE</strong>: <a href='/news/3'>800 students under "
+        f"siege in university</a></p>{_para('Three.')}</div></article>")
+    text = _text(page)
+    assert "Three." in text
+    assert "Macron" not in text and "siege" not in text and "DON'T MISS" not in text
+
+
+def test_read_more_box_inside_the_text_is_dropped():
+    """rt.com: ``<a class="read-more-big">`` boxes ("Also on rt.com" + headline) in the text."""
+    page = _page(
+        "<article><h1>Budget vote</h1><div class='article__text text'>"
+        f"{_para('One.')}<a class='read-more-big' href='/news/1'><span class='read-more-big__"
+        "container'><span>Also on example.com</span><span>Journalists threatened with arrests "
+        f"as the country purges its opposition</span></span></a>{_para('Two.')}</div></article>")
+    text = _text(page)
+    assert "Two." in text
+    assert "Journalists threatened" not in text

@@ -1,7 +1,7 @@
 """Reshape a cleaned tree so the text extractor sees the article as the page shows it.
 
-Text extractors pick one container as the article body and read paragraphs in it. Two common
-page shapes defeat that, and are fixed here before extraction:
+Text extractors pick one container as the article body and read paragraphs in it. Three
+common page shapes defeat that, and are fixed here before extraction:
 
 - a body split into chunks: the same article-body container repeated, with only ads or an
   image between the pieces (``article__body`` ×2 around an ad rail); the extractor would read
@@ -9,6 +9,11 @@ page shapes defeat that, and are fixed here before extraction:
 - an embedded social post (a tweet's ``<blockquote class="twitter-tweet">``) in a wrapper
   named like a widget (``social-media-embed``, ``article-widget``): the post is quoted
   article text, so the wrappers go and the blockquote stays in their place.
+- a first paragraph written as the body container's own text, closed by ``<br><br>``, before
+  blocks (``<div>Following the.. <em>..</em>.<br><br><img><center>caption</center>..``):
+  trafilatura reads ``<p>``s and line-break tails but drops a container's leading text when
+  the page has paragraphs. It becomes a ``<p>``; short runs (labels) and containers holding no
+  block are left as they are, where extractors read them whole.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ _SKIP = frozenset(("script", "style", "noscript", "template"))
 _EMBEDDED_POST = etree.XPath(
     ".//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') "
     "or contains(@class, 'tiktok-embed')]")
+_PHRASING = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em",
+                       "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
+                       "sub", "sup", "time", "u", "var", "wbr"))
+MIN_LOOSE = 150  # characters of leading text that make a paragraph
 MAX_BETWEEN = 150  # characters between two body pieces: an ad label, a caption, not a teaser
 
 
@@ -130,3 +139,33 @@ def _text_runs(el: etree._Element) -> list[str]:
     """Visible text of ``el`` (scripts and styles left out)."""
     return [t for t in el.xpath(".//text()[not(ancestor::script or ancestor::style)]")]
 
+
+
+def wrap_leading_text(body: etree._Element) -> int:
+    """Give a ``<p>`` of its own to the leading paragraph of containers that also hold blocks;
+    returns how many paragraphs were made."""
+    made = 0
+    for box in body.iter("div", "section", "article"):
+        text = box.text
+        if not text or len(text.strip()) < MIN_LOOSE or not len(box):
+            continue
+        run = []
+        for child in box:
+            if not isinstance(child.tag, str) or child.tag not in _PHRASING:
+                break
+            run.append(child)
+        rest = box[len(run):]
+        if not rest or rest[0].tag != "br" or all(
+                c.tag in _PHRASING or c.tag in ("br", "img") for c in rest
+                if isinstance(c.tag, str)):
+            continue  # not a paragraph closed by a line break, or no block after it
+        if len(text.strip()) + sum(len("".join(c.itertext())) + len(c.tail or "")
+                                   for c in run) < MIN_LOOSE:
+            continue
+        para = etree.Element("p")
+        para.text, box.text = text, None
+        for child in run:
+            para.append(child)
+        box.insert(0, para)
+        made += 1
+    return made
