@@ -34,6 +34,7 @@ _SKIP = frozenset(("script", "style", "noscript", "template"))
 _EMBEDDED_POST = etree.XPath(
     ".//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') "
     "or contains(@class, 'tiktok-embed')]")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 _PHRASING = frozenset(("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em",
                        "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
                        "sub", "sup", "time", "u", "var", "wbr"))
@@ -124,7 +125,7 @@ def unwrap_embedded_posts(body: etree._Element) -> int:
         outer = None
         for wrapper in post.iterancestors():
             if wrapper is body or wrapper.tag in ("body", "html", "article", "main") or \
-                    len("".join(_text_runs(wrapper)).strip()) > size + 40:
+                    len("".join(_VISIBLE_TEXT(wrapper)).strip()) > size + 40:
                 break
             outer = wrapper
         if outer is None or outer.getparent() is None:
@@ -135,15 +136,10 @@ def unwrap_embedded_posts(body: etree._Element) -> int:
     return moved
 
 
-def _text_runs(el: etree._Element) -> list[str]:
-    """Visible text of ``el`` (scripts and styles left out)."""
-    return [t for t in el.xpath(".//text()[not(ancestor::script or ancestor::style)]")]
-
-
-
 def wrap_leading_text(body: etree._Element) -> int:
-    """Give a ``<p>`` of its own to the leading paragraph of containers that also hold blocks;
-    returns how many paragraphs were made."""
+    """Give a ``<p>`` of its own to the leading text of containers that also hold blocks, when
+    it is a paragraph (``MIN_LOOSE`` characters or more, closed by a line break); returns how
+    many paragraphs were made."""
     made = 0
     for box in body.iter("div", "section", "article"):
         text = box.text
@@ -159,9 +155,6 @@ def wrap_leading_text(body: etree._Element) -> int:
                 c.tag in _PHRASING or c.tag in ("br", "img") for c in rest
                 if isinstance(c.tag, str)):
             continue  # not a paragraph closed by a line break, or no block after it
-        if len(text.strip()) + sum(len("".join(c.itertext())) + len(c.tail or "")
-                                   for c in run) < MIN_LOOSE:
-            continue
         para = etree.Element("p")
         para.text, box.text = text, None
         for child in run:
