@@ -1,9 +1,11 @@
 """Remove page parts that are never article text, before the text extractor sees the tree.
 
-Three kinds of removal, all guarded so that a wrapper holding the article itself is never
+Four kinds of removal, all guarded so that a wrapper holding the article itself is never
 dropped: the site profile's XPaths; generic widgets named by class/id (share, comments,
-related, ads, cookie banners, newsletter boxes); and blocks labelled by their first words
-("Читайте також", "Читайте также", "Read also", "Реклама", "Поділитися", ...).
+related, ads, cookie banners, newsletter boxes); on a WordPress post page, the containers of
+other posts; and blocks labelled by their first words ("Читайте також", "Читайте также",
+"Read also", "Реклама", "Поділитися", ...). Then ``crawler.extract.structure`` reshapes what is
+left (split bodies joined, embedded posts unwrapped).
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from functools import lru_cache
 
 from lxml import etree
 
+from crawler.extract.structure import (
+    join_split_bodies,
+    unwrap_embedded_posts,
+    wrap_leading_text,
+)
 from crawler.extract.tree import remove, text_of
 
 # Scripts, styles and <noscript> stay: trafilatura reads some pages' text from them.
@@ -21,26 +28,32 @@ ALWAYS_DROP = ("iframe", "svg", "canvas", "figcaption")
 # Widget names, matched against the block part of each class token (BEM: ``block__elem--mod``)
 # and against ids. "Strong" names are removed whatever they hold; the others are kept when they
 # hold a long run of unlinked text (live blogs call their posts "comments", for instance).
+# Names are lower-cased before matching: a case-insensitive search is several times slower,
+# and this runs on every named element of every page.
 _STRONG = re.compile(
     r"(?:^|[-_])(?:share|sharing|social|socials|sharethis|addthis|adv|adverts?|advertising|"
     r"advertisement|ads|adsbygoogle|adslot|sponsored|promo|cookies?|consent|gdpr|newsletter|"
-    r"subscribe|outbrain|taboola|breadcrumbs?|read-?also|readmore|see-?also)(?:$|[-_])",
-    re.IGNORECASE)
+    r"subscribe|outbrain|taboola|breadcrumbs?|read-?also|read-?more|see-?also)(?:$|[-_])")
 _WEAK = re.compile(
     r"(?:^|[-_])(?:comments?|commentlist|disqus|related|recommend(?:ed|ations?)?|most-?read|"
-    r"popular|trending|banner|attachments?|print-link|ad)(?:$|[-_])", re.IGNORECASE)
+    r"popular|trending|banner|attachments?|print-link|ad)(?:$|[-_])")
 # Cheap pre-filter: any widget word anywhere in class/id (the exact rules follow).
 _ANY_WIDGET = re.compile(
     r"share|sharing|social|addthis|adv|ads|sponsor|promo|cookie|consent|gdpr|newsletter|"
-    r"subscribe|outbrain|taboola|breadcrumb|read-?also|readmore|see-?also|comment|disqus|"
-    r"related|recommend|most-?read|popular|trending|banner|attachment|print-link|ad",
-    re.IGNORECASE)
+    r"subscribe|outbrain|taboola|breadcrumb|read-?also|read-?more|see-?also|comment|disqus|"
+    r"related|recommend|most-?read|popular|trending|banner|attachment|print-link|ad")
 _NAMED = etree.XPath(".//*[@class or @id]")
+# WordPress marks the page of one post with ``postid-N`` on <body> and every post's container
+# with ``post-N``: a container of another post is a teaser, a related or next post.
+_POST_ID = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
+_OTHER_POSTS = etree.XPath(".//*[contains(@class, 'post-')]")
+_POST_CLASS = re.compile(r"(?:^|\s)post-(\d+)(?:\s|$)")
 _WITH_LANG = etree.XPath(".//*[@lang]")
 LABEL = re.compile(
     r"(?:читайте (?:також|также|ще|еще|ещё|більше|больше)|дивіться також|смотрите также|"
     r"по темі|по теме|на тему|більше новин|больше новостей|read (?:also|more)|also read|"
-    r"see also|related(?: articles| stories| news)?|more on this|recommended|реклама|"
+    r"see (?:also|more)|don[’']?t miss|не пропустіть|не пропустите|"
+    r"related(?: articles| stories| news)?|more on this|recommended|реклама|"
     r"advertisement|anzeige|sponsored|поділитися|поделиться|share(?: this)?|teilen|partager|"
     r"теги|tags|мітки|метки|коментарі|комментарии|comments|залишити коментар|"
     r"оставить комментарий|лучшие материалы|популярне|популярное|вибір редакції|выбор редакции)"
@@ -78,8 +91,9 @@ def compiled_union(expressions: tuple[str, ...]) -> etree.XPath | None:
 
 def widget_kind(el: etree._Element) -> str | None:
     """``"strong"``/``"weak"`` when a class token's block part or the id names a widget."""
-    names = [token.split("__")[0].split("--")[0] for token in (el.get("class") or "").split()]
-    names.append(el.get("id") or "")
+    names = [token.split("__")[0].split("--")[0]
+             for token in (el.get("class") or "").lower().split()]
+    names.append((el.get("id") or "").lower())
     kind = None
     for name in names:
         if not name:
@@ -145,7 +159,7 @@ class Cleaner:
         """Elements whose class or id names a widget (share, comments, ads, cookie banner...)."""
         kept: set[etree._Element] = set()  # weak-named blocks of prose: content, with all inside
         for el in _NAMED(self.body):
-            raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+            raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
             if el.tag in ("html", "body") or not _ANY_WIDGET.search(raw):
                 continue
             kind = widget_kind(el)
@@ -157,6 +171,20 @@ class Cleaner:
             for el in _WITH_LANG(self.body):
                 if not el.get("lang", "").lower().startswith(self.lang) and link_ratio(el) > 0.8:
                     self.drop(el)  # a teaser of the other-language version
+
+    def other_posts(self) -> None:
+        """On a WordPress post page, the containers of other posts (related, next, popular),
+        unless one of them holds the article (theme quirks wrap it in another post's id)."""
+        own = _POST_ID.search(self.body.get("class") or "")
+        if own is None:
+            return
+        for el in _OTHER_POSTS(self.body):
+            post = _POST_CLASS.search(el.get("class") or "")
+            if post is None or post.group(1) == own.group(1) or el.find(".//h1") is not None:
+                continue
+            inside = sum(len(text_of(p)) for p in el.iter("p"))
+            if inside <= 0.3 * self.page_text:
+                self.drop(el, guard=False)
 
     def layout_tables(self) -> None:
         """Tables that lay out the page (cells holding headings, paragraphs, blocks) become
@@ -194,7 +222,7 @@ class Cleaner:
                 continue
             block = el
             while block.tag in _INLINE and block.getparent() is not None \
-                    and not (block.getparent().text or "").strip():
+                    and block.getprevious() is None and not (block.getparent().text or "").strip():
                 block = block.getparent()
             text = text_of(block)
             if len(text) > MAX_BLOCK:
@@ -224,8 +252,12 @@ def clean_tree(tree: etree._Element, *, boilerplate_xpaths: Iterable[str] = (),
     cleaner = Cleaner(tree, lang)
     cleaner.xpaths(boilerplate_xpaths)
     cleaner.tags()
+    unwrap_embedded_posts(cleaner.body)
     cleaner.layout_tables()
     if generic:
+        cleaner.other_posts()
         cleaner.widgets()
         cleaner.labelled_blocks()
+    join_split_bodies(cleaner.body)
+    wrap_leading_text(cleaner.body)
     return cleaner.removed
