@@ -90,27 +90,44 @@ def test_the_next_crawl_starts_knowing_the_site(crawled, tmp_path):
     assert metrics["published"] >= TARGETS["published"]
 
 
+def reextracted(folder: Path, *extra: str) -> tuple[Path, dict, list[dict]]:
+    result = run_cli("reextract", str(folder), *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    set_dir = Path(result.stdout.strip().splitlines()[-1])
+    manifest = json.loads((set_dir / "manifest.json").read_text())
+    records = []
+    for entry in manifest["files"]:
+        if entry["kind"] == "articles":
+            with gzip.open(set_dir / entry["path"], "rt", encoding="utf-8") as fh:
+                records += [json.loads(line) for line in fh]
+    return set_dir, manifest, records
+
+
 @pytest.mark.parametrize("key", ["wp", "bitrix"])
 def test_reextract_gives_the_crawl_s_own_records(crawled, key):
+    """Same archived responses, same extractor, same site facts: the same records."""
     _, out = crawled[key]
     folder = crawl_folder(out)
     old = read_records(out)
-    for extra in ((), ("--relearn",)):
-        result = run_cli("reextract", str(folder), *extra)
-        assert result.returncode == 0, result.stderr[-3000:]
-        set_dir = Path(result.stdout.strip().splitlines()[-1])
-        manifest = json.loads((set_dir / "manifest.json").read_text())
-        assert manifest["extractor"].startswith("newscrawler-extract/")
-        new = []
-        for entry in manifest["files"]:
-            if entry["kind"] == "articles":
-                with gzip.open(set_dir / entry["path"], "rt", encoding="utf-8") as fh:
-                    new += [json.loads(line) for line in fh]
-        by_url = {r["url"]: r for r in old}
-        differ = [_diff(by_url[r["url"]], r) for r in new if not same_record(by_url[r["url"]], r)]
-        assert not differ, (_keep(folder), differ[:3])
-        assert manifest["counts"]["records"] == len(old) == manifest["counts"]["unchanged"]
-        assert all(r["warc"] == by_url[r["url"]]["warc"] for r in new)
+    _, manifest, new = reextracted(folder)
+    assert manifest["extractor"].startswith("newscrawler-extract/")
+    by_url = {r["url"]: r for r in old}
+    differ = [_diff(by_url[r["url"]], r) for r in new if not same_record(by_url[r["url"]], r)]
+    assert not differ, (_keep(folder), differ[:3])
+    assert manifest["counts"]["records"] == len(old) == manifest["counts"]["unchanged"]
+    assert all(r["warc"] == by_url[r["url"]]["warc"] for r in new)
+
+
+def test_relearning_uses_every_article_of_the_crawl(crawled):
+    """--relearn: the facts come from the whole crawl (not its first articles), the records
+    keep their pointers and still meet the targets."""
+    running, out = crawled["bitrix"]
+    set_dir, manifest, new = reextracted(crawl_folder(out), "--relearn")
+    facts = json.loads((set_dir / "site-facts.json").read_text())["revisions"]
+    assert len(facts) == 1 and facts[0]["articles"] == len(new) == len(read_records(out))
+    assert manifest["site_facts"] == "relearned"
+    metrics, _ = score_site(running.site.gold(), running.site.spec.boilerplate, new)
+    assert metrics["published"] >= TARGETS["published"] and metrics["boilerplate_records"] == 0
 
 
 def _keep(folder: Path) -> str:
