@@ -152,6 +152,10 @@ class DistributedAddon:
             # --max-items counts the crawl's articles (crawler.distributed.claims)
             CRAWL_MAX_ITEMS_SETTING: settings.getint("CLOSESPIDER_ITEMCOUNT"),
             "CLOSESPIDER_ITEMCOUNT": 0,
+            # A worker acknowledges its leases as pages are fetched: a record held back while
+            # the site's facts are learned would die with the worker, so none is held
+            # (crawler.sitefacts: each record is finalised with what the worker knows then).
+            "SITE_FACTS_HOLD_RECORDS": 0,
         }
         shared_defaults = {
             "SHARED_DOWNLOAD_DELAY": settings.getfloat("DOWNLOAD_DELAY"),

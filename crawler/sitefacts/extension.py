@@ -13,7 +13,8 @@ from, counting earlier crawls'), ``SITE_FACTS_HOLD_RECORDS`` (200) and
 ``SITE_FACTS_HOLD_SECONDS`` (120): the hold ends at whichever comes first, or when the crawl
 has nothing else to do; it also ends before the held pages fill half of Scrapy's scraper slot
 (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), so it never stalls the downloads, and never holds more than
-``--max-items`` records.
+``--max-items`` records. ``SITE_FACTS_HOLD_RECORDS = 0``: no hold (distributed workers: a record
+held back would die with its worker, whose leases are acknowledged).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class SiteFactsExtension:
         # --max-items N: never hold N records back (the crawl stops when they are written)
         limit = (settings.getint("CLOSESPIDER_ITEMCOUNT")
                  or settings.getint("DISTRIBUTED_MAX_ITEMS"))
-        if limit:
+        if limit and self.hold_records > 0:
             self.hold_records = max(1, min(self.hold_records, limit))
         self.learner = SiteLearner()
         self.site = "unknown"
@@ -120,6 +121,8 @@ class SiteFactsExtension:
                         self.site, self.learner.boilerplate.articles)
         if self.learner.ready():
             self._release("learned before")
+        elif self.hold_records <= 0:
+            self._release("no hold")
         crawl_output(self.crawler).add_closer(self._save, order=CLOSE_ORDER)
         self._loop = task.LoopingCall(self._check_hold)
         self._loop.start(0.5, now=False)
