@@ -43,7 +43,8 @@ def test_shares_count_per_language():
 
 
 def test_case_spacing_and_punctuation_do_not_make_a_new_paragraph():
-    assert paragraph_key("Читайте нас у Google News!") == paragraph_key(" читайте  нас у google news")
+    assert paragraph_key("Читайте нас у Google News!") == \
+        paragraph_key(" читайте  нас у google news")
 
 
 def test_stripping_keeps_the_text_when_all_of_it_would_go():
