@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -188,3 +189,31 @@ def test_crawl_ending_with_store_down_is_finished_later(finisher, site, s3, buck
         _check_complete(s3, bucket, "again/vsedelo/", fixture, server, moto_url)
     _check_complete(s3, bucket, "archive/vsedelo/", fixture, server, moto_url)
     assert not crawl_dir.exists()
+
+
+def test_reextract_an_s3_crawl_writes_its_set_next_to_it(site, s3, bucket, moto_url, tmp_path):
+    """``crawler reextract s3://…``: the new article set is stored under the crawl's prefix
+    (manifest last, every file's sha256 in it) and its records equal the crawl's."""
+    fixture, server = site
+    result = _crawl(server, f"s3://{bucket}/archive", tmp_path / "spool", moto_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (manifest_key,) = [k for k in _objects(s3, bucket) if k.endswith("/manifest.json")]
+    crawl_uri = f"s3://{bucket}/{manifest_key.removesuffix('/manifest.json')}"
+    scratch = {p.name for p in Path(tempfile.gettempdir()).glob("crawler-reextract-*")}
+    done = run_cli("reextract", crawl_uri, "--endpoint-url", moto_url, "--set-id", "again",
+                   env=_env())
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == f"{crawl_uri}/reextracts/again"
+    objects = _objects(s3, bucket)
+    prefix = manifest_key.removesuffix("manifest.json") + "reextracts/again/"
+    set_manifest = json.loads(objects[prefix + "manifest.json"])
+    import hashlib
+
+    for entry in set_manifest["files"]:
+        assert hashlib.sha256(objects[prefix + entry["path"]]).hexdigest() == entry["sha256"]
+    old = [json.loads(line) for key, data in objects.items()
+           if key.startswith(manifest_key.removesuffix("manifest.json") + "articles/")
+           for line in gzip.decompress(data).splitlines()]
+    assert set_manifest["counts"]["records"] == len(old) == set_manifest["counts"]["unchanged"]
+    left = {p.name for p in Path(tempfile.gettempdir()).glob("crawler-reextract-*")}
+    assert left <= scratch  # the local copy of the set is gone once it is stored
