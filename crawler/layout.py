@@ -2,10 +2,14 @@
 
 Layout, identical on a local folder and on object storage::
 
-    <out>/<spider>/<crawl-id>/warc/*.warc.gz
-                             /indexes/*.cdxj
-                             /articles/*.jsonl.gz
-                             /manifest.json      (written last: the commit marker)
+    <out>/<site>/<crawl-id>/warc/*.warc.gz
+                           /indexes/*.cdxj
+                           /articles/*.jsonl.gz
+                           /manifest.json      (written last: the commit marker)
+
+``<site>`` is the crawl's site key (``crawler.site``): the profile's name for a profile's own
+site (``vsedelo``), else the host and a non-default port (``example.com``, ``127.0.0.1_8001``).
+Crawls of different sites never share a folder, a state, a lock or a spool.
 
 Every Scrapy component of one crawl shares one :class:`CrawlOutput`, reached with
 :func:`crawl_output`. Writers register a closer (called once when the crawl ends) and report each
@@ -49,10 +53,16 @@ class CrawlOutput:
     spider: str
     crawl_id: str
     uri: str  # what the user asked for: a folder or s3://bucket/prefix
+    site: str = ""  # the site key: the folder under the output (default: the spider's name)
     completed: list[CompletedFile] = field(default_factory=list)
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
     _rotators: list[Callable[[], Any]] = field(default_factory=list)
+
+    @property
+    def folder(self) -> str:
+        """The crawl's folder under the output (and its key prefix in a store): the site."""
+        return self.site or self.spider
 
     @property
     def warc_dir(self) -> Path:
@@ -115,32 +125,40 @@ class CrawlOutput:
             closer()
 
 
-def local_root_for(uri: str, spider: str, crawl_id: str, spool: str | None = None) -> Path:
-    """The local folder a crawl writes into: the output folder itself, or a spool for s3://."""
+def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None) -> Path:
+    """The local folder a crawl writes into: ``<out>/<site>/<crawl-id>``, or the same under
+    the spool for s3://."""
     if uri.startswith("s3://"):
         base = Path(spool or os.environ.get("CRAWLER_SPOOL", ".crawler-spool"))
-        return base / spider / crawl_id
-    return Path(uri) / spider / crawl_id
+        return base / site / crawl_id
+    return Path(uri) / site / crawl_id
+
+
+def site_key_of(crawler: Any) -> str:
+    """The site key of a Scrapy crawler's spider (``crawler.site``), else the spider's name."""
+    site = getattr(getattr(crawler, "spider", None), "site", None)
+    return getattr(site, "key", None) or crawler.spidercls.name
 
 
 def crawl_output(crawler: Any) -> CrawlOutput:
     """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
 
     Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
-    ``SPOOL_DIR`` (local spool for object storage).
+    ``SPOOL_DIR`` (local spool for object storage). The folder is the spider's site's.
     """
     existing = getattr(crawler, "crawl_output", None)
     if existing is not None:
         return existing
     settings = crawler.settings
-    spider = crawler.spidercls.name
+    site = site_key_of(crawler)
     crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
     uri = settings.get("OUTPUT_URI") or "out"
     out = CrawlOutput(
-        root=local_root_for(uri, spider, crawl_id, settings.get("SPOOL_DIR")),
-        spider=spider,
+        root=local_root_for(uri, site, crawl_id, settings.get("SPOOL_DIR")),
+        spider=crawler.spidercls.name,
         crawl_id=crawl_id,
         uri=uri,
+        site=site,
     )
     out.prepare()
     crawler.crawl_output = out

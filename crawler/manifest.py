@@ -57,6 +57,7 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
         "spider": out.spider,
+        "site": out.folder,
         "output": out.uri,
         "software": {"name": "newscrawler", "version": __version__},
         "host": socket.gethostname(),
@@ -119,9 +120,11 @@ class ManifestExtension:
         out.close_writers()
         settings = self.crawler.settings
         recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
+        site = getattr(spider, "site", None)
         spider_args = {"start_url": getattr(spider, "start_url", None),
                        "since": str(getattr(spider, "since", None) or "") or None,
-                       "site": getattr(getattr(spider, "profile", None), "name", None)}
+                       "site": getattr(getattr(spider, "profile", None), "name", None),
+                       "site_origin": getattr(site, "origin", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=_jsonable(recorded))
         self.crawler.crawl_manifest = manifest

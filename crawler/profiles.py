@@ -17,6 +17,9 @@ class SiteProfile:
 
     name: str
     domains: tuple[str, ...]
+    # The profile's own site: its origin (``https://vsedelo.com``); crawls of it are kept under
+    # the profile's name (crawler.site). Empty for the generic profile.
+    site: str = ""
     start_paths: tuple[str, ...] = ("/",)
     languages: tuple[str, ...] = ("en",)
     timezone: str = "UTC"
@@ -64,6 +67,7 @@ _CATEGORIES = r"(?:politics|economy|world|society|sport|tech)"
 VSEDELO = SiteProfile(
     name="vsedelo",
     domains=("vsedelo.com", "www.vsedelo.com"),
+    site="https://vsedelo.com",
     start_paths=("/", "/ru/"),
     languages=("uk", "ru"),
     timezone="Europe/Kyiv",

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "article.schema.json"
 
 _DATE_FIELDS = tuple(f"{kind}{suffix}" for kind in ("published", "modified")

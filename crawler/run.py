@@ -192,7 +192,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         check_abandon_spool(args.spider, url, settings)
         lock = None  # workers share the crawl through Redis, not a lock file
     else:
-        lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
+        lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False), url)
     try:
         result = run_crawl(args.spider, settings, {"url": url})
     finally:
@@ -230,20 +230,34 @@ def check_abandon_spool(spider: str, url: str | None, settings: Settings) -> Non
         raise UsageError(str(exc)) from exc
 
 
-def lock_and_resume(spider: str, settings: Settings, resume: bool) -> Any:
-    """Take the lock of ``<out>/<spider>/`` (exit 2 when another crawl holds it) and, with
-    ``--resume``, point ``CRAWL_ID`` at the crawl to continue (``crawler.state.resume``)."""
+def crawl_site(spidercls: Any, url: str | None) -> str:
+    """The site key (``crawler.site``) of a crawl of ``spidercls`` from ``url``: the folder
+    of its state, lock and crawls."""
+    site_of = getattr(spidercls, "site_of", None)
+    if site_of is None:
+        return spidercls.name
+    try:
+        return site_of(url).key
+    except BadURL as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def lock_and_resume(spider: str, settings: Settings, resume: bool, url: str | None = None) -> Any:
+    """Take the lock of the site's folder ``<out>/<site>/`` (exit 2 when another crawl of the
+    site holds it) and, with ``--resume``, point ``CRAWL_ID`` at the crawl to continue
+    (``crawler.state.resume``)."""
     from crawler.lock import CrawlLock, CrawlLocked, lock_path
-    from crawler.state.extension import spider_dir
+    from crawler.state.extension import site_dir
     from crawler.state.resume import resumable_crawl
 
     if not settings.getbool("STATE_ENABLED", True):
         if resume:
             raise UsageError("--resume needs the crawl state (STATE_ENABLED is off)")
         return None
-    if spider not in SpiderLoader.from_settings(settings).list():
+    loader = SpiderLoader.from_settings(settings)
+    if spider not in loader.list():
         return None  # run_crawl says which spiders exist
-    base = spider_dir(settings, spider)
+    base = site_dir(settings, crawl_site(loader.load(spider), url))
     try:
         lock = CrawlLock(lock_path(base)).acquire()
     except (CrawlLocked, OSError) as exc:

@@ -102,6 +102,10 @@ MANIFEST_WRITE = True  # off for workers: the last one writes the crawl's manife
 ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
+    # One scope gate for every request: the crawl's site (ports included) and REQUISITES_HOSTS
+    # (crawler.scope), in place of Scrapy's OffsiteMiddleware, which knows no ports.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.scope.ScopeGate": 50,
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
     # Below the WARC middleware: validators go into the archived request, a 304 is archived.
