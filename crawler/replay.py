@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -140,6 +141,20 @@ def build_collection(
     return coll
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`ReplayError` when ``host:port`` cannot be served (in use, no such
+    address), before pywb fails on it with a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise ReplayError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; pass a free "
+                          "--port") from exc
+
+
 def start_wayback(work_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
     """Start ``wayback`` on the collections in ``work_dir``; the caller stops it."""
     config = Path(work_dir) / "config.yaml"
@@ -159,12 +174,14 @@ def serve(
     host: str = "127.0.0.1",
     work_dir: Path | None = None,
 ) -> int:
-    """Build a collection of ``crawl_dir`` and serve it until interrupted; returns wayback's code.
+    """Build a collection of ``crawl_dir`` and serve it until interrupted; returns 0 when it was
+    interrupted, else wayback's exit code (it stopped on its own).
 
     Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``. Ctrl-C or SIGTERM stops
     wayback too; a temporary work folder is removed afterwards.
     """
     wayback_bin()
+    check_port(host, port)
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="crawler-replay-"))
     on_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
@@ -176,7 +193,8 @@ def serve(
             return proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
-            return proc.wait()
+            proc.wait()
+            return 0
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)
