@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from crawler.parent_death import die_with_parent_preexec
 from crawler.warc.cdxj import index_warcs, parse_line, read_cdxj, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, crawl_index_files, earlier_originals
 from crawler.warc.naming import OPEN_SUFFIX, WARC_SUFFIX
@@ -156,12 +157,13 @@ def check_port(host: str, port: int) -> None:
 
 
 def start_wayback(work_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
-    """Start ``wayback`` on the collections in ``work_dir``; the caller stops it."""
+    """Start ``wayback`` on the collections in ``work_dir``; the caller stops it. It ends when
+    this process dies, even by SIGKILL (``crawler.parent_death``)."""
     config = Path(work_dir) / "config.yaml"
     if not config.exists():
         config.write_text("# written by crawler.replay\ncollections_root: collections\n")
     cmd = [str(wayback_bin()), "-p", str(port), "-b", host, "-d", str(work_dir)]
-    return subprocess.Popen(cmd, cwd=work_dir)
+    return subprocess.Popen(cmd, cwd=work_dir, preexec_fn=die_with_parent_preexec())
 
 
 def _interrupt(signum: int, frame: object) -> None:
