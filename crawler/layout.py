@@ -9,7 +9,9 @@ Layout, identical on a local folder and on object storage::
 
 ``<site>`` is the crawl's site key (``crawler.site``): the profile's name for a profile's own
 site (``vsedelo``), else the host and a non-default port (``example.com``, ``127.0.0.1_8001``).
-Crawls of different sites never share a folder, a state, a lock or a spool.
+Crawls of different sites never share a folder, a state, a lock or a spool. While a crawl runs,
+each process writing into its folder holds a shared ``flock`` on ``<crawl-id>/.running``, so
+``crawler ls`` can tell a crawl in progress from one that was abandoned.
 
 Every Scrapy component of one crawl shares one :class:`CrawlOutput`, reached with
 :func:`crawl_output`. Writers register a closer (called once when the crawl ends) and report each
@@ -19,6 +21,7 @@ file when it is complete, so the manifest and the uploader see only whole files.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import secrets
 import tempfile
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 SUBDIRS = ("warc", "indexes", "articles")
+RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
 
 
 def new_crawl_id(now: dt.datetime | None = None) -> str:
@@ -58,6 +62,7 @@ class CrawlOutput:
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
     _rotators: list[Callable[[], Any]] = field(default_factory=list)
+    _running: Any = None  # the open .running file while this process writes the crawl
 
     @property
     def folder(self) -> str:
@@ -87,6 +92,27 @@ class CrawlOutput:
         # a name of its own: workers of a distributed crawl share this folder and start together
         with tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-test-"):
             pass
+        if self._running is None:
+            self._running = hold_running(self.root)
+
+    def finish(self) -> None:
+        """This process has written its last file of the crawl: its hold on ``.running`` ends,
+        and the file goes when no other process (a worker of the same crawl) holds it."""
+        handle, self._running = self._running, None
+        if handle is None:
+            return
+        handle.close()
+        path = self.root / RUNNING_FILE
+        try:
+            check = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return
+        with check:
+            try:
+                fcntl.flock(check.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # another process still writes the crawl
+            path.unlink(missing_ok=True)
 
     def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
         """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
@@ -123,6 +149,28 @@ class CrawlOutput:
         closers, self._closers = sorted(self._closers, key=lambda c: c[0]), []
         for _, closer in closers:
             closer()
+
+
+def hold_running(crawl_dir: Path) -> Any:
+    """A shared ``flock`` on ``<crawl_dir>/.running``, held until the file is closed (or the
+    process dies): the crawl is being written."""
+    handle = open(crawl_dir / RUNNING_FILE, "a")  # noqa: SIM115 - held while the crawl runs
+    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+    return handle
+
+
+def is_running(crawl_dir: Path) -> bool:
+    """True when a live process holds ``<crawl_dir>/.running`` (see :func:`hold_running`)."""
+    try:
+        handle = open(crawl_dir / RUNNING_FILE, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        return False
 
 
 def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None) -> Path:

@@ -131,7 +131,9 @@ class ManifestExtension:
         if not settings.getbool("MANIFEST_WRITE", True):
             # A worker of a distributed crawl: its part goes to the crawl's registry and the
             # last worker writes the manifest of all parts (crawler.distributed.finalize).
+            out.finish()
             return
         path = write_manifest(out, manifest)
         out.file_completed(path, "manifest")  # last: uploaders treat it as the commit marker
+        out.finish()
         logger.info("manifest written: %s (%d files)", path, len(manifest["files"]))

@@ -107,4 +107,5 @@ def make_spooled_crawl(spool, uri: str, endpoint: str | None, *, spider: str = "
                              finish_reason="finished", spider={}, settings={})
         write_manifest(out, doc)
         out.file_completed(out.manifest_path, "manifest")
+    out.finish()  # its process is done with it (a crawl without manifest: killed)
     return out

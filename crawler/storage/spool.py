@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
+from crawler.layout import RUNNING_FILE
 from crawler.storage.s3 import S3Location
 
 TARGET_FILE = ".store-target.json"
@@ -128,7 +129,7 @@ def spool_crawl_dirs(path: Path) -> list[Path]:
 def remove_if_done(crawl_dir: Path) -> bool:
     """Delete a fully uploaded spool folder: only our marker files and empty folders may be
     left; anything else is kept, and so is the folder. True when the folder is gone."""
-    markers = {crawl_dir / name for name in (TARGET_FILE, LOCK_FILE, COMMITTED_FILE)}
+    markers = {crawl_dir / name for name in (TARGET_FILE, LOCK_FILE, COMMITTED_FILE, RUNNING_FILE)}
     if any(p.is_file() and p not in markers for p in crawl_dir.rglob("*")):
         return False
     for marker in markers:
