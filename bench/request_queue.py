@@ -6,7 +6,7 @@ the project's ``SpoolScheduler``, taking one out for every two put in, then drai
 pattern of a crawl whose queue grows. Rounds alternate between the two queues, so the machine's
 noise falls on both; the figure is the median over rounds.
 
-    .venv/bin/python bench/queue.py [--requests 6000] [--rounds 5]
+    .venv/bin/python bench/request_queue.py [--requests 6000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in QUEUES.items():
             times[name].append(one_round(path, args.requests))
     medians = {name: round(statistics.median(t), 4) for name, t in times.items()}
-    result = {"benchmark": "queue", "command": "bench/queue.py " + " ".join(sys.argv[1:]),
+    result = {"benchmark": "queue", "command": "bench/request_queue.py " + " ".join(sys.argv[1:]),
               "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "machine": machine(), "requests": args.requests,
               "ms_per_request": {n: [round(x, 4) for x in t] for n, t in times.items()},
