@@ -82,6 +82,6 @@ def test_the_old_per_spider_state_is_named_once(tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "state.sqlite").write_bytes(b"")
     note = legacy_state_note(settings, "news", "example.com")
-    assert note and "layout before 0.2" in note and str(tmp_path / "example.com") in note
+    assert note and "earlier per-spider layout" in note and str(tmp_path / "example.com") in note
     assert "\n" not in note
     assert legacy_state_note(settings, "vsedelo", "127.0.0.1_8000") is None  # a profile's own

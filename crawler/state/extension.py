@@ -56,8 +56,8 @@ def state_path(settings: Any, site: str) -> Path:
 
 
 def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
-    """A one-line note when ``<out>/<spider>/state.sqlite`` is the state of the layout before
-    0.2 (one folder per spider, shared by every site it crawled), which this crawl of ``site``
+    """A one-line note when ``<out>/<spider>/state.sqlite`` is the state of the earlier layout
+    (one folder per spider, shared by every site it crawled), which this crawl of ``site``
     does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
     still in use."""
     from crawler.profiles import PROFILES
@@ -67,7 +67,7 @@ def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
     old = site_dir(settings, spider) / STATE_FILE
     if not old.is_file() or state_path(settings, site).exists():
         return None
-    return (f"{old} holds the crawl state of the layout before 0.2 (one per spider, shared by "
+    return (f"{old} holds the crawl state of the earlier per-spider layout (shared by "
             f"every site it crawled); it is not used: crawls of this site now keep theirs in "
             f"{site_dir(settings, site)}, and this first crawl there is a full crawl")
 

@@ -56,7 +56,7 @@ def read_target(crawl_dir: Path) -> SpoolTarget | None:
         data = json.loads((crawl_dir / TARGET_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    data.setdefault("site", data.get("spider"))  # a spool folder of a version before 0.2
+    data.setdefault("site", data.get("spider"))  # a spool folder of the per-spider layout
     return SpoolTarget(**{k: data.get(k) for k in SpoolTarget.__dataclass_fields__})
 
 
