@@ -17,9 +17,6 @@ class SiteProfile:
 
     name: str
     domains: tuple[str, ...]
-    # The profile's own site: its origin (``https://vsedelo.com``); crawls of it are kept under
-    # the profile's name (crawler.site). Empty for the generic profile.
-    site: str = ""
     start_paths: tuple[str, ...] = ("/",)
     languages: tuple[str, ...] = ("en",)
     timezone: str = "UTC"
@@ -40,6 +37,9 @@ class SiteProfile:
     # that states its own UTC offset keeps it; only offset-less dates are read in ``timezone``.
     timezone_authoritative: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # The profile's own site: its origin (``https://vsedelo.com``); crawls of it are kept under
+    # the profile's name (crawler.site). Empty for the generic profile.
+    site: str = ""
 
     def with_start_url(self, url: str) -> SiteProfile:
         """The same profile pointed at another host (a fixture copy or a mirror)."""
