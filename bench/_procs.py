@@ -147,5 +147,5 @@ def crawl_command(url: str, out: Path, *settings: str, concurrency: int = 16) ->
 
 def crawl_stats(out: Path) -> dict:
     """The manifest stats of the (only) crawl under ``out``."""
-    crawl_dir = max(p for p in (out / "vsedelo").iterdir() if p.is_dir())
+    crawl_dir = max(p for p in out.glob("*/*") if (p / "warc").is_dir())
     return json.loads((crawl_dir / "manifest.json").read_text())["stats"]

@@ -74,7 +74,7 @@ def run_crawl(n: int, args: argparse.Namespace, site_url: str, redis_url: str,
     wall = time.monotonic() - started
     if any(codes):
         raise SystemExit(f"{n} workers: exit codes {codes}; logs in {work}")
-    (manifest_path,) = out.glob("vsedelo/*/manifest.json")
+    (manifest_path,) = out.glob("*/*/manifest.json")
     manifest = json.loads(manifest_path.read_text())
     stats = manifest["stats"]
     start = dt.datetime.fromisoformat(stats["start_time"])

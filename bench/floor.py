@@ -53,7 +53,7 @@ def _crawl(server: FixtureServer, out: Path, *settings: str) -> dict[str, Any]:
 
 
 def _archived_urls(out: Path) -> list[str]:
-    (index,) = out.glob("vsedelo/*/indexes/*.cdxj")
+    (index,) = out.glob("*/*/indexes/*.cdxj")
     return [json.loads(line.split(" ", 2)[2])["url"] for line in index.read_text().splitlines()]
 
 

@@ -60,7 +60,7 @@ def crawl(server, out: Path, settings: list[str]) -> dict:
     if result.returncode != 0:
         raise SystemExit(f"crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
     seconds = time.monotonic() - started
-    crawl_dir = max(p for p in (out / "vsedelo").iterdir() if p.is_dir())
+    crawl_dir = max(p for p in out.glob("*/*") if (p / "warc").is_dir())
     stats = json.loads((crawl_dir / "manifest.json").read_text())["stats"]
     return {"stats": stats, "seconds": round(seconds, 1), "requests": server.requests}
 

@@ -1,9 +1,11 @@
-"""The ``crawler`` command: crawl, demo, site, replay, recover, wacz.
+"""The ``crawler`` command: crawl, demo, site, replay, recover, wacz (and ``crawler.ops`` and
+``crawler.storage`` commands).
 
-Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted),
-2 usage or configuration error (bad spider, URL, output, setting), or another crawl of the same
-spider into the same output is running (``crawler.lock``). Errors are one clear line on stderr,
-never a traceback.
+Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted) or a
+command failed at run time, 2 usage or configuration error (bad spider, URL, option, output,
+setting, store), or another crawl of the same site into the same output is running
+(``crawler.lock``). Errors are one clear line on stderr (two with a hint), never a traceback
+(``CRAWLER_TRACEBACK=1`` shows it for an unexpected error). A usage error creates no file.
 """
 
 from __future__ import annotations
@@ -13,18 +15,48 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from crawler import __version__
-from crawler.errors import EXIT_OK, EXIT_USAGE, UsageError
+from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_USAGE, CommandFailed, UsageError
 
 __all__ = ["main", "UsageError"]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and a hint instead of the whole usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
+                              f"(`{self.prog} --help` lists the options)\n")
+
+
+def port(value: str) -> int:
+    """A TCP port number (0-65535) for argparse."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0: any free one), got {number}")
+    return number
+
+
+def log_level(value: str) -> str:
+    """A logging level name for argparse, in any case."""
+    from crawler.run import LOG_LEVELS
+
+    if value.upper() not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+    return value.upper()
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="crawler", description="News archival crawler: WARC archive + article JSON.")
     p.add_argument("--version", action="version", version=f"crawler {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                           parser_class=OneLineParser)
 
     c = sub.add_parser("crawl", help="crawl a site with a spider",
                        description="Crawl a news site: WARC files, CDXJ index, article JSON.")
@@ -51,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                         "docs/distributed.md")
     c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy setting (repeatable)")
-    c.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+    c.add_argument("--log-level", default=None, type=log_level,
+                   help="DEBUG, INFO (default), WARNING, ERROR, CRITICAL")
 
     d = sub.add_parser("demo", help="crawl the offline fixture site end to end",
                        description="Serve the fixture news site on a free loopback port, crawl "
@@ -65,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("site", help="serve the fixture news site",
                        description="Serve the deterministic fixture copy of a news site.")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=port, default=8000)
     s.add_argument("--articles", type=int, default=500, help="articles per language")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
@@ -77,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>), "
                                    "local or s3://bucket/prefix/<spider>/<crawl-id>.")
     r.add_argument("crawl", help="crawl folder or s3:// URI")
-    r.add_argument("--port", type=int, default=8080)
+    r.add_argument("--port", type=port, default=8080)
     r.add_argument("--host", default="127.0.0.1")
 
     v = sub.add_parser("recover", help="repair WARC files a killed crawl left open",
@@ -139,7 +172,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except CommandFailed as exc:
+        print(f"crawler {args.command}: failed: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    except Exception as exc:  # unexpected: still one line, exit 1
+        if os.environ.get("CRAWLER_TRACEBACK"):
+            raise
+        print(f"crawler {args.command}: failed: {type(exc).__name__}: {_one_line(exc)} "
+              "(CRAWLER_TRACEBACK=1 shows where)", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
     return EXIT_USAGE
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500]
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -168,9 +214,16 @@ def _replay(args: argparse.Namespace) -> int:
     from crawler import replay
 
     try:
-        replay.serve(crawl, port=args.port, host=args.host)
+        code = replay.serve(crawl, port=args.port, host=args.host)
     except replay.ReplayError as exc:
         raise UsageError(str(exc)) from exc
+    return _replay_ended(code)
+
+
+def _replay_ended(code: int) -> int:
+    """0 when pywb was stopped (Ctrl-C, SIGTERM); a failure when it exited on its own."""
+    if code:
+        raise CommandFailed(f"pywb exited with code {code} (its output above says why)")
     return EXIT_OK
 
 
@@ -189,12 +242,12 @@ def _replay_s3(args: argparse.Namespace) -> int:
     try:
         crawl = fetch_crawl(args.crawl, scratch, get_project_settings())
         print(f"downloaded {args.crawl} to {crawl}", flush=True)
-        replay.serve(crawl, port=args.port, host=args.host)
+        code = replay.serve(crawl, port=args.port, host=args.host)
     except (StorageError, replay.ReplayError) as exc:
         raise UsageError(str(exc)) from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return EXIT_OK
+    return _replay_ended(code)
 
 
 def _recover(args: argparse.Namespace) -> int:

@@ -2,10 +2,16 @@
 
 Layout, identical on a local folder and on object storage::
 
-    <out>/<spider>/<crawl-id>/warc/*.warc.gz
-                             /indexes/*.cdxj
-                             /articles/*.jsonl.gz
-                             /manifest.json      (written last: the commit marker)
+    <out>/<site>/<crawl-id>/warc/*.warc.gz
+                           /indexes/*.cdxj
+                           /articles/*.jsonl.gz
+                           /manifest.json      (written last: the commit marker)
+
+``<site>`` is the crawl's site key (``crawler.site``): the profile's name for a profile's own
+site (``vsedelo``), else the host and a non-default port (``example.com``, ``127.0.0.1_8001``).
+Crawls of different sites never share a folder, a state, a lock or a spool. While a crawl runs,
+each process writing into its folder holds a shared ``flock`` on ``<crawl-id>/.running``, so
+``crawler ls`` can tell a crawl in progress from one that was abandoned.
 
 Every Scrapy component of one crawl shares one :class:`CrawlOutput`, reached with
 :func:`crawl_output`. Writers register a closer (called once when the crawl ends) and report each
@@ -15,6 +21,7 @@ file when it is complete, so the manifest and the uploader see only whole files.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import secrets
 import tempfile
@@ -24,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 SUBDIRS = ("warc", "indexes", "articles")
+RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
 
 
 def new_crawl_id(now: dt.datetime | None = None) -> str:
@@ -49,10 +57,17 @@ class CrawlOutput:
     spider: str
     crawl_id: str
     uri: str  # what the user asked for: a folder or s3://bucket/prefix
+    site: str = ""  # the site key: the folder under the output (default: the spider's name)
     completed: list[CompletedFile] = field(default_factory=list)
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
     _rotators: list[Callable[[], Any]] = field(default_factory=list)
+    _running: Any = None  # the open .running file while this process writes the crawl
+
+    @property
+    def folder(self) -> str:
+        """The crawl's folder under the output (and its key prefix in a store): the site."""
+        return self.site or self.spider
 
     @property
     def warc_dir(self) -> Path:
@@ -77,6 +92,27 @@ class CrawlOutput:
         # a name of its own: workers of a distributed crawl share this folder and start together
         with tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-test-"):
             pass
+        if self._running is None:
+            self._running = hold_running(self.root)
+
+    def finish(self) -> None:
+        """This process has written its last file of the crawl: its hold on ``.running`` ends,
+        and the file goes when no other process (a worker of the same crawl) holds it."""
+        handle, self._running = self._running, None
+        if handle is None:
+            return
+        handle.close()
+        path = self.root / RUNNING_FILE
+        try:
+            check = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return
+        with check:
+            try:
+                fcntl.flock(check.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # another process still writes the crawl
+            path.unlink(missing_ok=True)
 
     def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
         """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
@@ -115,32 +151,62 @@ class CrawlOutput:
             closer()
 
 
-def local_root_for(uri: str, spider: str, crawl_id: str, spool: str | None = None) -> Path:
-    """The local folder a crawl writes into: the output folder itself, or a spool for s3://."""
+def hold_running(crawl_dir: Path) -> Any:
+    """A shared ``flock`` on ``<crawl_dir>/.running``, held until the file is closed (or the
+    process dies): the crawl is being written."""
+    handle = open(crawl_dir / RUNNING_FILE, "a")  # noqa: SIM115 - held while the crawl runs
+    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+    return handle
+
+
+def is_running(crawl_dir: Path) -> bool:
+    """True when a live process holds ``<crawl_dir>/.running`` (see :func:`hold_running`)."""
+    try:
+        handle = open(crawl_dir / RUNNING_FILE, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        return False
+
+
+def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None) -> Path:
+    """The local folder a crawl writes into: ``<out>/<site>/<crawl-id>``, or the same under
+    the spool for s3://."""
     if uri.startswith("s3://"):
         base = Path(spool or os.environ.get("CRAWLER_SPOOL", ".crawler-spool"))
-        return base / spider / crawl_id
-    return Path(uri) / spider / crawl_id
+        return base / site / crawl_id
+    return Path(uri) / site / crawl_id
+
+
+def site_key_of(crawler: Any) -> str:
+    """The site key of a Scrapy crawler's spider (``crawler.site``), else the spider's name."""
+    site = getattr(getattr(crawler, "spider", None), "site", None)
+    return getattr(site, "key", None) or crawler.spidercls.name
 
 
 def crawl_output(crawler: Any) -> CrawlOutput:
     """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
 
     Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
-    ``SPOOL_DIR`` (local spool for object storage).
+    ``SPOOL_DIR`` (local spool for object storage). The folder is the spider's site's.
     """
     existing = getattr(crawler, "crawl_output", None)
     if existing is not None:
         return existing
     settings = crawler.settings
-    spider = crawler.spidercls.name
+    site = site_key_of(crawler)
     crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
     uri = settings.get("OUTPUT_URI") or "out"
     out = CrawlOutput(
-        root=local_root_for(uri, spider, crawl_id, settings.get("SPOOL_DIR")),
-        spider=spider,
+        root=local_root_for(uri, site, crawl_id, settings.get("SPOOL_DIR")),
+        spider=crawler.spidercls.name,
         crawl_id=crawl_id,
         uri=uri,
+        site=site,
     )
     out.prepare()
     crawler.crawl_output = out

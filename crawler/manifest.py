@@ -57,6 +57,7 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
         "spider": out.spider,
+        "site": out.folder,
         "output": out.uri,
         "software": {"name": "newscrawler", "version": __version__},
         "host": socket.gethostname(),
@@ -119,16 +120,20 @@ class ManifestExtension:
         out.close_writers()
         settings = self.crawler.settings
         recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
+        site = getattr(spider, "site", None)
         spider_args = {"start_url": getattr(spider, "start_url", None),
                        "since": str(getattr(spider, "since", None) or "") or None,
-                       "site": getattr(getattr(spider, "profile", None), "name", None)}
+                       "site": getattr(getattr(spider, "profile", None), "name", None),
+                       "site_origin": getattr(site, "origin", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=_jsonable(recorded))
         self.crawler.crawl_manifest = manifest
         if not settings.getbool("MANIFEST_WRITE", True):
             # A worker of a distributed crawl: its part goes to the crawl's registry and the
             # last worker writes the manifest of all parts (crawler.distributed.finalize).
+            out.finish()
             return
         path = write_manifest(out, manifest)
         out.file_completed(path, "manifest")  # last: uploaders treat it as the commit marker
+        out.finish()
         logger.info("manifest written: %s (%d files)", path, len(manifest["files"]))

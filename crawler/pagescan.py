@@ -23,6 +23,7 @@ from crawler.extract.tree import base_url, parse_html
 from crawler.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.profiles import SiteProfile
 from crawler.requisites import RequisitePolicy, page_references
+from crawler.site import Site
 from crawler.urls import BadURL, canonical_url, host_in, in_scope, quick_absolute, url_origin
 
 _FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
@@ -50,13 +51,21 @@ class ScanScope:
     profile: SiteProfile
     domains: tuple[str, ...]
     requisites: RequisitePolicy = RequisitePolicy(enabled=False)
+    site: Site | None = None  # when set, in scope means on the site's hosts and port
+
+    def contains(self, url: str) -> bool:
+        """True for a URL of the crawl's site (its hosts, and its port when the site is set)."""
+        return self.site.contains(url) if self.site is not None else in_scope(url, self.domains)
 
     def allows(self, url: str) -> bool:
         """A canonical URL (``canonical_url``) in scope, not a file by its extension, not
         denied by the profile."""
-        rest = url.partition("://")[2]
+        scheme, _, rest = url.partition("://")
         netloc, _, tail = rest.partition("/")
-        if not host_in(_hostname(netloc), self.domains):
+        if self.site is not None:
+            if not self.site.contains_netloc(scheme, netloc):
+                return False
+        elif not host_in(_hostname(netloc), self.domains):
             return False
         path = "/" + tail.partition("?")[0]
         if NON_PAGE_EXT.search(path):
@@ -92,7 +101,7 @@ def scan_tree(tree: etree._Element, url: str, scope: ScanScope) -> PageScan:
     for link in _FEEDS(tree):
         if _FEED_TYPES.search(link.get("type", "")):
             feed = _canonical(_join(base, link.get("href", "")))
-            if feed and in_scope(feed, scope.domains):
+            if feed and scope.contains(feed):
                 scan.feeds.append(feed)
     if scan.is_article and scope.requisites.enabled:
         scan.requisites = list(scope.requisites.select(base, page_references(tree)))
@@ -116,7 +125,7 @@ def page_links(tree: etree._Element, base: str, scope: ScanScope) -> list[tuple[
 def _canonical_link(tree: etree._Element, base: str, scope: ScanScope) -> str | None:
     hrefs = _CANONICAL(tree)
     canonical = _canonical(_join(base, hrefs[0].strip())) if hrefs else None
-    return canonical if canonical and in_scope(canonical, scope.domains) else None
+    return canonical if canonical and scope.contains(canonical) else None
 
 
 def _hostname(netloc: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.extract.decode import MAX_HTML_BYTES, Decoded
 from crawler.extraction import extract_article, extract_parsed
 from crawler.pagescan import PageScan, ScanScope, parse_page, scan_tree
+from crawler.parent_death import worker_context
 from crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class PageWorkers:
             self.pool.shutdown(wait=True, cancel_futures=False)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
+        context = worker_context()  # its processes end with the crawler (even on SIGKILL)
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up,
                                    initargs=(self.scope,))
 

@@ -35,6 +35,9 @@ class SiteProfile:
     published_xpaths: tuple[str, ...] = ()
     modified_xpaths: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    # The profile's own site: its origin (``https://vsedelo.com``); crawls of it are kept under
+    # the profile's name (crawler.site). Empty for the generic profile.
+    site: str = ""
 
     def with_start_url(self, url: str) -> SiteProfile:
         """The same profile pointed at another host (a fixture copy or a mirror)."""
@@ -62,6 +65,7 @@ _CATEGORIES = r"(?:politics|economy|world|society|sport|tech)"
 VSEDELO = SiteProfile(
     name="vsedelo",
     domains=("vsedelo.com", "www.vsedelo.com"),
+    site="https://vsedelo.com",
     start_paths=("/", "/ru/"),
     languages=("uk", "ru"),
     timezone="Europe/Kyiv",

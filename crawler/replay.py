@@ -16,12 +16,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from crawler.parent_death import die_with_parent_preexec
 from crawler.warc.cdxj import index_warcs, parse_line, read_cdxj, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, crawl_index_files, earlier_originals
 from crawler.warc.naming import OPEN_SUFFIX, WARC_SUFFIX
@@ -140,13 +142,28 @@ def build_collection(
     return coll
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`ReplayError` when ``host:port`` cannot be served (in use, no such
+    address), before pywb fails on it with a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise ReplayError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; pass a free "
+                          "--port") from exc
+
+
 def start_wayback(work_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
-    """Start ``wayback`` on the collections in ``work_dir``; the caller stops it."""
+    """Start ``wayback`` on the collections in ``work_dir``; the caller stops it. It ends when
+    this process dies, even by SIGKILL (``crawler.parent_death``)."""
     config = Path(work_dir) / "config.yaml"
     if not config.exists():
         config.write_text("# written by crawler.replay\ncollections_root: collections\n")
     cmd = [str(wayback_bin()), "-p", str(port), "-b", host, "-d", str(work_dir)]
-    return subprocess.Popen(cmd, cwd=work_dir)
+    return subprocess.Popen(cmd, cwd=work_dir, preexec_fn=die_with_parent_preexec())
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -159,12 +176,14 @@ def serve(
     host: str = "127.0.0.1",
     work_dir: Path | None = None,
 ) -> int:
-    """Build a collection of ``crawl_dir`` and serve it until interrupted; returns wayback's code.
+    """Build a collection of ``crawl_dir`` and serve it until interrupted; returns 0 when it was
+    interrupted, else wayback's exit code (it stopped on its own).
 
     Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``. Ctrl-C or SIGTERM stops
     wayback too; a temporary work folder is removed afterwards.
     """
     wayback_bin()
+    check_port(host, port)
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="crawler-replay-"))
     on_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
@@ -176,7 +195,8 @@ def serve(
             return proc.wait()
         except KeyboardInterrupt:
             proc.terminate()
-            return proc.wait()
+            proc.wait()
+            return 0
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)

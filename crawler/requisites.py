@@ -3,10 +3,11 @@
 Article pages list their requisites (``<img src/srcset>``, ``<picture><source srcset>``,
 stylesheets, icons and preloads, ``<script src>``, ``<video poster>``, and ``url()`` in
 ``<style>`` blocks and ``style`` attributes); stylesheets fetched as requisites list theirs
-(``url()`` and ``@import``) for ``REQUISITES_DEPTH`` more levels. Only the page's own site and
-the ``REQUISITES_HOSTS`` (CDN hosts; a leading dot or a parent domain also matches subdomains)
-are fetched. The requests carry no extraction: the WARC middleware archives their responses, and
-Scrapy's duplicate filter fetches each URL once per crawl.
+(``url()`` and ``@import``) for ``REQUISITES_DEPTH`` more levels. Only the page's own site (its
+hosts on its port, ``crawler.site``) and the ``REQUISITES_HOSTS`` (CDN hosts; a leading dot or a
+parent domain also matches subdomains; ``host:port`` matches that port only) are fetched. The
+requests carry no extraction: the WARC middleware archives their responses, and Scrapy's
+duplicate filter fetches each URL once per crawl.
 
 Settings: ``REQUISITES_ENABLED`` (default True), ``REQUISITES_HOSTS`` (list or comma-separated),
 ``REQUISITES_DEPTH`` (default 1: follow one level of CSS references).
@@ -22,6 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from scrapy.http import Response, TextResponse
+
+from crawler.site import DEFAULT_PORTS, Site
 
 # url(...) with or without quotes, and @import "..." (the url() form is caught by the first)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
@@ -67,10 +70,15 @@ def is_stylesheet(response: Response) -> bool:
     return bool(_CSS_TYPE.search(ctype)) or urlsplit(response.url).path.endswith(".css")
 
 
-def _host_matches(host: str, patterns: Iterable[str]) -> bool:
+def host_matches(host: str, port: int | None, patterns: Iterable[str]) -> bool:
+    """True when ``host`` (on ``port``) matches one of ``patterns``: a host name, which also
+    matches its subdomains (a leading dot is allowed), on any port, or ``host:port``."""
     for pattern in patterns:
         pattern = pattern.lower().strip()
-        bare = pattern.lstrip(".")
+        name, _, want_port = pattern.rpartition(":") if ":" in pattern else (pattern, "", "")
+        bare = name.lstrip(".")
+        if want_port and (not want_port.isdigit() or int(want_port) != port):
+            continue
         if bare and (host == bare or host.endswith("." + bare)):
             return True
     return False
@@ -78,20 +86,23 @@ def _host_matches(host: str, patterns: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class RequisitePolicy:
-    """Which requisites to fetch: on/off, the site's hosts plus CDN hosts, CSS depth."""
+    """Which requisites to fetch: on/off, the site (its hosts on its port) plus CDN hosts,
+    CSS depth."""
 
     enabled: bool = True
     site_hosts: tuple[str, ...] = ()
     extra_hosts: tuple[str, ...] = ()
     depth: int = 1
+    site: Site | None = None  # when set, the site's own URLs are those it contains
 
     @classmethod
-    def from_settings(cls, settings: Any, site_hosts: Iterable[str]) -> RequisitePolicy:
+    def from_settings(cls, settings: Any, site_hosts: Iterable[str],
+                      site: Site | None = None) -> RequisitePolicy:
         hosts = settings.getlist("REQUISITES_HOSTS")
         return cls(enabled=settings.getbool("REQUISITES_ENABLED", True),
                    site_hosts=tuple(h for h in site_hosts if h),
                    extra_hosts=tuple(h for h in hosts if h.strip()),
-                   depth=max(0, settings.getint("REQUISITES_DEPTH", 1)))
+                   depth=max(0, settings.getint("REQUISITES_DEPTH", 1)), site=site)
 
     def allows(self, url: str) -> bool:
         """True for an http(s) URL on the site or a configured host."""
@@ -99,7 +110,15 @@ class RequisitePolicy:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
         host = parts.hostname.lower()
-        return _host_matches(host, self.site_hosts) or _host_matches(host, self.extra_hosts)
+        try:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            return False
+        if self.site is not None:
+            on_site = self.site.contains(url)
+        else:
+            on_site = host_matches(host, None, self.site_hosts)
+        return on_site or host_matches(host, port, self.extra_hosts)
 
     def select(self, base_url: str, refs: Iterable[str]) -> Iterator[str]:
         """Absolute, allowed, de-duplicated URLs of ``refs`` (fragments dropped)."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import logging
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from crawler.cli_settings import build_settings
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.ops import counts
 from crawler.ops.config import validate as validate_ops_settings
@@ -23,53 +23,14 @@ from crawler.ops.monitors import failed_monitors
 from crawler.ops.summary import ops_summary_lines
 from crawler.urls import BadURL, validate_start_url
 
-_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 OK_FINISH_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount"}
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
-def parse_setting(pair: str, settings: Settings) -> tuple[str, Any]:
-    """``NAME=VALUE`` checked against the type of the setting's current value."""
-    name, sep, raw = pair.partition("=")
-    name = name.strip()
-    if not sep or not _SETTING_NAME.match(name):
-        raise UsageError(f"-s expects NAME=VALUE with an upper-case NAME, got {pair!r}")
-    current = settings.get(name)
-    try:
-        if isinstance(current, bool):
-            low = raw.strip().lower()
-            if low not in _TRUE | _FALSE:
-                raise ValueError("expected true/false")
-            return name, low in _TRUE
-        if isinstance(current, int):
-            return name, int(raw)
-        if isinstance(current, float):
-            return name, float(raw)
-        if isinstance(current, dict | list) or hasattr(current, "copy_to_dict"):
-            value = json.loads(raw)
-            if not isinstance(value, dict | list):
-                raise ValueError("expected a JSON object or list")
-            return name, value
-    except ValueError as exc:
-        kind = type(current).__name__
-        raise UsageError(f"bad value for {name}: {raw!r} ({kind} expected: {exc})") from exc
-    return name, raw
-
-
-def build_settings(overrides: list[str], extra: dict[str, Any]) -> Settings:
-    """Project settings, then ``extra`` from named options, then ``-s`` overrides."""
-    settings = get_project_settings()
-    for name, value in extra.items():
-        if value is not None:
-            settings.set(name, value, priority="cmdline")
-    for pair in overrides:
-        name, value = parse_setting(pair, settings)
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
-def check_output(uri: str, settings: Any = None) -> None:
-    """Fail early, with the path or the store's problem, when the output cannot be written."""
+def check_output(uri: str, settings: Any = None) -> Path | None:
+    """Fail early, with the path or the store's problem, when the output cannot be written;
+    returns the outermost folder this created (None: it was there, or ``s3://``), so a usage
+    error found later can leave nothing behind (:func:`remove_created`)."""
     if uri.startswith("s3://"):
         from crawler.storage import StorageError, preflight
 
@@ -77,22 +38,49 @@ def check_output(uri: str, settings: Any = None) -> None:
             preflight(uri, settings if settings is not None else get_project_settings())
         except StorageError as exc:
             raise UsageError(str(exc)) from exc
-        return
+        return None
     path = Path(uri)
+    created = next((p for p in reversed([path, *path.parents]) if not p.exists()), None)
     try:
         path.mkdir(parents=True, exist_ok=True)
         # a name of its own: workers of one distributed crawl start side by side
         with tempfile.NamedTemporaryFile(dir=path, prefix=".crawler-write-test-"):
             pass
     except OSError as exc:
+        remove_created(created)
         raise UsageError(f"cannot write to output folder {uri}: {exc.strerror or exc}") from exc
+    return created
+
+
+def remove_created(folder: Path | None) -> None:
+    """Remove ``folder`` (made by :func:`check_output`) when it holds nothing but empty
+    folders and crawl lock files: a run that stopped on a usage error leaves nothing."""
+    from crawler.lock import LOCK_NAME
+
+    if folder is None or not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()
+            elif path.name == LOCK_NAME:
+                path.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def spider_class(spider: str, settings: Settings) -> Any:
+    """The spider class named ``spider``; :class:`UsageError` listing the names otherwise."""
+    loader = SpiderLoader.from_settings(settings)
+    names = loader.list()
+    if spider not in names:
+        raise UsageError(f"no spider named {spider!r}; available: {', '.join(sorted(names))}")
+    return loader.load(spider)
 
 
 def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> dict[str, Any]:
     """Run one crawl in this process; returns stats, manifest and finish reason."""
-    names = SpiderLoader.from_settings(settings).list()
-    if spider not in names:
-        raise UsageError(f"no spider named {spider!r}; available: {', '.join(sorted(names))}")
+    spider_class(spider, settings)
     process = CrawlerProcess(settings)
     # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG
     # record ("Crawled", "Scraped from" with the whole item) is built and then dropped.
@@ -181,18 +169,25 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since,
         "REDIS_URL": getattr(args, "redis", None), "WORKER_ID": getattr(args, "worker_id", None),
         "DISTRIBUTED_ABANDON_WORKERS": getattr(args, "abandon_spool", None)})
-    check_output(settings.get("OUTPUT_URI"), settings)
-    validate_ops_settings(settings)
+    spidercls = spider_class(args.spider, settings)
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/")
+    site = crawl_site(spidercls, url)
+    check_log_level(settings)
+    validate_ops_settings(settings)
     if getattr(args, "abandon_spool", None) and not settings.get("REDIS_URL"):
         raise UsageError("--abandon-spool is for a worker of a distributed crawl: add --redis URL")
     if settings.get("REDIS_URL"):
         check_redis(settings, getattr(args, "resume", False))
         check_abandon_spool(args.spider, url, settings)
-        lock = None  # workers share the crawl through Redis, not a lock file
-    else:
-        lock = lock_and_resume(args.spider, settings, getattr(args, "resume", False))
+    created = check_output(settings.get("OUTPUT_URI"), settings)
+    lock = None  # workers of a distributed crawl share it through Redis, not a lock file
+    if not settings.get("REDIS_URL"):
+        try:
+            lock = lock_and_resume(site, settings, getattr(args, "resume", False))
+        except UsageError:
+            remove_created(created)
+            raise
     try:
         result = run_crawl(args.spider, settings, {"url": url})
     finally:
@@ -201,6 +196,26 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     for line in summary_lines(result):
         print(line)
     return crawl_exit_code(result)
+
+
+def crawl_site(spidercls: Any, url: str | None) -> str:
+    """The site key (``crawler.site``) of a crawl of ``spidercls`` from ``url``: the folder
+    of its state, lock and crawls."""
+    site_of = getattr(spidercls, "site_of", None)
+    if site_of is None:
+        return spidercls.name
+    try:
+        return site_of(url).key
+    except BadURL as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def check_log_level(settings: Settings) -> None:
+    """Exit 2 for a ``LOG_LEVEL`` logging does not know (``--log-level``, ``-s LOG_LEVEL``)."""
+    level = str(settings.get("LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise UsageError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    settings.set("LOG_LEVEL", level, priority=settings.getpriority("LOG_LEVEL") or "cmdline")
 
 
 def check_redis(settings: Settings, resume: bool) -> None:
@@ -230,20 +245,19 @@ def check_abandon_spool(spider: str, url: str | None, settings: Settings) -> Non
         raise UsageError(str(exc)) from exc
 
 
-def lock_and_resume(spider: str, settings: Settings, resume: bool) -> Any:
-    """Take the lock of ``<out>/<spider>/`` (exit 2 when another crawl holds it) and, with
-    ``--resume``, point ``CRAWL_ID`` at the crawl to continue (``crawler.state.resume``)."""
+def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
+    """Take the lock of the site's folder ``<out>/<site>/`` (exit 2 when another crawl of the
+    site holds it) and, with ``--resume``, point ``CRAWL_ID`` at the crawl to continue
+    (``crawler.state.resume``)."""
     from crawler.lock import CrawlLock, CrawlLocked, lock_path
-    from crawler.state.extension import spider_dir
+    from crawler.state.extension import site_dir
     from crawler.state.resume import resumable_crawl
 
     if not settings.getbool("STATE_ENABLED", True):
         if resume:
             raise UsageError("--resume needs the crawl state (STATE_ENABLED is off)")
         return None
-    if spider not in SpiderLoader.from_settings(settings).list():
-        return None  # run_crawl says which spiders exist
-    base = spider_dir(settings, spider)
+    base = site_dir(settings, site)
     try:
         lock = CrawlLock(lock_path(base)).acquire()
     except (CrawlLocked, OSError) as exc:
@@ -274,8 +288,9 @@ def run_demo_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOGSTATS_INTERVAL": 0})
-    check_output(args.out, settings)
+    check_log_level(settings)
     validate_ops_settings(settings)
+    check_output(args.out, settings)
     site = FixtureSite(articles=args.articles, latency=args.latency)
     with start_server(site) as server:
         print(f"fixture site: {server.url} ({args.articles} articles per language)")

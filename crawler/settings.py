@@ -26,6 +26,7 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_AFTER_ENABLED = True  # a 429/503 with Retry-After pauses the host (crawler.retry_after)
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Scrapy's downloader, with CONCURRENT_REQUESTS_PER_DOMAIN holding under the asyncio reactor.
 DOWNLOADER = "crawler.downloader.PoliteDownloader"
@@ -34,6 +35,8 @@ SCHEDULER = "crawler.queues.SpoolScheduler"
 SCHEDULER_SPOOL = True
 # The newest requests (SCHEDULER_MEMORY_REQUESTS, default 2000) stay in memory unpickled.
 SCHEDULER_DISK_QUEUE = "crawler.queues.SpillingLifoQueue"
+SCHEDULER_MEMORY_REQUESTS = 2000
+SCHEDULER_SPOOL_DIR = ""  # empty: the temporary folder
 # Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.seen)
 DUPEFILTER_CLASS = "crawler.seen.CompactDupeFilter"
 # Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
@@ -65,6 +68,7 @@ WARC_PREFIX = ""  # default: the spider's name
 WARC_OPERATOR = ""
 WARC_DEDUP = True
 WARC_DEDUP_MIN_SIZE = 256
+WARC_DEDUP_DIR = ""  # the payload digest index's scratch folder; empty: the temporary folder
 
 # --- Page requisites (crawler.requisites): images, CSS, JS, fonts of archived articles ----
 REQUISITES_ENABLED = True
@@ -85,6 +89,7 @@ SITE_FACTS_HOLD_SECONDS = 120.0
 # Responses whose items are processed at once (bytes); held records count here (see above).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 ARTICLES_PART_RECORDS = 10_000
+ARTICLES_FLUSH_RECORDS = 20  # flush the open part (a gzip member) after this many records
 
 # --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
 STATE_ENABLED = True
@@ -106,10 +111,40 @@ WORKER_IDLE_POLL_SECONDS = 0.5
 # s3:// output: close and upload the files this often, then acknowledge the finished requests
 DISTRIBUTED_CHECKPOINT_SECONDS = 60.0
 DISTRIBUTED_KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's Redis keys expire after this
+DISTRIBUTED_ABANDON_WORKERS = []  # --abandon-spool: workers whose lost spools are given up
+REDIS_LOST_SECONDS = 60.0  # a worker that lost Redis this long stops (0: waits forever)
+# Per-host limits for the whole distributed crawl; the add-on copies CONCURRENT_REQUESTS_PER_DOMAIN
+# and DOWNLOAD_DELAY into them unless they are set on the command line.
+SHARED_CONCURRENT_REQUESTS_PER_DOMAIN = 4
+SHARED_DOWNLOAD_DELAY = 0.0
 MANIFEST_WRITE = True  # off for workers: the last one writes the crawl's manifest
+
+# --- Object storage output (crawler.storage; see docs/storage.md) ---------------------------
+S3_ENDPOINT_URL = ""  # empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS
+S3_REGION = ""
+S3_ADDRESSING_STYLE = "auto"
+S3_CONNECT_TIMEOUT = 10.0
+S3_READ_TIMEOUT = 60.0
+S3_CHECKSUM = "SHA256"
+S3_MULTIPART_THRESHOLD = 64 * 1024 * 1024
+S3_MULTIPART_CHUNKSIZE = 16 * 1024 * 1024
+S3_MAX_CONCURRENCY = 4
+STORE_WORKERS = 4
+STORE_RETRY_BASE = 1.0
+STORE_RETRY_MAX = 60.0
+STORE_FINAL_TIMEOUT = 300.0
+STORE_RESUME_SPOOL = True
+SPOOL_DIR = ""  # empty: $CRAWLER_SPOOL, else .crawler-spool
+SPOOL_MAX_BYTES = 10_000_000_000
+SPOOL_REMOVE = "commit"
+SPOOL_KEEP = False
 ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
+    # One scope gate for every request: the crawl's site (ports included) and REQUISITES_HOSTS
+    # (crawler.scope), in place of Scrapy's OffsiteMiddleware, which knows no ports.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.scope.ScopeGate": 50,
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
     # Below the WARC middleware: validators go into the archived request, a 304 is archived.

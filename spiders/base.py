@@ -24,11 +24,12 @@ from scrapy.http import HtmlResponse, Response
 from crawler.dates import server_clock
 from crawler.items import ArticlePage
 from crawler.pagescan import PageScan, ScanScope, scan_html
-from crawler.profiles import SiteProfile
+from crawler.profiles import PROFILES, SiteProfile
 from crawler.requisites import RequisitePolicy
 from crawler.seen import SeenKeys
 from crawler.shape_budget import ShapeCounter, shape_counter
-from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
+from crawler.site import Site, site_for
+from crawler.urls import BadURL, canonical_url, path_shape, validate_start_url
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -72,11 +73,11 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         if not url:
             raise ValueError(f"spider {self.name!r} needs a start URL: -a url=https://site/")
         self.start_url = validate_start_url(url)
-        host = urlsplit(self.start_url).hostname or ""
-        if not in_scope(self.start_url, self.profile.domains):
+        self.site = self.site_of(self.start_url)  # the crawl's identity and scope (crawler.site)
+        if self.site.key != self.profile.name:  # not the profile's own site: a copy, or news
             self.profile = self.profile.with_start_url(self.start_url)
         self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
-        self.allowed_domains = list(self.profile.domains) or [host]
+        self.allowed_domains = list(self.site.hosts)
         self.since = parse_since(since)
         # URL hashes (``hash(url)``, fixed within a process) in seen-sets of about 10 bytes a
         # key (crawler.seen), so they stay small in big crawls.
@@ -89,13 +90,23 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         self._scope: ScanScope | None = None
 
     @classmethod
+    def site_of(cls, url: str | None = None) -> Site:
+        """The site a crawl of this spider starting at ``url`` (default: its own) belongs to;
+        raises ``BadURL`` for a URL that is not http(s)."""
+        start = url or cls.default_url
+        if not start:
+            raise BadURL(f"spider {cls.name!r} needs a start URL: -a url=https://site/")
+        return site_for(start, cls.profile, PROFILES.values())
+
+    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSiteSpider:
         kwargs.setdefault("since", crawler.settings.get("SINCE") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
         spider.shape_budget = crawler.settings.getint("PATH_SHAPE_BUDGET", 5000)
         spider.obey_crawl_delay = crawler.settings.getbool("ROBOTSTXT_CRAWL_DELAY", True)
-        spider.requisites = RequisitePolicy.from_settings(crawler.settings, spider.allowed_domains)
+        spider.requisites = RequisitePolicy.from_settings(crawler.settings, spider.allowed_domains,
+                                                          site=spider.site)
         crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         return spider
 
@@ -139,7 +150,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     def scan_scope(self) -> ScanScope:
         """What page scans need to know of this crawl (``crawler.pagescan``)."""
-        return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites)
+        return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site)
 
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
         """Scan the page in a page worker (``crawler.pageworkers``), extracting it there too
@@ -170,7 +181,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
                       hints: dict[str, str], extracted: dict | None) -> ArticlePage:
         content_type, charset = _content_type(response)
         return ArticlePage(
-            url=url, canonical_url=canonical, site=self.profile.name, body=response.body,
+            url=url, canonical_url=canonical, site=self.site.name, body=response.body,
             status=response.status, content_type=content_type, http_charset=charset,
             fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
             hints=hints, extracted=extracted, server_date=server_date(response),
@@ -260,8 +271,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             url = canonical_url(url)
         except BadURL:
             return
-        if not in_scope(url, self.allowed_domains) or self._requested_before(url):
-            return
+        if self._requested_before(url):
+            return  # whether it is in scope is the scope gate's call (crawler.scope)
         yield scrapy.Request(url, callback=callback, priority=priority,
                              cb_kwargs={"hints": hints} if hints else {},
                              meta={"barren": barren})

@@ -26,10 +26,41 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240,
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def crawl_dir(out: Path, spider: str) -> Path:
-    """The single crawl folder under ``out/spider``."""
-    (crawl,) = [p for p in (out / spider).iterdir() if p.is_dir()]
+def site_folder(url: str, spider: str = "vsedelo") -> str:
+    """The folder (site key, ``crawler.site``) of a crawl of ``spider`` from ``url``."""
+    from crawler.profiles import PROFILES, VSEDELO
+    from crawler.site import site_for
+
+    return site_for(url, VSEDELO if spider == "vsedelo" else PROFILES["generic"],
+                    PROFILES.values()).key
+
+
+def site_dir(out: Path) -> Path:
+    """The single site folder (``<out>/<site>``, ``crawler.site``) of an output."""
+    (site,) = [p for p in out.iterdir() if p.is_dir()]
+    return site
+
+
+def crawl_dir(out: Path, site: str | None = None) -> Path:
+    """The single crawl folder under ``out/<site>`` (default: the output's only site)."""
+    (crawl,) = [p for p in (out / site if site else site_dir(out)).iterdir() if p.is_dir()]
     return crawl
+
+
+def tiny_crawl(crawl: Path) -> None:
+    """A crawl folder with one archived page and no index (replay indexes it)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    (crawl / "warc").mkdir(parents=True)
+    with open(crawl / "warc" / "t-20260101000000000-00000-h.warc.gz", "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            "http://example.test/", "response", payload=io.BytesIO(b"<html>hello</html>"),
+            http_headers=headers))
 
 
 def read_records(crawl: Path) -> list[dict]:

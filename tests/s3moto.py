@@ -91,7 +91,7 @@ def make_spooled_crawl(spool, uri: str, endpoint: str | None, *, spider: str = "
     crawl_id = crawl_id or new_crawl_id()
     out = CrawlOutput(root=spool / spider / crawl_id, spider=spider, crawl_id=crawl_id, uri=uri)
     out.prepare()
-    write_target(out.root, SpoolTarget(uri=uri, spider=spider, crawl_id=crawl_id,
+    write_target(out.root, SpoolTarget(uri=uri, site=spider, crawl_id=crawl_id,
                                        endpoint_url=endpoint))
     warc = out.warc_dir / f"{spider}-20250101000000000-00000-host.warc.gz"
     warc.write_bytes(os.urandom(warc_bytes))
@@ -107,4 +107,5 @@ def make_spooled_crawl(spool, uri: str, endpoint: str | None, *, spider: str = "
                              finish_reason="finished", spider={}, settings={})
         write_manifest(out, doc)
         out.file_completed(out.manifest_path, "manifest")
+    out.finish()  # its process is done with it (a crawl without manifest: killed)
     return out

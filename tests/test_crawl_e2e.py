@@ -35,7 +35,7 @@ def _crawl(spider: str, server, out, *extra: str):
     result = run_cli("crawl", spider, "--url", server.url, "--out", str(out), *FAST, *extra)
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     assert "Traceback" not in result.stderr
-    return result, crawl_dir(out, spider)
+    return result, crawl_dir(out)
 
 
 @pytest.mark.parametrize("spider, workers", [
@@ -109,7 +109,7 @@ def test_demo_runs_end_to_end(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "articles written: 40" in result.stdout
     assert re.search(r"WARC files:\s+[1-9]", result.stdout)
-    crawl = crawl_dir(tmp_path / "out", "vsedelo")
+    crawl = crawl_dir(tmp_path / "out")
     assert (crawl / "manifest.json").exists()
 
 
@@ -187,6 +187,6 @@ def test_plain_scrapy_crawl_works(site_server, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=240,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
-    crawl = crawl_dir(out, "vsedelo")
+    crawl = crawl_dir(out)
     assert (crawl / "manifest.json").exists()
     assert len(read_records(crawl)) >= 4

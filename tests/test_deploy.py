@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FAST, ROOT, crawl_dir, read_records
+from tests.conftest import FAST, ROOT, crawl_dir, read_records, site_folder
 
 DEPLOY = ROOT / "deploy"
 
@@ -70,11 +70,11 @@ def test_image_entry_command_runs_outside_docker(tmp_path, small_site):
                             timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "nothing to resume" in result.stdout  # --resume on a fresh volume: a new crawl
-    crawl = crawl_dir(data / "out", "vsedelo")
+    crawl = crawl_dir(data / "out")
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] in ("closespider_itemcount", "finished")
     assert 4 <= len(read_records(crawl)) <= 2 * site.articles
-    assert (data / "out" / "vsedelo" / "state.sqlite").is_file()
+    assert (data / "out" / site_folder(server.url) / "state.sqlite").is_file()
 
 
 def test_compose_runs_a_crawl_into_minio():

@@ -136,7 +136,7 @@ def test_three_workers_fetch_every_url_once_and_write_every_article_once(tmp_pat
         wait_all(procs, out)
         fetched = fetched_paths(server)
         max_concurrency = server.max_concurrency
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         manifest = check_crawl_folder(crawl, site, server)
 
     twice = {path: n for path, n in fetched.items() if n > 1}
@@ -172,7 +172,7 @@ def test_killed_worker_loses_nothing_and_late_worker_joins(tmp_path, redis_url):
         victim = procs.pop("k2")
         while len(server.requests) < 200 and time.monotonic() < deadline:
             time.sleep(0.1)
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         assert list(crawl.glob("warc/*-k2.warc.gz.open")), "k2 has no open WARC to leave behind"
         assert not (crawl / "manifest.json").exists(), "the crawl ended before the kill"
         os.killpg(victim.pid, signal.SIGKILL)
@@ -204,7 +204,7 @@ def test_all_workers_killed_then_a_new_one_finishes_the_crawl(tmp_path, redis_ur
         for proc in first.values():
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         assert not (crawl / "manifest.json").exists()
         wait_all({"c3": start_worker(redis_url, server, out, "c3", "all", *reaper)}, out)
         manifest = check_crawl_folder(crawl, site, server)
@@ -229,7 +229,7 @@ def test_worker_stopped_with_sigterm_leaves_cleanly(tmp_path, redis_url):
         assert leaves.wait(timeout=60) == 1  # stopped before the end: not a finished crawl
         assert "worker t2 left (shutdown)" in log_of(out, "t2")
         wait_all({"t1": stays}, out)
-        manifest = check_crawl_folder(crawl_dir(out, "vsedelo"), site, server)
+        manifest = check_crawl_folder(crawl_dir(out), site, server)
     workers = manifest["distributed"]["workers"]
     assert workers["t2"]["left"] == "shutdown" and workers["t2"]["files"] > 0
     assert workers["t1"]["left"] == "finished"
@@ -252,7 +252,7 @@ def test_seeding_worker_dead_before_seeding_another_seeds(tmp_path, redis_url, s
                                  "-s", "WORKER_HEARTBEAT_SECONDS=0.5",
                                  "-s", "WORKER_DEAD_SECONDS=2")}, out)
     assert "seeded the shared crawl again" in log_of(out, "o1")
-    records = read_records(crawl_dir(out, "vsedelo"))
+    records = read_records(crawl_dir(out))
     assert {r["canonical_url"] for r in records} == set(
         site.article_urls(server.url.rstrip("/")))
 
@@ -268,7 +268,7 @@ def test_crawl_delay_holds_across_workers(tmp_path, redis_url):
                  for w in ("d1", "d2")}
         wait_all(procs, out)
         arrivals = server.arrivals
-        check_crawl_folder(crawl_dir(out, "vsedelo"), site, server)
+        check_crawl_folder(crawl_dir(out), site, server)
     gaps = sorted(b - a for a, b in zip(arrivals, arrivals[1:], strict=False))
     assert len(arrivals) > 30
     # Two workers, each free to go at once: only the shared delay spaces their requests. It
@@ -296,7 +296,7 @@ def test_retry_after_pauses_the_host_for_every_worker(tmp_path, redis_url):
                                  "-s", "REQUISITES_ENABLED=false") for w in ("p1", "p2")}
         wait_all(procs, out)
         timed = server.timed_requests
-        check_crawl_folder(crawl_dir(out, "vsedelo"), site, server)
+        check_crawl_folder(crawl_dir(out), site, server)
     (busy,) = [t for t, path, status in timed if path == "/special/busy.html" and status == 503]
     answered = busy + site.latency
     after = sorted(t for t, _, _ in timed if t > busy)
@@ -350,7 +350,7 @@ def test_worker_left_with_nothing_to_do_passes_on_the_crawls_fetches(tmp_path, r
         finally:
             stop.set()
             beating.join()
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         assert not (crawl / "manifest.json").exists(), "i1 was not the last worker"
         assert holder.is_done()
         holder.leave("finished")
@@ -385,7 +385,7 @@ def test_max_items_holds_for_the_crawl_not_each_worker(tmp_path, redis_url):
         wait_all(procs, out)
         article_fetches = sum(n for path, n in fetched_paths(server).items()
                               if "/news/" in path and path.endswith(".html"))
-    crawl = crawl_dir(out, "vsedelo")
+    crawl = crawl_dir(out)
     records = read_records(crawl)
     assert len(records) == 7 and len({r["canonical_url"] for r in records}) == 7
     manifest = json.loads((crawl / "manifest.json").read_text())
@@ -415,7 +415,7 @@ def test_crawl_where_nobody_fetched_anything_fails(tmp_path, redis_url, small_si
     worker = start_worker(redis_url, server, out, "e1", "empty", "--crawl-id", crawl_id)
     assert worker.wait(timeout=120) == 1, log_of(out, "e1")[-3000:]
     assert server.requests == []
-    crawl = crawl_dir(out, "vsedelo")
+    crawl = crawl_dir(out)
     finished = _monitors(crawl, "e1")["finished"]
     assert finished["state"] == "failed"
     assert finished["detail"] == ("nothing was fetched, by this worker or any other worker of "
@@ -438,7 +438,7 @@ def test_crawl_as_a_whole_is_held_to_min_articles(tmp_path, redis_url):
                               "-s", "MONITOR_MIN_ARTICLES=1000",
                               "-s", "MONITOR_MAX_ERROR_RATE=0.001")
         assert worker.wait(timeout=120) == 1, log_of(out, "m1")[-3000:]
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         manifest = check_crawl_folder(crawl, site, server)
     own = _monitors(crawl, "m1")
     assert own["finished"]["state"] == "passed" and own["min_articles"]["state"] == "skipped"

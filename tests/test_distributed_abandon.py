@@ -29,7 +29,7 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, site_folder
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.s3moto import AWS_ENV
@@ -122,9 +122,10 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
         assert a2.wait(timeout=60) == 1, log_of(out, "a2")[-3000:]
         assert a1.wait(timeout=180) == 1, log_of(out, "a1")[-3000:]  # the manifest is held
 
-        (crawl_dir,) = [p for p in (spool["a2"] / "vsedelo").iterdir() if p.is_dir()]
+        folder = site_folder(server.url)
+        (crawl_dir,) = [p for p in (spool["a2"] / folder).iterdir() if p.is_dir()]
         crawl_id = crawl_dir.name
-        prefix = f"lost/vsedelo/{crawl_id}/"
+        prefix = f"lost/{folder}/{crawl_id}/"
         # A part of a2 reached the store, the WARC file its last record points into did not
         # (uploads run side by side): that WARC is taken out of the store.
         parts = sorted(k for k in _keys(s3, bucket) if "articles/articles-a2-" in k)
@@ -153,7 +154,7 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
             "(its workers: a1, a2)\n")
         assert refused(crawl_id, "a1") == (
             f"crawler crawl: error: --abandon-spool a1: no file of worker a1 is missing from "
-            f"{uri}/vsedelo/{crawl_id}: nothing to abandon\n")
+            f"{uri}/{folder}/{crawl_id}: nothing to abandon\n")
 
         # Two workers started with the same option: the abandonment is done once.
         server.clear_requests()

@@ -11,7 +11,7 @@ import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import run_cli
+from tests.conftest import run_cli, site_folder
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.s3moto import AWS_ENV
@@ -75,11 +75,12 @@ def test_files_left_in_a_spool_hold_the_manifest_until_uploaded_then_a_new_worke
 
 def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, worker, server,
                                   expected):
-    (crawl_dir,) = [p for p in (spool["f2"] / "vsedelo").iterdir() if p.is_dir()]
+    folder = site_folder(server.url)
+    (crawl_dir,) = [p for p in (spool["f2"] / folder).iterdir() if p.is_dir()]
     crawl_id = crawl_dir.name
     left = sorted(p.relative_to(crawl_dir).as_posix() for p in crawl_dir.rglob("*")
                   if p.is_file() and not p.name.startswith("."))
-    prefix = f"stuck/vsedelo/{crawl_id}/"
+    prefix = f"stuck/{folder}/{crawl_id}/"
     missing = [rel for rel in left if prefix + rel not in _keys(s3, bucket)]
     assert missing, "f2 uploaded everything: the store went down too late"
     assert not any(k.endswith("manifest.json") for k in _keys(s3, bucket))

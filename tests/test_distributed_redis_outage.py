@@ -62,7 +62,7 @@ def test_short_redis_outage_loses_nothing(tmp_path, redis_proxy):
         resumed_from = len(server.requests)
         _until(lambda: len(server.requests) >= resumed_from + 10, seconds=25)
         wait_all({"b1": worker}, out)
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         manifest = check_crawl_folder(crawl, site, server)  # every article once, files listed
     log = log_of(out, "b1")
     assert "Redis answers again" in log
@@ -86,6 +86,6 @@ def test_worker_stops_when_redis_stays_away_and_the_next_one_takes_over(tmp_path
         proxy.set_mode("up")
         # g1 is silent: g2 reaps it (its leases back to the queue, its files taken over)
         wait_all({"g2": start_worker(url, server, out, "g2", "gone", *COMMON)}, out)
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         manifest = check_crawl_folder(crawl, site, server)
     assert manifest["distributed"]["workers"]["g1"]["left"] == "dead", manifest["distributed"]

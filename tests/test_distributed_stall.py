@@ -79,7 +79,7 @@ def test_a_crawl_wide_stall_stops_every_worker_and_fails_the_crawl(tmp_path, red
         procs = {w: start_worker(redis_url, server, out, w, "stall", *endless, spider="news")
                  for w in ("w1", "w2")}
         codes = {w: p.wait(timeout=200) for w, p in procs.items()}
-    crawl = crawl_dir(out, "news")
+    crawl = crawl_dir(out)
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] == "discovery_stall", manifest["distributed"]
     stats = manifest["stats"]

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FAST, read_records, run_cli
+from tests.conftest import FAST, read_records, run_cli, site_folder
 
 ARTICLE = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
 RECHECK_DAYS = 1.0
@@ -32,7 +32,7 @@ def _crawl(server, out: Path) -> tuple[Path, dict]:
                      "-s", f"RECHECK_DAYS={RECHECK_DAYS}", "-s", "MONITOR_MIN_ARTICLES=0")
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
-    crawl = max(p for p in (out / "vsedelo").iterdir() if p.is_dir())
+    crawl = max(p for p in (out / site_folder(server.url)).iterdir() if p.is_dir())
     return crawl, json.loads((crawl / "manifest.json").read_text())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from crawler.layout import CrawlOutput
+from crawler.layout import CrawlOutput, is_running
 
 
 def test_workers_preparing_one_crawl_folder_at_once_do_not_trip_over_each_other(
@@ -13,9 +13,11 @@ def test_workers_preparing_one_crawl_folder_at_once_do_not_trip_over_each_other(
     root = tmp_path / "vsedelo" / "20260101T000000Z-race"
     errors: list[BaseException] = []
     start = threading.Barrier(8)
+    outs: list[CrawlOutput] = []
 
     def worker() -> None:
         out = CrawlOutput(root=root, spider="vsedelo", crawl_id=root.name, uri=str(tmp_path))
+        outs.append(out)
         start.wait()
         for _ in range(300):
             try:
@@ -30,4 +32,12 @@ def test_workers_preparing_one_crawl_folder_at_once_do_not_trip_over_each_other(
     for t in threads:
         t.join()
     assert errors == []
+    # .running: the crawl is being written (crawler ls says "in progress")
+    assert sorted(p.name for p in root.iterdir()) == [".running", "articles", "indexes", "warc"]
+    assert is_running(root)
+    for out in outs[:-1]:
+        out.finish()
+    assert is_running(root) and (root / ".running").exists()  # one worker still writes
+    outs[-1].finish()
+    assert not is_running(root)
     assert sorted(p.name for p in root.iterdir()) == ["articles", "indexes", "warc"]

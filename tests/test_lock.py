@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from crawler.lock import CrawlLock, CrawlLocked, held_here, lock_path
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, ROOT, run_cli, site_folder
 
 
 def test_lock_is_exclusive_and_says_who_holds_it(tmp_path):
@@ -42,12 +42,13 @@ def test_lock_of_a_killed_holder_is_free(tmp_path):
 def test_second_crawl_exits_2_without_writing(tmp_path, small_site):
     _, server = small_site
     out = tmp_path / "out"
-    with CrawlLock(lock_path(out / "vsedelo")):  # "another crawl" holds the lock
+    site = out / site_folder(server.url)
+    with CrawlLock(lock_path(site)):  # "another crawl" of the site holds the lock
         result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
         assert result.returncode == 2, result.stdout + result.stderr[-2000:]
         assert "another crawl is running" in result.stderr
         assert "Traceback" not in result.stderr
-        assert [p.name for p in (out / "vsedelo").iterdir()] == [".crawl.lock"]
+        assert [p.name for p in site.iterdir()] == [".crawl.lock"]
 
         # `scrapy crawl` (and scrapyd) go through the state extension: it refuses too
         plain = subprocess.run(
@@ -55,4 +56,4 @@ def test_second_crawl_exits_2_without_writing(tmp_path, small_site):
              "-s", f"OUTPUT_URI={out}", *FAST], cwd=ROOT, capture_output=True, text=True,
             timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert "another crawl is running" in plain.stderr
-        assert [p.name for p in (out / "vsedelo").iterdir()] == [".crawl.lock"]
+        assert [p.name for p in site.iterdir()] == [".crawl.lock"]

@@ -40,7 +40,7 @@ def demo_crawl(tmp_path_factory):
     result = run_cli("demo", "--articles", "15", "--out", str(tmp / "out"),
                      "-s", "PROGRESS_INTERVAL=0.5", cwd=tmp)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return result, crawl_dir(tmp / "out", "vsedelo")
+    return result, crawl_dir(tmp / "out")
 
 
 def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
@@ -144,7 +144,7 @@ def test_failed_monitor_exits_1_and_is_reported(small_site, tmp_path):
     assert "Traceback" not in result.stderr
     assert re.search(r"FAILED min_articles: \d+ articles written, at least 1000 expected",
                      result.stdout)
-    crawl = crawl_dir(tmp_path, "vsedelo")
+    crawl = crawl_dir(tmp_path)
     stats = json.loads((crawl / "manifest.json").read_text())["stats"]
     assert stats["monitors/failed"] == ["min_articles"]
     doc = lxml.html.fromstring((crawl / "report.html").read_text())

@@ -70,7 +70,7 @@ def test_site_that_stops_publishing_trips_the_stall_monitor(tmp_path, webhook):
     assert ": discovery_stall in" in result.stdout
     assert "FAILED discovery_stall: closed: no new article for 2s while fetching" in result.stdout
     assert archive_pages  # the calendar kept being fetched
-    crawl = crawl_dir(tmp_path, "news")
+    crawl = crawl_dir(tmp_path)
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] == "discovery_stall"
     assert manifest["stats"]["monitors/longest_article_gap_seconds"] > 2

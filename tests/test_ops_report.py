@@ -211,11 +211,11 @@ def test_metric_families_render(stats):
     class One:
         def collect(self):
             yield from metric_families({"up": 1, "stats": stats, "queue": 5, "inflight": 2,
-                                        "crawl_id": "c", "spider": "s"})
+                                        "crawl_id": "c", "spider": "s", "site": "x.org"})
 
     registry = CollectorRegistry(auto_describe=False)
     registry.register(One())
     text = generate_latest(registry).decode()
-    assert 'crawler_info{crawl_id="c",spider="s"} 1.0' in text
+    assert 'crawler_info{crawl_id="c",site="x.org",spider="s"} 1.0' in text
     assert "crawler_queue_size 5.0" in text
     assert f"crawler_pages_total {float(stats.get('downloader/response_count', 0))}" in text

@@ -29,7 +29,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
                          "-s", "ARTICLES_PART_RECORDS=5")
     assert result.returncode == 0, result.stderr[-3000:]
-    return crawl_dir(out, "vsedelo")
+    return crawl_dir(out)
 
 
 def test_manifest_and_records_stream_all_parts(crawl: Path) -> None:

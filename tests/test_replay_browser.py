@@ -38,7 +38,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     with start_server(FixtureSite(articles=3, seed=5)) as server:
         result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
         assert result.returncode == 0, result.stderr[-3000:]
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         work = out / "work"
         replay.build_collection(crawl, work)
         port = free_port()

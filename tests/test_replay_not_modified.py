@@ -29,7 +29,7 @@ from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals
 from crawler.warc.records import NOT_MODIFIED_PROFILE, Capture, payload_digest
 from crawler.warc.writer import RotatingWarcWriter
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, run_cli, site_folder
 from tests.test_incremental_crawl import ARTICLE
 from tests.test_replay import fetch, serving_wayback
 
@@ -96,7 +96,7 @@ def _crawl(server: Any, out: Path) -> Path:
     result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
                      "-s", "RECHECK_DAYS=1.0", "-s", "MONITOR_MIN_ARTICLES=0")
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return max(p for p in (out / "vsedelo").iterdir() if p.is_dir())
+    return max(p for p in (out / site_folder(server.url)).iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")

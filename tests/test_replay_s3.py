@@ -9,7 +9,7 @@ import pytest
 from crawler import replay
 from crawler.replay_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, run_cli, site_folder
 from tests.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.s3moto import AWS_ENV
 from tests.test_replay import serving_wayback
@@ -28,10 +28,11 @@ def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
                          env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     crawl_id = result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
-    uri = f"s3://{bucket}/arch/vsedelo/{crawl_id}"
+    folder = site_folder(server.url)
+    uri = f"s3://{bucket}/arch/{folder}/{crawl_id}"
 
     with pytest.raises(StorageError, match="not a finished crawl"):
-        fetch_crawl(f"s3://{bucket}/arch/vsedelo/nosuchcrawl", tmp_path / "x",
+        fetch_crawl(f"s3://{bucket}/arch/{folder}/nosuchcrawl", tmp_path / "x",
                     {"S3_ENDPOINT_URL": moto_url})
     local = fetch_crawl(uri, tmp_path / "dl", {"S3_ENDPOINT_URL": moto_url})
     assert list(local.glob("warc/*.warc.gz")) and list(local.glob("indexes/*.cdxj"))
@@ -39,7 +40,7 @@ def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
     work = tmp_path / "work"
     replay.build_collection(local, work)
     with serving_wayback(work) as base:
-        record = read_records_from_s3(s3, bucket, f"arch/vsedelo/{crawl_id}")[0]
+        record = read_records_from_s3(s3, bucket, f"arch/{folder}/{crawl_id}")[0]
         url = f"{base}/{replay.DEFAULT_COLLECTION}/2030id_/{record['url']}"
         with urllib.request.urlopen(url, timeout=30) as resp:
             assert resp.status == 200

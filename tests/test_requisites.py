@@ -42,7 +42,7 @@ def requisites_of(html: str, base: str) -> set[str]:
 def _crawl(server, out: Path, *extra: str) -> Path:
     result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST, *extra)
     assert result.returncode == 0, result.stderr[-3000:]
-    return crawl_dir(out, "vsedelo")
+    return crawl_dir(out)
 
 
 def test_every_requisite_of_an_archived_article_is_archived_once(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.state.salvage import readable_prefix, salvage_part, whole_records
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli, site_folder
 
 WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 
@@ -78,14 +78,14 @@ def test_resume_after_sigkill(tmp_path):
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and proc.poll() is None:
-                crawls = [p for p in (out / "vsedelo").glob("*") if p.is_dir()]
+                crawls = [p for p in (out / site_folder(server.url)).glob("*") if p.is_dir()]
                 if crawls and _flushed_records(crawls[0]) >= 10:
                     break
                 time.sleep(0.2)
         finally:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        crawl = crawl_dir(out, "vsedelo")
+        crawl = crawl_dir(out)
         assert not (crawl / "manifest.json").exists(), "the crawl ended before it was killed"
         assert list(crawl.glob("warc/*.open")) and list(crawl.glob("articles/*.open"))
 
@@ -94,7 +94,7 @@ def test_resume_after_sigkill(tmp_path):
         assert f"resuming crawl {crawl.name}" in result.stdout
         expected = set(site.article_urls(server.url.rstrip("/")))
 
-    assert crawl_dir(out, "vsedelo") == crawl  # continued in the same folder, same crawl id
+    assert crawl_dir(out) == crawl  # continued in the same folder, same crawl id
     found = Counter(r["canonical_url"] for r in read_records(crawl))
     assert set(found) == expected, f"missing {sorted(expected - set(found))[:3]}"
     assert max(found.values()) == 1, found.most_common(2)

@@ -102,7 +102,7 @@ def test_deploy_schedule_and_crawl(scrapyd, tmp_path):
         expected = set(site.article_urls(server.url.rstrip("/")))
 
     log = next((home / "logs" / "newscrawler" / "vsedelo").glob(f"{job}.log")).read_text()
-    crawl = crawl_dir(out, "vsedelo")
+    crawl = crawl_dir(out)
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] == "finished", log[-3000:]
     assert {r["canonical_url"] for r in read_records(crawl)} == expected

@@ -54,7 +54,7 @@ def test_budget_ends_the_endless_calendar_and_keeps_every_article(tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr[-3000:]
         fetched = _calendar_fetches(server)
         expected = set(site.article_urls(server.url.rstrip("/")))
-    crawl = crawl_dir(tmp_path, "news")
+    crawl = crawl_dir(tmp_path)
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] == "finished"  # the queue ran dry: not the timeout
     assert BUDGET // 2 < fetched <= BUDGET, fetched
@@ -78,7 +78,7 @@ def test_budget_holds_for_the_whole_distributed_crawl(tmp_path):
         client = redis.Redis.from_url(redis_url)
         (shapes_key,) = list(client.scan_iter(match="shapes:*:shapes"))
         counted = int(client.hget(shapes_key, CALENDAR))
-    crawl = crawl_dir(out, "news")
+    crawl = crawl_dir(out)
     manifest = json.loads((crawl / "manifest.json").read_text())
     assert manifest["finish_reason"] == "finished"
     assert BUDGET // 2 < fetched <= BUDGET, fetched

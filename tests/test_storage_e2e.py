@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, run_cli, site_folder
 from tests.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.s3moto import AWS_ENV
 
@@ -101,18 +101,19 @@ def test_crawl_to_s3_then_verify_and_ls(site, s3, bucket, moto_url, tmp_path):
     result = _crawl(server, f"s3://{bucket}/archive", spool, moto_url)
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     assert SECRET not in result.stdout + result.stderr
-    manifest = _check_complete(s3, bucket, "archive/vsedelo/", fixture, server, moto_url)
+    manifest = _check_complete(s3, bucket, f"archive/{site_folder(server.url)}/", fixture, server,
+                               moto_url)
     assert manifest["totals"]["warc"]["files"] >= 2  # several files, uploaded while crawling
-    assert not list(spool.glob("vsedelo/*/"))  # the committed crawl left the spool
+    assert not list(spool.glob(f"{site_folder(server.url)}/*/"))  # the crawl left the spool
     warc = next(f["path"] for f in manifest["files"] if f["kind"] == "warc")
     head = s3.head_object(Bucket=bucket,
-                          Key=f"archive/vsedelo/{manifest['crawl_id']}/{warc}")
+                          Key=f"archive/{site_folder(server.url)}/{manifest['crawl_id']}/{warc}")
     assert head["ContentType"] == "application/warc"
 
     listing = run_cli("ls", f"s3://{bucket}/archive", env=_env(moto_url))
     assert listing.returncode == 0, listing.stderr
     (row,) = [line.split() for line in listing.stdout.splitlines()[1:]]
-    assert row[:2] == ["vsedelo", manifest["crawl_id"]]
+    assert row[:2] == [site_folder(server.url), manifest["crawl_id"]]
     assert row[3] == str(manifest["stats"]["articles/written"])
     assert row[6] == "complete"
 
@@ -142,7 +143,8 @@ def test_store_down_mid_crawl_pauses_and_loses_nothing(site, s3, bucket, moto_ur
     thread, outcome = _in_background(
         _crawl, server, f"s3://{bucket}/archive", spool, fault_proxy.url,
         "-s", f"SPOOL_MAX_BYTES={limit}", *QUICK_RETRY)
-    _wait_for(lambda: any(spool.glob("vsedelo/*/.store-target.json")), "the crawl to start")
+    _wait_for(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
+              "the crawl to start")
     fault_proxy.set_mode("refuse")
     _wait_for(lambda: _spooled_bytes(spool) > limit, "the spool to fill up")
     fault_proxy.set_mode("up")
@@ -151,10 +153,11 @@ def test_store_down_mid_crawl_pauses_and_loses_nothing(site, s3, bucket, moto_ur
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     assert "spool full" in result.stderr and "crawl paused" in result.stderr
     assert "crawl resumed" in result.stderr
-    manifest = _check_complete(s3, bucket, "archive/vsedelo/", fixture, server, moto_url)
+    manifest = _check_complete(s3, bucket, f"archive/{site_folder(server.url)}/", fixture, server,
+                               moto_url)
     assert manifest["stats"]["storage/spool_pauses"] >= 1
     assert manifest["stats"]["storage/retries"] >= 1
-    assert not list(spool.glob("vsedelo/*/"))
+    assert not list(spool.glob(f"{site_folder(server.url)}/*/"))
 
 
 @pytest.mark.parametrize("finisher", ["upload-command", "next-crawl"])
@@ -165,13 +168,14 @@ def test_crawl_ending_with_store_down_is_finished_later(finisher, site, s3, buck
     thread, outcome = _in_background(
         _crawl, server, f"s3://{bucket}/archive", spool, fault_proxy.url,
         "-s", "STORE_FINAL_TIMEOUT=1", *QUICK_RETRY)
-    _wait_for(lambda: any(spool.glob("vsedelo/*/.store-target.json")), "the crawl to start")
+    _wait_for(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
+              "the crawl to start")
     fault_proxy.set_mode("503")
     thread.join(240)
     result = outcome["r"]
     assert result.returncode == 1, result.stdout + result.stderr[-4000:]
     assert "were not uploaded" in result.stderr and "crawler upload" in result.stderr
-    (crawl_dir,) = list(spool.glob("vsedelo/*/"))
+    (crawl_dir,) = list(spool.glob(f"{site_folder(server.url)}/*/"))
     assert (crawl_dir / "manifest.json").exists()
     assert not [k for k in _objects(s3, bucket) if k.endswith("manifest.json")]
 
@@ -179,15 +183,18 @@ def test_crawl_ending_with_store_down_is_finished_later(finisher, site, s3, buck
     if finisher == "upload-command":
         done = run_cli("upload", str(spool), env=_env())  # endpoint: from the spool's record
         assert done.returncode == 0, done.stdout + done.stderr
-        assert f"complete: s3://{bucket}/archive/vsedelo/{crawl_dir.name}" in done.stdout
+        assert (f"complete: s3://{bucket}/archive/{site_folder(server.url)}/{crawl_dir.name}"
+                in done.stdout)
     else:
         # same spool, fresh crawl state (not an incremental re-crawl of the same site)
         second = _crawl(server, f"s3://{bucket}/again", spool, fault_proxy.url,
                         "-s", f"STATE_PATH={tmp_path / 'second-state.sqlite'}")
         assert second.returncode == 0, second.stdout + second.stderr[-4000:]
         assert "resuming upload" in second.stderr
-        _check_complete(s3, bucket, "again/vsedelo/", fixture, server, moto_url)
-    _check_complete(s3, bucket, "archive/vsedelo/", fixture, server, moto_url)
+        _check_complete(s3, bucket, f"again/{site_folder(server.url)}/", fixture, server,
+                        moto_url)
+    _check_complete(s3, bucket, f"archive/{site_folder(server.url)}/", fixture, server,
+                               moto_url)
     assert not crawl_dir.exists()
 
 

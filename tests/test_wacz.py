@@ -32,7 +32,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with start_server(FixtureSite(articles=8, seed=3)) as server:
         result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
-    return crawl_dir(out, "vsedelo")
+    return crawl_dir(out)
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,7 @@ def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOut
             return (f"{head} worker {worker} is alive (heartbeat {age:.0f}s ago); "
                     "only a worker that is gone can be abandoned")
     if not registered_missing(shared, out, settings, worker)[1]:
-        where = f"{out.uri.rstrip('/')}/{out.spider}/{out.crawl_id}"
+        where = f"{out.uri.rstrip('/')}/{out.folder}/{out.crawl_id}"
         return f"{head} no file of worker {worker} is missing from {where}: nothing to abandon"
     return None
 
@@ -146,7 +146,10 @@ def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
     client = connect(settings.get("REDIS_URL"))
     try:
         shared = SharedCrawl(client, keys, safe_part(settings.get("WORKER_ID") or "-"))
-        out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl_id, uri=uri)
+        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.site)
+        folder = site_of(start).key if site_of and start else spider_cls.name
+        out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl_id, uri=uri,
+                          site=folder)
         dead = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
         for worker in names:
             if why := refusal(shared, worker, dead, out, settings):

@@ -91,6 +91,7 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
         "spider": out.spider,
+        "site": out.folder,
         "output": out.uri,
         "software": {"name": "newscrawler", "version": __version__},
         "host": socket.gethostname(),
@@ -140,13 +141,13 @@ def blocked_message(out: CrawlOutput, absent: list[dict[str, Any]],
     by_worker: dict[str, list[str]] = {}
     for f in absent:
         by_worker.setdefault(str(f.get("worker", "?")), []).append(f["path"])
-    where = f"{out.uri.rstrip('/')}/{out.spider}/{out.crawl_id}"
+    where = f"{out.uri.rstrip('/')}/{out.folder}/{out.crawl_id}"
     lines = [f"crawl manifest NOT written: {len(absent)} files the workers registered are not "
              f"in {where}"]
     for worker, paths in sorted(by_worker.items()):
         stats = per_worker.get(worker, {})
         host = stats.get(SPOOL_HOST_STAT) or "its machine"
-        spool = stats.get(SPOOL_DIR_STAT) or f"<its SPOOL_DIR>/{out.spider}/{out.crawl_id}"
+        spool = stats.get(SPOOL_DIR_STAT) or f"<its SPOOL_DIR>/{out.folder}/{out.crawl_id}"
         shown = ", ".join(sorted(paths)[:5]) + (f" and {len(paths) - 5} more"
                                                 if len(paths) > 5 else "")
         lines.append(f"  worker {worker}: {len(paths)} files wait in its spool ({shown}); on "
@@ -181,7 +182,7 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
             absent = missing_in_store(out, settings, manifest["files"])
         except Exception as exc:  # the store does not answer: nothing is written
             raise ManifestHeld(
-                f"crawl manifest NOT written: cannot list {out.uri.rstrip('/')}/{out.spider}/"
+                f"crawl manifest NOT written: cannot list {out.uri.rstrip('/')}/{out.folder}/"
                 f"{out.crawl_id} ({exc}); start any worker of this crawl again (`--crawl-id "
                 f"{out.crawl_id}`) once the store answers") from exc
         if absent:
@@ -218,7 +219,7 @@ def crawl_store(out: CrawlOutput, settings: Any) -> tuple[Any, str]:
     from crawler.storage.objects import ObjectStore
 
     store = ObjectStore.from_settings(out.uri, settings)
-    return store, store.location.child(out.spider, out.crawl_id).key()
+    return store, store.location.child(out.folder, out.crawl_id).key()
 
 
 def _upload_manifest(out: CrawlOutput, settings: Any, path: Any) -> None:

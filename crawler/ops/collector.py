@@ -25,6 +25,7 @@ from crawler.layout import crawl_output
 from crawler.ops import config
 from crawler.ops.observations import CrawlObservations
 from crawler.ops.report import build_report, write_report
+from crawler.scope import request_out_of_scope
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class ReportExtension:
         connect(self.item_scraped, signal=signals.item_scraped)
         connect(self.item_dropped, signal=signals.item_dropped)
         connect(self.spider_error, signal=signals.spider_error)
+        connect(self.request_out_of_scope, signal=request_out_of_scope)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ReportExtension:
@@ -110,14 +112,17 @@ class ReportExtension:
         self.obs.spider_error(self._now(), getattr(response, "url", "?"),
                               f"{type(exc).__name__}: {exc}")
 
+    def request_out_of_scope(self, request: Any, spider: Any, reason: str, via: str) -> None:
+        self.obs.refused(self._now(), request.url, reason, via)
+
     def write(self) -> None:
         """Closer: write report.json and report.html; a failure is logged, never fatal."""
         out = crawl_output(self.crawler)
         spider = self.crawler.spider
         try:
             report = build_report(
-                crawl={"crawl_id": out.crawl_id, "spider": out.spider, "output": out.uri,
-                       "start_url": getattr(spider, "start_url", None)},
+                crawl={"crawl_id": out.crawl_id, "spider": out.spider, "site": out.folder,
+                       "output": out.uri, "start_url": getattr(spider, "start_url", None)},
                 stats=self.crawler.stats.get_stats(), observations=self.obs.to_dict(),
                 files=[{"kind": f.kind, "size": f.size} for f in out.completed])
             # A worker of a distributed crawl reports on its own part: report-<worker>.*

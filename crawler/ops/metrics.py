@@ -31,8 +31,8 @@ def metric_families(snap: dict[str, Any]) -> Iterator[Any]:
 
     stats = snap.get("stats", {})
     info = GaugeMetricFamily("crawler_info", "The crawl this process runs",
-                             labels=["crawl_id", "spider"])
-    info.add_metric([str(snap.get("crawl_id") or ""), str(snap.get("spider") or "")], 1)
+                             labels=["crawl_id", "spider", "site"])
+    info.add_metric([str(snap.get(k) or "") for k in ("crawl_id", "spider", "site")], 1)
     yield info
     yield GaugeMetricFamily("crawler_up", "1 while the crawl runs", value=snap.get("up", 0))
     simple = (
@@ -120,6 +120,7 @@ class MetricsExtension:
             "queue": queue, "inflight": inflight,
             "elapsed": time.monotonic() - self.started,
             "crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name,
+            "site": getattr(out, "folder", None),
         }
 
     def spider_closed(self, spider: Any, reason: str) -> None:

@@ -53,6 +53,8 @@ class CrawlObservations:
         self.extraction = FirstN(lim.extraction)
         self.drop_reasons = BoundedCounter(lim.reasons)
         self.spider_errors = FirstN(lim.failures)
+        self.out_of_scope = FirstN(lim.failures)
+        self.out_of_scope_origins = BoundedCounter(lim.reasons)
         self.per_day = BoundedCounter(lim.days)
         self.per_language = BoundedCounter(lim.languages)
         self.responses = 0
@@ -81,6 +83,13 @@ class CrawlObservations:
         self.timeline.add(offset, "exception")
         self.failures.add({"url": _short(url), "status": None, "t": round(offset, 2),
                            "reason": reason[:300]})
+
+    def refused(self, offset: float, url: str, reason: str, via: str) -> None:
+        """A request the scope gate did not send (``crawler.scope``)."""
+        origin = url.partition("://")[2].partition("/")[0]
+        self.out_of_scope_origins.add(origin[:200])
+        self.out_of_scope.add({"url": _short(url), "reason": reason[:300], "via": _short(via),
+                               "t": round(offset, 2)})
 
     def article(self, offset: float, record: Mapping[str, Any]) -> None:
         """An article record written; counted by publication day and language."""
@@ -116,6 +125,8 @@ class CrawlObservations:
             "failures": self.failures.to_dict(),
             "dropped": {"reasons": self.drop_reasons.to_dict(), **self.extraction.to_dict()},
             "spider_errors": self.spider_errors.to_dict(),
+            "out_of_scope": {"origins": self.out_of_scope_origins.to_dict(),
+                             **self.out_of_scope.to_dict()},
             "articles_per_day": dict(sorted(self.per_day.counts.items())),
             "articles_per_language": self.per_language.to_dict(),
             "articles_undated": self.undated,

@@ -107,7 +107,8 @@ class ProgressExtension:
 
     def _ids(self) -> dict[str, Any]:
         out = getattr(self.crawler, "crawl_output", None)
-        return {"crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name}
+        return {"crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name,
+                "site": getattr(out, "folder", None)}
 
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()

@@ -26,7 +26,8 @@ def _clock(offset: float) -> str:
 
 def _header(report: Mapping[str, Any]) -> str:
     crawl = report.get("crawl", {})
-    title = f"Crawl report — {crawl.get('spider') or '?'} {crawl.get('crawl_id') or ''}"
+    title = (f"Crawl report — {crawl.get('site') or crawl.get('spider') or '?'} "
+             f"{crawl.get('crawl_id') or ''}")
     facts = [("Start URL", link(str(crawl.get("start_url") or "–"))),
              ("Output", crawl.get("output")), ("Finish reason", crawl.get("finish_reason")),
              ("Started", crawl.get("start_time")), ("Finished", crawl.get("finish_time")),
@@ -146,6 +147,22 @@ def _failures(report: Mapping[str, Any], obs: Mapping[str, Any]) -> str:
         + table(["URL", "Error", "At"], err_rows, numeric=[2], cls="spider-errors"))
 
 
+def _out_of_scope(obs: Mapping[str, Any]) -> str:
+    refused = obs.get("out_of_scope") or {}
+    entries = refused.get("entries") or []
+    if not refused.get("total"):
+        return ""
+    return section(
+        "Out of scope (not sent)", "scope",
+        f'<p class="note">{num(refused.get("total", 0))} requests were not sent: they were not on '
+        f"the crawl's site or a requisite host; the first {len(entries)} are listed.</p>",
+        table(["Host", "Requests"], (refused.get("origins") or {}).items(), numeric=[1],
+              cls="scope-hosts"),
+        table(["URL", "Why", "From", "At"],
+              [(link(e["url"]), e.get("reason"), e.get("via"), _clock(e.get("t") or 0))
+               for e in entries], numeric=[3], cls="out-of-scope"))
+
+
 def _extraction(report: Mapping[str, Any], obs: Mapping[str, Any]) -> str:
     dropped = obs.get("dropped") or {}
     entries = dropped.get("entries") or []
@@ -181,7 +198,7 @@ def render_report(report: Mapping[str, Any]) -> str:
     obs = report.get("observations") or {}
     crawl = report.get("crawl") or {}
     body = [_header(report), _cards(report), _monitors(report), _articles(obs), _timeline(obs),
-            _responses(report, obs), _latency(obs), _failures(report, obs),
+            _responses(report, obs), _latency(obs), _failures(report, obs), _out_of_scope(obs),
             _extraction(report, obs), _files_and_stats(report)]
     title = f"Crawl report {crawl.get('crawl_id') or ''}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -29,10 +29,10 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 2
 
 
-def manifest_location(uri: str, spider: str, crawl_id: str, local: str | None) -> str | None:
+def manifest_location(uri: str, site: str, crawl_id: str, local: str | None) -> str | None:
     """Where the manifest lives: its s3:// URI for object storage, else the local path."""
     if uri.startswith("s3://"):
-        return f"{uri.rstrip('/')}/{spider}/{crawl_id}/manifest.json"
+        return f"{uri.rstrip('/')}/{site}/{crawl_id}/manifest.json"
     return local
 
 
@@ -105,12 +105,13 @@ class WebhookExtension:
         stats = self.crawler.stats.get_stats()
         out = getattr(self.crawler, "crawl_output", None)
         spider = self.crawler.spidercls.name
-        crawl = {"crawl_id": getattr(out, "crawl_id", None), "spider": spider,
+        folder = out.folder if out is not None else spider
+        crawl = {"crawl_id": getattr(out, "crawl_id", None), "spider": spider, "site": folder,
                  "output": getattr(out, "uri", None)}
         local = None
         if out is not None and out.manifest_path.exists():
             local = str(out.manifest_path.resolve())
-        manifest = manifest_location(crawl["output"] or "", spider, crawl["crawl_id"] or "",
+        manifest = manifest_location(crawl["output"] or "", folder, crawl["crawl_id"] or "",
                                      local) if local else None
         report = getattr(self.crawler, "crawl_report_path", None)
         return webhook_payload(crawl=crawl, stats=stats, monitors=results_from_stats(stats),

@@ -10,8 +10,9 @@ Settings:
 ``STATE_ENABLED`` (True)
     False: no state, no lock, no incremental crawling, no resume (``NotConfigured``).
 ``STATE_PATH`` ("")
-    The SQLite file; default ``<out>/<spider>/state.sqlite``, or ``<spool>/<spider>/state.sqlite``
-    for ``s3://`` outputs (keep the spool on a persistent volume).
+    The SQLite file; default ``<out>/<site>/state.sqlite``, or ``<spool>/<site>/state.sqlite``
+    for ``s3://`` outputs (keep the spool on a persistent volume). One per site
+    (``crawler.site``): crawls of other sites never see its URLs.
 ``STATE_COMMIT_ROWS`` (500), ``STATE_COMMIT_SECONDS`` (2.0)
     Pending updates are written in one transaction when this many URLs wait, or this often.
 ``RESUME`` (False)
@@ -29,7 +30,7 @@ from typing import Any
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.layout import CrawlOutput, crawl_output, local_root_for
+from crawler.layout import CrawlOutput, crawl_output, local_root_for, site_key_of
 from crawler.lock import CrawlLock, held_here, lock_path
 from crawler.state import state_off
 from crawler.state.policy import RecheckPolicy
@@ -43,15 +44,32 @@ STATE_FILE = "state.sqlite"
 CLOSE_ORDER = 90  # after the writers (10, 20), before the manifest is built
 
 
-def spider_dir(settings: Any, spider: str) -> Path:
-    """The local ``<out>/<spider>/`` folder (the spool's for ``s3://`` outputs)."""
+def site_dir(settings: Any, site: str) -> Path:
+    """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key."""
     uri = settings.get("OUTPUT_URI") or "out"
-    return local_root_for(uri, spider, "_", settings.get("SPOOL_DIR")).parent
+    return local_root_for(uri, site, "_", settings.get("SPOOL_DIR")).parent
 
 
-def state_path(settings: Any, spider: str) -> Path:
-    """Where the state database of ``spider`` lives (``STATE_PATH`` or beside the output)."""
-    return Path(settings.get("STATE_PATH") or spider_dir(settings, spider) / STATE_FILE)
+def state_path(settings: Any, site: str) -> Path:
+    """Where the state database of a site lives (``STATE_PATH`` or beside its crawls)."""
+    return Path(settings.get("STATE_PATH") or site_dir(settings, site) / STATE_FILE)
+
+
+def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
+    """A one-line note when ``<out>/<spider>/state.sqlite`` is the state of the earlier layout
+    (one folder per spider, shared by every site it crawled), which this crawl of ``site``
+    does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
+    still in use."""
+    from crawler.profiles import PROFILES
+
+    if spider == site or spider in PROFILES or settings.get("STATE_PATH"):
+        return None
+    old = site_dir(settings, spider) / STATE_FILE
+    if not old.is_file() or state_path(settings, site).exists():
+        return None
+    return (f"{old} holds the crawl state of the earlier per-spider layout (shared by "
+            f"every site it crawled); it is not used: crawls of this site now keep theirs in "
+            f"{site_dir(settings, site)}, and this first crawl there is a full crawl")
 
 
 class CrawlStateExtension:
@@ -62,8 +80,10 @@ class CrawlStateExtension:
         if not settings.getbool("STATE_ENABLED", True):
             raise state_off(settings)
         self.crawler = crawler
-        spider = crawler.spidercls.name
-        base = spider_dir(settings, spider)
+        site = site_key_of(crawler)
+        base = site_dir(settings, site)
+        if note := legacy_state_note(settings, crawler.spidercls.name, site):
+            logger.warning("%s", note)
         path = lock_path(base)
         self.lock = None if held_here(path) else CrawlLock(path).acquire()  # or CrawlLocked
         self.resume: ResumeReport | None = None
@@ -71,7 +91,7 @@ class CrawlStateExtension:
             self.resume = self._prepare_resume(base)
         out = crawl_output(crawler)
         self.state = CrawlState(
-            StateStore(state_path(settings, spider)),
+            StateStore(state_path(settings, site)),
             out.crawl_id,
             policy=RecheckPolicy(recheck_days=settings.getfloat("RECHECK_DAYS", 3.0)),
             incremental=settings.getbool("INCREMENTAL_ENABLED", True),
@@ -111,7 +131,7 @@ class CrawlStateExtension:
         if not crawl_id:  # the crawl output must use the resumed crawl's id and folder
             self.crawler.crawl_output = CrawlOutput(
                 root=target, spider=self.crawler.spidercls.name, crawl_id=target.name,
-                uri=settings.get("OUTPUT_URI") or "out")
+                uri=settings.get("OUTPUT_URI") or "out", site=target.parent.name)
             self.crawler.crawl_output.prepare()
         return prepare_resume(target)
 

@@ -9,12 +9,21 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.storage.jobs import jobs_for
 from crawler.storage.listing import format_rows, list_local, list_s3
 from crawler.storage.objects import ObjectStore
 from crawler.storage.preflight import preflight
-from crawler.storage.s3 import S3Location, StorageError, StoreConfig, is_s3_uri
+from crawler.storage.s3 import (
+    S3Location,
+    StorageError,
+    StoreConfig,
+    explain,
+    is_s3_uri,
+    safe_url,
+)
 from crawler.storage.spool import TARGET_FILE, CrawlLock, read_target, spool_crawl_dirs
 from crawler.storage.uploader import Uploader
 from crawler.storage.verify import verify_local, verify_s3
@@ -36,7 +45,7 @@ def add_commands(sub: Any) -> None:
         description="Upload what an s3:// crawl left in its local spool (the store was down, or "
                     "the crawl was stopped): files first, manifest.json last. Safe to repeat: "
                     "objects already in the store are verified and skipped.")
-    u.add_argument("spool", help="a spooled crawl folder (<spool>/<spider>/<crawl-id>) or the "
+    u.add_argument("spool", help="a spooled crawl folder (<spool>/<site>/<crawl-id>) or the "
                                  "spool root (SPOOL_DIR / $CRAWLER_SPOOL, default .crawler-spool)")
     u.add_argument("--timeout", type=float, default=600.0,
                    help="give up after this many seconds of retrying (default 600)")
@@ -47,7 +56,7 @@ def add_commands(sub: Any) -> None:
         "verify", help="check a crawl's files against its manifest",
         description="Check every file a crawl's manifest lists: present, size, sha256. Prints "
                     "each problem; exit code 1 if there is any.")
-    v.add_argument("crawl", help="<out>/<spider>/<crawl-id>: a local folder or s3://…")
+    v.add_argument("crawl", help="<out>/<site>/<crawl-id>: a local folder or s3://…")
     v.add_argument("--quick", action="store_true",
                    help="s3 only: trust the sha256 recorded at upload instead of reading "
                         "every object")
@@ -55,8 +64,9 @@ def add_commands(sub: Any) -> None:
 
     s = sub.add_parser(
         "ls", help="list the crawls in an output",
-        description="List crawls (spider, crawl id, finish time, articles, pages, WARC bytes, "
-                    "complete or not) in a local output folder or under s3://bucket/prefix.")
+        description="List crawls (site, crawl id, finish time, articles, pages, WARC bytes, "
+                    "state: complete, failed, stopped, in progress or abandoned, with the "
+                    "reason) in a local output folder or under s3://bucket/prefix.")
     s.add_argument("out", help="output folder or s3://bucket/prefix")
     _store_options(s)
 
@@ -74,6 +84,18 @@ def dispatch(args: argparse.Namespace) -> int | None:
         return _ls(args)
     except StorageError as exc:
         raise UsageError(str(exc)) from exc
+    except (BotoCoreError, ClientError) as exc:  # the store cannot be used as configured
+        raise UsageError(_explain(args, exc)) from exc
+
+
+def _explain(args: argparse.Namespace, exc: BaseException) -> str:
+    """One line naming what the store said and what to do (``crawler.storage.s3.explain``)."""
+    uri = getattr(args, "crawl", None) or getattr(args, "out", None) or ""
+    where = StoreConfig.from_settings(_settings(args)).configured_endpoint()
+    where = safe_url(where) if where else "the default AWS endpoint"
+    if not is_s3_uri(uri):
+        return f"object store error at {where}: {type(exc).__name__}: {exc}"
+    return explain(exc, S3Location.parse(uri), where)
 
 
 def _settings(args: argparse.Namespace, recorded: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -132,7 +154,7 @@ def _upload(args: argparse.Namespace) -> int:
     dirs = spool_crawl_dirs(Path(args.spool))
     if not dirs:
         raise UsageError(f"{args.spool} holds no spooled s3:// crawl (no {TARGET_FILE}); give "
-                         "<spool>/<spider>/<crawl-id> or the spool root")
+                         "<spool>/<site>/<crawl-id> or the spool root")
     groups: dict[tuple[str, str | None, str | None, str | None], list[Any]] = defaultdict(list)
     for crawl_dir in dirs:
         target = read_target(crawl_dir)

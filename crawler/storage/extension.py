@@ -101,7 +101,7 @@ class StoreUploadExtension:
         if lock.acquire():
             self.locks.append(lock)
         write_target(out.root, SpoolTarget(
-            uri=self.uri, spider=out.spider, crawl_id=out.crawl_id,
+            uri=self.uri, site=out.folder, crawl_id=out.crawl_id,
             endpoint_url=self.config.configured_endpoint(), region=self.config.region,
             addressing_style=self.config.addressing_style))
         for done in out.completed:  # files finished before we were listening
@@ -135,7 +135,7 @@ class StoreUploadExtension:
     # --- helpers (reactor thread) -----------------------------------------------------------
     def _completed(self, done: CompletedFile) -> None:
         assert self.out is not None
-        location = S3Location.parse(self.uri).child(self.out.spider, self.out.crawl_id)
+        location = S3Location.parse(self.uri).child(self.out.folder, self.out.crawl_id)
         self.uploader.submit(UploadJob(self.out.root, done.relpath, done.kind,
                                        location.key(done.relpath), done.size, completed=done))
         self._sync_stats()

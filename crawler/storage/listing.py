@@ -1,8 +1,20 @@
 """Listing the crawls under an output (local folder or s3://): one line per crawl.
 
-A crawl is found from its files (``<spider>/<crawl-id>/warc|indexes|articles/…`` or
-``manifest.json``); it is complete when its manifest is there. The output may be given at any
-level: the output root, a spider folder or a single crawl folder.
+A crawl is found from its files (``<site>/<crawl-id>/warc|indexes|articles/…`` or
+``manifest.json``). The output may be given at any level: the output root, a site folder or a
+single crawl folder. Each crawl is in one state, with its reason:
+
+* ``complete``: its manifest is written, it finished (or stopped at ``--max-items``) and every
+  monitor passed;
+* ``failed``: its manifest is written but a monitor failed (too few articles, too many errors, a
+  discovery stall, nothing fetched);
+* ``stopped``: its manifest is written but it was stopped (finish reason ``shutdown`` after
+  Ctrl-C or SIGTERM, ``redis_unreachable``, …);
+* ``in progress``: no manifest yet, and a process is writing it (``crawler.layout.is_running``;
+  local outputs only);
+* ``abandoned``: no manifest, and nothing writes it: the crawl was killed (``crawler crawl
+  --resume`` continues it, ``crawler recover`` repairs its WARC files);
+* ``in progress or abandoned``: no manifest in the store (s3://): it may still be uploading.
 """
 
 from __future__ import annotations
@@ -13,20 +25,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.layout import SUBDIRS
+from crawler.layout import SUBDIRS, is_running
+from crawler.ops.monitors import failed_monitors
 from crawler.storage.objects import ObjectStore
 from crawler.storage.spool import MANIFEST
 
 _CRAWL_LEVEL = {*SUBDIRS, MANIFEST}
+COMPLETE, FAILED, STOPPED = "complete", "failed", "stopped"
+IN_PROGRESS, ABANDONED, UNKNOWN = "in progress", "abandoned", "in progress or abandoned"
+_STOP_WHY = {"shutdown": "shutdown: Ctrl-C or SIGTERM"}
+
+
+def manifest_state(manifest: dict[str, Any]) -> tuple[str, str]:
+    """``(state, reason)`` of a crawl with this manifest: complete, failed or stopped."""
+    from crawler.run import OK_FINISH_REASONS
+
+    reason = str(manifest.get("finish_reason") or "unknown")
+    if reason not in OK_FINISH_REASONS:
+        return STOPPED, _STOP_WHY.get(reason, reason)
+    failed = [m for m in failed_monitors(manifest.get("stats") or {}) if m.name != "finished"]
+    if failed:
+        return FAILED, "; ".join(f"{m.name}: {m.detail}" for m in failed)
+    if not (manifest.get("stats") or {}).get("downloader/response_count"):
+        return FAILED, "nothing fetched"
+    return COMPLETE, reason
 
 
 @dataclass
 class CrawlSummary:
     """One crawl as ``crawler ls`` shows it."""
 
-    spider: str
+    site: str
     crawl_id: str
     complete: bool
+    state: str = UNKNOWN
+    reason: str = ""
     finished: str | None = None
     finish_reason: str | None = None
     articles: int | None = None
@@ -36,7 +69,7 @@ class CrawlSummary:
 
 
 def _group(files: Iterable[tuple[list[str], int]], base: list[str]) -> dict[tuple[str, str], Any]:
-    """Group ``(path parts relative to the output, size)`` by (spider, crawl id)."""
+    """Group ``(path parts relative to the output, size)`` by (site, crawl id)."""
     crawls: dict[tuple[str, str], dict[str, Any]] = {}
     for parts, size in files:
         level = next((i for i, p in enumerate(parts) if p in _CRAWL_LEVEL), None)
@@ -45,7 +78,8 @@ def _group(files: Iterable[tuple[list[str], int]], base: list[str]) -> dict[tupl
         names = (base + parts[:level])[-2:]
         if len(names) < 2:
             continue
-        crawl = crawls.setdefault((names[0], names[1]), {"files": 0, "warc": 0, "manifest": None})
+        crawl = crawls.setdefault((names[0], names[1]),
+                                  {"files": 0, "warc": 0, "manifest": None, "first": parts})
         rest = parts[level:]
         crawl["files"] += 1
         if rest[0] == "warc":
@@ -55,16 +89,22 @@ def _group(files: Iterable[tuple[list[str], int]], base: list[str]) -> dict[tupl
     return crawls
 
 
-def _summaries(crawls: dict[tuple[str, str], Any],
-               read_manifest: Callable[[list[str]], Any]) -> list[CrawlSummary]:
+def _summaries(crawls: dict[tuple[str, str], Any], read_manifest: Callable[[list[str]], Any],
+               running: Callable[[str, str], bool | None]) -> list[CrawlSummary]:
     rows = []
-    for (spider, crawl_id), info in sorted(crawls.items()):
-        row = CrawlSummary(spider, crawl_id, complete=False, warc_bytes=info["warc"],
+    for (site, crawl_id), info in sorted(crawls.items()):
+        row = CrawlSummary(site, crawl_id, complete=False, warc_bytes=info["warc"],
                            files=info["files"])
         manifest = read_manifest(info["manifest"]) if info["manifest"] else None
-        if isinstance(manifest, dict):
+        if not isinstance(manifest, dict):
+            alive = running(site, crawl_id)
+            row.state = UNKNOWN if alive is None else IN_PROGRESS if alive else ABANDONED
+            row.reason = f"no manifest, {row.files} files" + (
+                "" if alive is not False else "; `crawler crawl --resume` continues it")
+        else:
             stats = manifest.get("stats") or {}
-            row.complete = True
+            row.state, row.reason = manifest_state(manifest)
+            row.complete = row.state == COMPLETE
             row.finished = stats.get("finish_time") or manifest.get("written_at")
             row.finish_reason = manifest.get("finish_reason")
             row.articles = stats.get("articles/written", 0)
@@ -76,11 +116,12 @@ def _summaries(crawls: dict[tuple[str, str], Any],
 
 
 def list_local(out: Path) -> list[CrawlSummary]:
-    """The crawls in a local output folder (or spider or crawl folder)."""
+    """The crawls in a local output folder (or site or crawl folder)."""
     out = out.resolve()
     files = ((list(p.relative_to(out).parts), p.stat().st_size)
              for p in out.rglob("*") if p.is_file())
     crawls = _group(files, list(out.parts))
+    folders = {key: _crawl_folder(out, info["first"]) for key, info in crawls.items()}
 
     def read(parts: list[str]) -> Any:
         try:
@@ -88,7 +129,13 @@ def list_local(out: Path) -> list[CrawlSummary]:
         except (OSError, ValueError):
             return None
 
-    return _summaries(crawls, read)
+    return _summaries(crawls, read, lambda site, crawl_id: is_running(folders[site, crawl_id]))
+
+
+def _crawl_folder(out: Path, parts: list[str]) -> Path:
+    """The crawl folder of a file (its path parts relative to ``out``)."""
+    level = next(i for i, p in enumerate(parts) if p in _CRAWL_LEVEL)
+    return out.joinpath(*parts[:level]) if level else out
 
 
 def list_s3(store: ObjectStore) -> list[CrawlSummary]:
@@ -104,16 +151,15 @@ def list_s3(store: ObjectStore) -> list[CrawlSummary]:
         except ValueError:
             return None
 
-    return _summaries(crawls, read)
+    return _summaries(crawls, read, lambda site, crawl_id: None)
 
 
 def format_rows(rows: list[CrawlSummary]) -> list[str]:
     """A plain text table, header first."""
-    table = [("SPIDER", "CRAWL-ID", "FINISHED", "ARTICLES", "PAGES", "WARC-BYTES", "STATUS")]
+    table = [("SITE", "CRAWL-ID", "FINISHED", "ARTICLES", "PAGES", "WARC-BYTES", "STATUS")]
     for r in rows:
-        status = f"complete ({r.finish_reason})" if r.complete else f"incomplete ({r.files} files)"
-        table.append((r.spider, r.crawl_id, (r.finished or "-")[:19], _num(r.articles),
-                      _num(r.pages), str(r.warc_bytes), status))
+        table.append((r.site, r.crawl_id, (r.finished or "-")[:19], _num(r.articles),
+                      _num(r.pages), str(r.warc_bytes), f"{r.state} ({r.reason})"))
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in table]

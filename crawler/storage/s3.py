@@ -21,6 +21,7 @@ from botocore.exceptions import (
     ClientError,
     NoCredentialsError,
     PartialCredentialsError,
+    ProfileNotFound,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
@@ -125,8 +126,14 @@ class StoreConfig:
             request_checksum_calculation="when_supported" if self.checksum else "when_required",
             response_checksum_validation="when_supported" if self.checksum else "when_required",
         )
-        return boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config)
+        try:
+            return boto3.session.Session().client(
+                "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config)
+        except ProfileNotFound as exc:
+            raise StorageError(_no_profile(exc)) from None
+        except ValueError as exc:  # an endpoint URL botocore cannot use
+            raise StorageError(f"bad S3 endpoint {safe_url(str(self.endpoint_url))}: {exc}; "
+                               "fix S3_ENDPOINT_URL / AWS_ENDPOINT_URL") from None
 
     def configured_endpoint(self) -> str | None:
         """The endpoint set by S3_ENDPOINT_URL or the AWS_ENDPOINT_URL(_S3) environment."""
@@ -143,6 +150,10 @@ class StoreConfig:
         """The endpoint for messages, without credentials in it."""
         url = self.endpoint_url or (client.meta.endpoint_url if client is not None else None)
         return safe_url(url) if url else "the default AWS endpoint"
+
+
+def _no_profile(exc: BaseException) -> str:
+    return f"{exc}: set AWS_PROFILE to a profile of the AWS config files, or unset it"
 
 
 def safe_url(url: str) -> str:
@@ -172,6 +183,8 @@ def explain(exc: BaseException, loc: S3Location, where: str) -> str:
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
         return ("no usable S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                 "or AWS_PROFILE, or use an instance role")
+    if isinstance(exc, ProfileNotFound):
+        return _no_profile(exc)
     if code in ("NoSuchBucket", "404", "NotFound"):
         return f"{bucket} does not exist: create it or fix the s3:// output"
     if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",

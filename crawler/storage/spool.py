@@ -1,6 +1,6 @@
 """The local spool of s3:// crawls: where each crawl folder goes, and what in it still waits.
 
-A crawl to ``s3://…`` writes into ``<spool>/<spider>/<crawl-id>/`` (see ``crawler.layout``). The
+A crawl to ``s3://…`` writes into ``<spool>/<site>/<crawl-id>/`` (see ``crawler.layout``). The
 upload extension drops ``.store-target.json`` there (the output URI and endpoint, never
 credentials) so ``crawler upload`` or a later crawl can finish the job, and holds an exclusive
 lock on ``.store.lock`` while it works so two processes never upload the same folder.
@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
+from crawler.layout import RUNNING_FILE
 from crawler.storage.s3 import S3Location
 
 TARGET_FILE = ".store-target.json"
@@ -31,15 +32,15 @@ class SpoolTarget:
     """Where a spooled crawl folder belongs in the store."""
 
     uri: str  # the crawl's output: s3://bucket/prefix
-    spider: str
+    site: str  # the crawl's folder under it (written as "spider" before 0.2)
     crawl_id: str
     endpoint_url: str | None = None  # S3_ENDPOINT_URL when it was set; else boto3's default
     region: str | None = None
     addressing_style: str | None = None
 
     def location(self) -> S3Location:
-        """The crawl's own folder in the store: ``<prefix>/<spider>/<crawl-id>``."""
-        return S3Location.parse(self.uri).child(self.spider, self.crawl_id)
+        """The crawl's own folder in the store: ``<prefix>/<site>/<crawl-id>``."""
+        return S3Location.parse(self.uri).child(self.site, self.crawl_id)
 
 
 def write_target(crawl_dir: Path, target: SpoolTarget) -> None:
@@ -55,6 +56,7 @@ def read_target(crawl_dir: Path) -> SpoolTarget | None:
         data = json.loads((crawl_dir / TARGET_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    data.setdefault("site", data.get("spider"))  # a spool folder of the per-spider layout
     return SpoolTarget(**{k: data.get(k) for k in SpoolTarget.__dataclass_fields__})
 
 
@@ -117,7 +119,7 @@ def waiting_files(crawl_dir: Path) -> list[tuple[str, str]]:
 
 
 def spool_crawl_dirs(path: Path) -> list[Path]:
-    """The spool crawl folders at ``path``: itself, or those under a spider folder or spool root."""
+    """The spool crawl folders at ``path``: itself, or those under a site folder or spool root."""
     if (path / TARGET_FILE).is_file():
         return [path]
     found = sorted(p.parent for p in path.glob(f"*/{TARGET_FILE}"))
@@ -127,7 +129,7 @@ def spool_crawl_dirs(path: Path) -> list[Path]:
 def remove_if_done(crawl_dir: Path) -> bool:
     """Delete a fully uploaded spool folder: only our marker files and empty folders may be
     left; anything else is kept, and so is the folder. True when the folder is gone."""
-    markers = {crawl_dir / name for name in (TARGET_FILE, LOCK_FILE, COMMITTED_FILE)}
+    markers = {crawl_dir / name for name in (TARGET_FILE, LOCK_FILE, COMMITTED_FILE, RUNNING_FILE)}
     if any(p.is_file() and p not in markers for p in crawl_dir.rglob("*")):
         return False
     for marker in markers:
@@ -140,5 +142,5 @@ def remove_if_done(crawl_dir: Path) -> bool:
     except OSError:
         return False
     with contextlib.suppress(OSError):
-        crawl_dir.parent.rmdir()  # the spider folder, when this was its last crawl
+        crawl_dir.parent.rmdir()  # the site folder, when this was its last crawl
     return True

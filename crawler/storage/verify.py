@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler.layout import RUNNING_FILE
 from crawler.storage import digests
 from crawler.storage.objects import SHA256_META, ObjectStore
 from crawler.storage.spool import MANIFEST, is_final
@@ -68,7 +69,7 @@ def verify_local(crawl: Path) -> VerifyReport:
         report.bytes += size
     for path in sorted(crawl.rglob("*")):
         rel = path.relative_to(crawl).as_posix()
-        if path.is_file() and rel != MANIFEST and rel not in listed:
+        if path.is_file() and rel not in (MANIFEST, RUNNING_FILE) and rel not in listed:
             kind = "not in the manifest" if is_final(path) else "left over"
             report.notes.append(f"{kind}: {rel}")
     return report
