@@ -31,6 +31,7 @@ from crawler.pagescan import ScanScope, parse_page, scan_tree
 from crawler.profiles import GENERIC, PROFILES, SiteProfile
 from crawler.reader import Crawl, ReaderError
 from crawler.record import build_record
+from crawler.site import site_for
 from crawler.sitefacts.boilerplate import BoilerplateCounter, paragraphs
 from crawler.sitefacts.extension import FACTS_FILE, pairing
 from crawler.sitefacts.finalize import finalize
@@ -96,8 +97,8 @@ class Reextractor:
         decoded, tree = parse_page(response.body, charset)
         if tree is None:
             return None, decoded.skip_reason or "malformed"
-        host = urlsplit(target).hostname or ""
-        scan = scan_tree(tree, target, ScanScope(self.profile, (host, *self.profile.domains)))
+        site = site_for(target, self.profile, PROFILES.values())
+        scan = scan_tree(tree, target, ScanScope(self.profile, site.hosts, site=site))
         try:
             page_url = canonical_url(target)
         except BadURL:

@@ -27,8 +27,14 @@ def crawl(url: str, out: Path, *extra: str):
     return result
 
 
+def site_folder(out: Path) -> Path:
+    """``<out>/<site>/``: a news crawl's folder is named after its site (127.0.0.1_PORT)."""
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    return folder
+
+
 def crawl_folder(out: Path) -> Path:
-    (folder,) = [p for p in (out / "news").iterdir() if p.is_dir()]
+    (folder,) = [p for p in site_folder(out).iterdir() if (p / "manifest.json").exists()]
     return folder
 
 
@@ -73,14 +79,13 @@ def test_records_say_where_each_offset_came_from(crawled):
 
 def test_the_next_crawl_starts_knowing_the_site(crawled, tmp_path):
     running, out = crawled["ghost"]
-    state = out / "news" / "state.sqlite"
+    state = site_folder(out) / "state.sqlite"
     with sqlite3.connect(state) as db:
         (facts,) = db.execute("SELECT facts FROM site_facts").fetchone()
     assert json.loads(facts)["boilerplate"]["articles"] >= 30
     again = tmp_path / "again"
-    again.mkdir()
-    (again / "news").mkdir()
-    (again / "news" / "state.sqlite").write_bytes(state.read_bytes())
+    (again / site_folder(out).name).mkdir(parents=True)
+    (again / site_folder(out).name / "state.sqlite").write_bytes(state.read_bytes())
     crawl(running.url, again, "-s", "INCREMENTAL_ENABLED=False")  # same origin, port too
     manifest = json.loads((crawl_folder(again) / "manifest.json").read_text())
     metrics, _ = score_site(running.site.gold(), running.site.spec.boilerplate,

@@ -49,17 +49,15 @@ CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is fl
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
-def site_key(spider: Any) -> str:
-    """The site a spider crawls: its ``site`` when it names one, its profile's name for site
-    spiders, else the origin of its start URL (scheme, host, port)."""
+def site_key(spider: Any) -> tuple[str, str | None]:
+    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.site``), else
+    the origin of its start URL."""
     site = getattr(spider, "site", None)
-    if site:
-        return str(site)
-    profile = getattr(spider, "profile", None)
-    if profile is not None and profile.name != "generic":
-        return profile.name
+    if site is not None:
+        return site.origin, (site.hosts[0] if site.hosts else None)
     parts = urlsplit(getattr(spider, "start_url", "") or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "unknown"
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "unknown"
+    return origin, parts.hostname
 
 
 def _entry_evidence(entry: Entry) -> list[ZoneEvidence]:
@@ -108,9 +106,8 @@ class SiteFactsExtension:
 
     # --- signals ----------------------------------------------------------------------------
     def spider_opened(self, spider: Any) -> None:
-        self.site = site_key(spider)
+        self.site, host = site_key(spider)
         profile = getattr(spider, "profile", None)
-        host = urlsplit(getattr(spider, "start_url", "") or "").hostname
         state = getattr(self.crawler, "crawl_state", None)
         kept = state.store.site_facts(self.site) if state is not None else None
         self.learner = SiteLearner.from_json(
