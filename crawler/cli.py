@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     z.add_argument("crawl", help="crawl folder (<out>/<spider>/<crawl-id>)")
     z.add_argument("-o", "--output", help="WACZ file (default: <out>/<spider>/<crawl-id>.wacz)")
 
-    from crawler.reextract import add_command as add_reextract_command
+    from crawler.reextract_command import add_command as add_reextract_command
 
     add_reextract_command(sub)
     from crawler.ops.commands import add_commands as add_ops_commands
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "wacz":
             return _wacz(args)
         if args.command == "reextract":
-            from crawler.reextract import run as run_reextract
+            from crawler.reextract_command import run as run_reextract
             return run_reextract(args)
     except UsageError as exc:
         print(f"crawler {args.command}: error: {exc}", file=sys.stderr)

@@ -80,11 +80,20 @@ class Reextractor:
         self.crawl = crawl
         self.relearn = relearn
         self.profile = profile_for(crawl.manifest)
-        raw = crawl.source.read_bytes(FACTS_FILE)
-        saved = json.loads(raw) if raw else {}
-        self.facts = {int(r["rev"]): SiteFacts.from_json(r) for r in saved.get("revisions", ())}
-        self.saved = saved.get("learned")
+        self.facts: dict[str, dict[int, SiteFacts]] = {}
+        self.saved: dict[str, Any] | None = None
+        self._facts_of(FACTS_FILE)
         self.learned: SiteFacts | None = None
+
+    def _facts_of(self, name: str) -> dict[int, SiteFacts]:
+        """The revisions in one site-facts file of the crawl (a distributed worker has its own)."""
+        if name not in self.facts:
+            raw = self.crawl.source.read_bytes(name)
+            saved = json.loads(raw) if raw else {}
+            self.facts[name] = {int(r["rev"]): SiteFacts.from_json(r)
+                                for r in saved.get("revisions", ())}
+            self.saved = self.saved or saved.get("learned")
+        return self.facts[name]
 
     def extracted(self, record: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
         """The page of ``record`` extracted again, not finalised (or None and why not)."""
@@ -135,7 +144,8 @@ class Reextractor:
         if result is None:
             return None, why
         info = old.get("extraction") or {}
-        facts = self.learned or self.facts.get(int(info.get("site_facts") or 0)) or SiteFacts()
+        revisions = self._facts_of(str(info.get("site_facts_file") or FACTS_FILE))
+        facts = self.learned or revisions.get(int(info.get("site_facts") or 0)) or SiteFacts()
         final = finalize(result, facts, entry=_entry(info.get("entry_date")))
         return build_record(final, url=old["url"], site=old["site"],
                             fetched_at=old["fetched_at"], crawl_id=old["crawl_id"],
@@ -243,63 +253,3 @@ def _write_json(path: Path, data: Any) -> None:
 def scratch_folder() -> Path:
     """A temporary folder for a set bound for object storage."""
     return Path(tempfile.mkdtemp(prefix="crawler-reextract-"))
-
-
-# --- the command -----------------------------------------------------------------------------
-def add_command(sub: Any) -> None:
-    """The ``reextract`` subcommand (argparse subparsers)."""
-    r = sub.add_parser(
-        "reextract", help="extract a finished crawl's articles again, without fetching",
-        description="Run extraction again over a finished crawl's archived responses and write "
-                    "a new article set, <crawl>/reextracts/<set-id>/ (articles/*.jsonl.gz and "
-                    "its own manifest.json), keeping every record's WARC pointer.")
-    r.add_argument("crawl", help="<out>/<spider>/<crawl-id>: a local folder or s3://…")
-    r.add_argument("--relearn", action="store_true",
-                   help="learn the site's time zone and boilerplate anew from the whole crawl "
-                        "(default: the facts the crawl used for each record)")
-    r.add_argument("--set-id", help="name of the new set (default: <time>-extract<version>)")
-    r.add_argument("--endpoint-url", help="S3 endpoint, e.g. http://127.0.0.1:9000")
-    r.add_argument("--region", help="S3 region")
-
-
-def run(args: Any) -> int:
-    """``crawler reextract``: exit 0 when the set was written (2: the crawl cannot be read)."""
-    from crawler.errors import EXIT_OK, UsageError
-    from crawler.reader import open_crawl
-    from crawler.storage.s3 import StorageError, is_s3_uri
-
-    remote = is_s3_uri(args.crawl)
-    try:
-        crawl = open_crawl(args.crawl, endpoint_url=args.endpoint_url)
-        work = scratch_folder() if remote else Path(args.crawl) / SETS
-        report = reextract(crawl, work, relearn=args.relearn, set_id=args.set_id)
-        where = str(report.folder)
-        if remote:
-            where = _upload(report, args)
-    except (ReaderError, StorageError, OSError) as exc:
-        raise UsageError(f"{args.crawl}: {exc}") from exc
-    print(report.summary())
-    print(where)
-    return EXIT_OK
-
-
-def _upload(report: ReextractReport, args: Any) -> str:
-    """Store a set written locally next to its ``s3://`` crawl, manifest last."""
-    import shutil
-
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.storage.objects import ObjectStore
-
-    settings = dict(get_project_settings())
-    for name, value in (("S3_ENDPOINT_URL", args.endpoint_url), ("S3_REGION", args.region)):
-        if value:
-            settings[name] = value
-    uri = f"{args.crawl.rstrip('/')}/{SETS}/{report.set_id}"
-    store = ObjectStore.from_settings(uri, settings)
-    for entry in [*report.files, {"path": "manifest.json"}]:
-        path = report.folder / entry["path"]
-        store.upload(path, store.location.key(entry["path"]),
-                     entry.get("sha256") or hashlib.sha256(path.read_bytes()).hexdigest())
-    shutil.rmtree(report.folder.parent, ignore_errors=True)
-    return uri

@@ -41,10 +41,11 @@ from crawler.ops.engine_state import queue_and_inflight
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize
 from crawler.sitefacts.learner import SiteLearner
+from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
 
-FACTS_FILE = "site-facts.json"
+FACTS_FILE = "site-facts.json"  # site-facts-<worker>.json for a distributed crawl's workers
 CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is flushed (90)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
@@ -83,13 +84,15 @@ class SiteFactsExtension:
         self.hold_records = settings.getint("SITE_FACTS_HOLD_RECORDS", 200)
         self.hold_seconds = settings.getfloat("SITE_FACTS_HOLD_SECONDS", 120.0)
         self.hold_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
-        # --max-items N: never hold N records back (the crawl stops when they are written)
-        limit = (settings.getint("CLOSESPIDER_ITEMCOUNT")
-                 or settings.getint("DISTRIBUTED_MAX_ITEMS"))
+        # --max-items N: never hold N records back (the crawl stops when they are written;
+        # distributed workers hold none)
+        limit = settings.getint("CLOSESPIDER_ITEMCOUNT")
         if limit and self.hold_records > 0:
             self.hold_records = max(1, min(self.hold_records, limit))
         self.learner = SiteLearner()
         self.site = "unknown"
+        worker = settings.get("WORKER_ID")
+        self.facts_file = facts_file(safe_part(worker) if worker else None)
         self.entries: dict[int, tuple[str, str]] = {}  # hash(url) -> (date text, source)
         self._released = asyncio.Event()
         self._held = self._held_bytes = 0
@@ -168,7 +171,10 @@ class SiteFactsExtension:
         entry = self.entry_for(*urls) or entry_date(hints)
         if dates and entry is not None and early is None:
             self.learner.add_evidence(pairing(dates, entry))
-        return finalize(result, self.learner.current(), entry=entry)
+        final = finalize(result, self.learner.current(), entry=entry)
+        if self.facts_file != FACTS_FILE:  # a distributed worker's own revisions
+            final["extraction"]["site_facts_file"] = self.facts_file
+        return final
 
     async def _hold(self, size: int) -> None:
         self._held += 1
@@ -229,7 +235,7 @@ class SiteFactsExtension:
             latest = revisions[-1]
             stats.set_value("site_facts/zone", latest.zone.name or "")
             stats.set_value("site_facts/boilerplate_paragraphs", len(latest.boilerplate))
-            path = out.root / FACTS_FILE
+            path = out.root / self.facts_file
             _write_json(path, {"site": self.site,
                                "revisions": [rev.to_json() for rev in revisions],
                                "learned": self.learner.to_json()})
@@ -247,6 +253,11 @@ def pairing(dates: PageDates, entry: EntryDate) -> list[ZoneEvidence]:
         return []
     ev = ZoneEvidence.implied(page.value, entry.value.value)
     return [ev] if ev is not None else []
+
+
+def facts_file(worker: str | None = None) -> str:
+    """The name of the site-facts file of a crawl, or of one worker of a distributed crawl."""
+    return f"site-facts-{worker}.json" if worker else FACTS_FILE
 
 
 def _write_json(path: Path, data: Any) -> None:
