@@ -9,9 +9,10 @@ time-zone evidence the page carries; ``choose_zone`` picks a site's IANA zone fr
 """
 
 from crawler.dates.model import ParsedDate, localize, moment_of, zone
-from crawler.dates.page import DateFinding, PageDates, find_page_dates, url_day
+from crawler.dates.page import DateFinding, PageDates, find_page_dates
 from crawler.dates.parse import parse_date, read_date, server_clock
 from crawler.dates.settle import EntryDate, settle_page
+from crawler.dates.url_dates import url_day
 from crawler.dates.zones import ZoneChoice, ZoneEvidence, choose_zone, priors
 
 __all__ = [

@@ -12,27 +12,25 @@ reason; a date is never guessed from elsewhere on the page. Values are not yet i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+from crawler.dates.lines import byline_candidates, dated_lines, visible_lines
 from crawler.dates.model import ParsedDate
 from crawler.dates.parse import could_be_date, read_date
 from crawler.dates.sources import (
     Candidate,
-    byline_candidates,
-    dated_lines,
     jsonld_candidates,
     meta_candidates,
     rdfa_candidates,
     split_update,
     time_candidates,
-    visible_lines,
     xpath_candidates,
 )
+from crawler.dates.url_dates import url_day, url_month
 from crawler.dates.zones import ZoneEvidence
 from crawler.extract.jsonld import jsonld_nodes
 from crawler.profiles import SiteProfile
@@ -41,13 +39,6 @@ FUTURE_SLACK = dt.timedelta(days=1)
 URL_DATE_TOLERANCE = dt.timedelta(days=2)
 NEAR_LINES, NEAR_LINE = 4, 80  # the date line that overrides stale markup: close and short
 PRINTED_LINES = 6  # date lines next to the headline read for zone evidence
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$)"
-    r"|/((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
-    r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)")
-_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])(?=/)")
-
-
 @dataclass(frozen=True)
 class DateFinding:
     """One chosen date (or None), the source that gave it, or why there is none."""
@@ -233,27 +224,6 @@ def _evidence(ctx: _Context, structured: list[Candidate],
         if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
             out.append(on_day)
     return out
-
-
-def url_month(url: str | None) -> tuple[int, int] | None:
-    """The (year, month) of publication a URL spells (``/2024/03/``), if any."""
-    day = url_day(url)
-    if day is not None:
-        return day.year, day.month
-    m = _URL_MONTH.search(url or "")
-    return (int(m[1]), int(m[2])) if m else None
-
-
-def url_day(url: str | None) -> dt.date | None:
-    """The publication day a URL spells (``/2024/03/23/``, ``/2024-03-23-``, ``/20240323/``)."""
-    m = _URL_DATE.search(url or "")
-    if not m:
-        return None
-    parts = [g for g in m.groups() if g is not None]
-    try:
-        return dt.date(*map(int, parts))
-    except ValueError:
-        return None
 
 
 def _agree_with_url(found: DateFinding, url: str | None, ctx: _Context) -> DateFinding:
