@@ -32,9 +32,9 @@ from crawler.profiles import GENERIC, PROFILES, SiteProfile
 from crawler.reader import Crawl, ReaderError
 from crawler.record import build_record
 from crawler.site import site_for
+from crawler.sitefacts import FACTS_FILE
 from crawler.sitefacts.boilerplate import BoilerplateCounter, paragraphs
-from crawler.sitefacts.extension import FACTS_FILE, pairing
-from crawler.sitefacts.finalize import finalize
+from crawler.sitefacts.finalize import finalize, pairing
 from crawler.sitefacts.learner import SiteFacts, SiteLearner
 from crawler.urls import BadURL, canonical_url
 

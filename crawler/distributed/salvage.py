@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.sitefacts import facts_file
 from crawler.state.salvage import read_part, salvage_part
 from crawler.storage.digests import sha256_hex
 from crawler.warc.cdxj import index_warcs
@@ -77,6 +78,9 @@ def salvage_worker(crawl_dir: Path, worker: str, prefix: str, crawl_id: str) -> 
                    + [_entry(crawl_dir, p, "articles") for p in parts])
     for report in sorted(crawl_dir.glob(f"report-{worker}.*")):
         found.files.append(_entry(crawl_dir, report, "report"))
+    facts = crawl_dir / facts_file(worker)
+    if facts.is_file():
+        found.files.append(_entry(crawl_dir, facts, "facts"))
     return found
 
 
@@ -92,6 +96,8 @@ def owned_kind(relpath: str, worker: str) -> str | None:
         return "articles"
     if not folder and name in (f"report-{worker}.json", f"report-{worker}.html"):
         return "report"
+    if not folder and name == facts_file(worker):
+        return "facts"
     return None
 
 

@@ -38,14 +38,14 @@ from crawler.dates.page import PageDates
 from crawler.discovery import Entry
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
+from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
-from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize
+from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize, pairing
 from crawler.sitefacts.learner import SiteLearner
 from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
 
-FACTS_FILE = "site-facts.json"  # site-facts-<worker>.json for a distributed crawl's workers
 CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is flushed (90)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
@@ -243,21 +243,6 @@ class SiteFactsExtension:
         state = getattr(self.crawler, "crawl_state", None)
         if state is not None and self.learner.seen:
             state.store.save_site_facts(self.site, self.learner.to_json())
-
-
-def pairing(dates: PageDates, entry: EntryDate) -> list[ZoneEvidence]:
-    """The offset the page's printed time implies against its sitemap/feed instant."""
-    page = dates.published.value
-    if page is None or entry.value.value.tzinfo is None or not page.needs_zone \
-            or page.days_back is not None or page.precision == "day":
-        return []
-    ev = ZoneEvidence.implied(page.value, entry.value.value)
-    return [ev] if ev is not None else []
-
-
-def facts_file(worker: str | None = None) -> str:
-    """The name of the site-facts file of a crawl, or of one worker of a distributed crawl."""
-    return f"site-facts-{worker}.json" if worker else FACTS_FILE
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.dates import EntryDate, PageDates, ZoneChoice, choose_zone, read_date, settle_page
+from crawler.dates import (
+    EntryDate,
+    PageDates,
+    ZoneChoice,
+    ZoneEvidence,
+    choose_zone,
+    read_date,
+    settle_page,
+)
 from crawler.sitefacts.boilerplate import paragraphs, strip_boilerplate
 from crawler.sitefacts.learner import SiteFacts
 
@@ -65,3 +73,13 @@ def finalize(extracted: Mapping[str, Any], facts: SiteFacts, *,
         info["site_facts"] = facts.rev
     out["extraction"] = info
     return out
+
+
+def pairing(dates: PageDates, entry: EntryDate) -> list[ZoneEvidence]:
+    """The offset the page's printed time implies against its sitemap/feed instant."""
+    page = dates.published.value
+    if page is None or entry.value.value.tzinfo is None or not page.needs_zone \
+            or page.days_back is not None or page.precision == "day":
+        return []
+    ev = ZoneEvidence.implied(page.value, entry.value.value)
+    return [ev] if ev is not None else []
