@@ -158,6 +158,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.stock_middlewares.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
+SPIDER_MIDDLEWARES = {
+    # Where each request's URL was found (sitemap, feed, listing...), for the report.
+    "crawler.ops.found_in.FoundInMiddleware": 990,
+}
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     # Drops records a resumed crawl holds already and (incremental) unchanged texts.
