@@ -1,54 +1,54 @@
-"""The ``crawler`` command: crawl, demo, site, replay, recover, wacz (and ``crawler.ops`` and
-``crawler.storage`` commands).
+"""The ``crawler`` command: crawl, demo, list, extract, site, and (wired in from their modules)
+replay, recover, wacz, reextract, report, upload, verify and ls.
+
+Options mean the same on every command (``crawler.cli_options``): ``--out`` is where a command's
+output goes, ``--endpoint-url``/``--region`` name the object store wherever ``s3://`` is read or
+written, and every option has a help text.
 
 Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted) or a
 command failed at run time, 2 usage or configuration error (bad spider, URL, option, output,
 setting, store), or another crawl of the same site into the same output is running
 (``crawler.lock``). Errors are one clear line on stderr (two with a hint), never a traceback
-(``CRAWLER_TRACEBACK=1`` shows it for an unexpected error). A usage error creates no file.
+(``CRAWLER_TRACEBACK=1`` shows it for an unexpected error), one JSON object with ``--log-format
+json``. A usage error creates no file.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from crawler import __version__
+from crawler.cli_options import port
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_USAGE, CommandFailed, UsageError
 
 __all__ = ["main", "UsageError"]
+_JSON_ERRORS = False  # --log-format json on the command line: errors as JSON too
+
+
+def _error_line(command: str, kind: str, message: str) -> str:
+    """``crawler crawl: error: …``, or one JSON object when the log is JSON."""
+    text = f"{command}: {kind}: {message}"
+    if not _JSON_ERRORS:
+        return text
+    return json.dumps({"event": "error", "time": dt.datetime.now(dt.UTC).isoformat(
+        timespec="milliseconds"), "level": "ERROR", "message": text,
+        "exit_code": EXIT_USAGE if kind == "error" else EXIT_CHECKS_FAILED}, ensure_ascii=False)
 
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line and a hint instead of the whole usage text."""
 
     def error(self, message: str) -> NoReturn:
+        if _JSON_ERRORS:
+            self.exit(EXIT_USAGE, _error_line(self.prog, "error", message) + "\n")
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
                               f"(`{self.prog} --help` lists the options)\n")
-
-
-def port(value: str) -> int:
-    """A TCP port number (0-65535) for argparse."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
-    if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0: any free one), got {number}")
-    return number
-
-
-def log_level(value: str) -> str:
-    """A logging level name for argparse, in any case."""
-    from crawler.run import LOG_LEVELS
-
-    if value.upper() not in LOG_LEVELS:
-        raise argparse.ArgumentTypeError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
-    return value.upper()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,74 +57,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"crawler {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True,
                            parser_class=OneLineParser)
+    from crawler.crawl_command import add_commands as add_crawl_commands
 
-    c = sub.add_parser("crawl", help="crawl a site with a spider",
-                       description="Crawl a news site: WARC files, CDXJ index, article JSON.")
-    c.add_argument("spider", help="spider name: vsedelo (site profile) or news (any site)")
-    c.add_argument("--url", help="start URL (required for 'news'; for a site profile, a copy "
-                                 "of the site such as http://127.0.0.1:8000/)")
-    c.add_argument("--out", default=None,
-                   help="output folder or s3://bucket/prefix (default: ./out)")
-    c.add_argument("--since", help="only articles published on or after this ISO date")
-    c.add_argument("--max-items", type=int, metavar="N", help="stop after N articles")
-    c.add_argument("--crawl-id", help="crawl id (default: a new sortable id)")
-    c.add_argument("--resume", action="store_true",
-                   help="continue the last crawl (or --crawl-id) in its folder if it did not "
-                        "finish, skipping the articles it wrote; else start a new crawl")
-    c.add_argument("--redis", metavar="URL",
-                   help="join the site's shared crawl on this Redis as one of its workers "
-                        "(redis://host:port/db; setting REDIS_URL); see docs/distributed.md")
-    c.add_argument("--worker-id", help="this worker's name in a shared crawl and in its file "
-                                       "names (default: <host>_<pid>)")
-    c.add_argument("--abandon-spool", action="append", default=None, metavar="WORKER",
-                   help="with --redis, --crawl-id and an s3:// output: give up the files a "
-                        "gone worker left in its lost spool and fetch their articles again "
-                        "(repeatable; setting DISTRIBUTED_ABANDON_WORKERS); see "
-                        "docs/distributed.md")
-    c.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a Scrapy setting (repeatable)")
-    c.add_argument("--log-level", default=None, type=log_level,
-                   help="DEBUG, INFO (default), WARNING, ERROR, CRITICAL")
+    add_crawl_commands(sub)
+    sub.add_parser("list", help="list the spiders with a one-line description each",
+                   description="List the spiders `crawler crawl` (and `scrapy crawl`) can run, "
+                               "one per line with what it crawls.")
+    from crawler.extract_command import add_command as add_extract_command
 
-    d = sub.add_parser("demo", help="crawl the offline fixture site end to end",
-                       description="Serve the fixture news site on a free loopback port, crawl "
-                                   "it with the real pipeline and print a summary.")
-    d.add_argument("--out", default="out", help="output folder (default: ./out)")
-    d.add_argument("--articles", type=int, default=100, help="articles per language (default 100)")
-    d.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
-    d.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a Scrapy setting (repeatable)")
-
+    add_extract_command(sub)
     s = sub.add_parser("site", help="serve the fixture news site",
                        description="Serve the deterministic fixture copy of a news site.")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=port, default=8000)
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000)")
     s.add_argument("--articles", type=int, default=500, help="articles per language")
-    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--seed", type=int, default=1,
+                   help="seed of the generated site: the same seed, the same site (default 1)")
     s.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     s.add_argument("--ground-truth", metavar="FILE", help="write ground truth JSON Lines here")
     s.add_argument("--generation", type=int, default=None, metavar="N",
                    help="evolving site: generation N adds newer articles and edits older ones")
+    from crawler.archive_commands import add_commands as add_archive_commands
 
-    r = sub.add_parser("replay", help="serve a crawl in pywb for an archivist",
-                       description="Start pywb on a crawl folder (<out>/<spider>/<crawl-id>), "
-                                   "local or s3://bucket/prefix/<spider>/<crawl-id>.")
-    r.add_argument("crawl", help="crawl folder or s3:// URI")
-    r.add_argument("--port", type=port, default=8080)
-    r.add_argument("--host", default="127.0.0.1")
-
-    v = sub.add_parser("recover", help="repair WARC files a killed crawl left open",
-                       description="Cut every *.warc.gz.open file in a crawl folder to its last "
-                                   "whole record and give it its final name.")
-    v.add_argument("crawl", help="crawl folder")
-
-    z = sub.add_parser("wacz", help="package a finished crawl as a WACZ file",
-                       description="Package a crawl folder as WACZ (for ReplayWeb.page and "
-                                   "pywb): WARCs, CDXJ index, pages.jsonl with article titles, "
-                                   "datapackage.json with sha256 hashes.")
-    z.add_argument("crawl", help="crawl folder (<out>/<spider>/<crawl-id>)")
-    z.add_argument("-o", "--output", help="WACZ file (default: <out>/<spider>/<crawl-id>.wacz)")
-
+    add_archive_commands(sub)
     from crawler.reextract_command import add_command as add_reextract_command
 
     add_reextract_command(sub)
@@ -137,55 +93,84 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    args = list(argv)
+    return "--log-format=json" in args or any(
+        a == "--log-format" and b == "json" for a, b in zip(args, args[1:], strict=False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crawler`` console script."""
+    global _JSON_ERRORS
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _JSON_ERRORS = _wants_json(argv)
     args = _parser().parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     try:
-        from crawler.ops.commands import dispatch as dispatch_ops
-
-        if (code := dispatch_ops(args)) is not None:
-            return code
-        from crawler.storage.commands import dispatch as dispatch_storage
-
-        if (code := dispatch_storage(args)) is not None:
-            return code
-        if args.command == "crawl":
-            from crawler.run import run_crawl_command
-            return run_crawl_command(args)
-        if args.command == "demo":
-            from crawler.run import run_demo_command
-            return run_demo_command(args)
-        if args.command == "site":
-            return _site(args)
-        if args.command == "replay":
-            return _replay(args)
-        if args.command == "recover":
-            return _recover(args)
-        if args.command == "wacz":
-            return _wacz(args)
-        if args.command == "reextract":
-            from crawler.reextract_command import run as run_reextract
-            return run_reextract(args)
+        return _dispatch(args)
     except UsageError as exc:
-        print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
+        print(_error_line(f"crawler {args.command}", "error", str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except CommandFailed as exc:
-        print(f"crawler {args.command}: failed: {_one_line(exc)}", file=sys.stderr)
+        print(_error_line(f"crawler {args.command}", "failed", _one_line(exc)), file=sys.stderr)
         return EXIT_CHECKS_FAILED
     except Exception as exc:  # unexpected: still one line, exit 1
         if os.environ.get("CRAWLER_TRACEBACK"):
             raise
-        print(f"crawler {args.command}: failed: {type(exc).__name__}: {_one_line(exc)} "
-              "(CRAWLER_TRACEBACK=1 shows where)", file=sys.stderr)
+        print(_error_line(f"crawler {args.command}", "failed",
+                          f"{type(exc).__name__}: {_one_line(exc)} (CRAWLER_TRACEBACK=1 shows "
+                          "where)"), file=sys.stderr)
         return EXIT_CHECKS_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from crawler.archive_commands import dispatch as dispatch_archive
+    from crawler.ops.commands import dispatch as dispatch_ops
+    from crawler.storage.commands import dispatch as dispatch_storage
+
+    for dispatch in (dispatch_ops, dispatch_storage, dispatch_archive):
+        if (code := dispatch(args)) is not None:
+            return code
+    if args.command == "crawl":
+        from crawler.crawl_command import run_crawl_command
+        return run_crawl_command(args)
+    if args.command == "demo":
+        from crawler.crawl_command import run_demo_command
+        return run_demo_command(args)
+    if args.command == "list":
+        return _list()
+    if args.command == "extract":
+        from crawler.extract_command import run as run_extract
+        return run_extract(args)
+    if args.command == "site":
+        return _site(args)
+    if args.command == "reextract":
+        from crawler.reextract_command import run as run_reextract
+        return run_reextract(args)
     return EXIT_USAGE
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:500]
+
+
+def _list() -> int:
+    """``crawler list``: each spider's name and the first line of its docstring."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    loader = SpiderLoader.from_settings(get_project_settings())
+    names = sorted(loader.list())
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        doc = (loader.load(name).__doc__ or "").strip().splitlines()
+        print(f"{name:<{width}}  {doc[0].strip() if doc else ''}".rstrip())
+    return EXIT_OK
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -201,73 +186,4 @@ def _site(args: argparse.Namespace) -> int:
                  args.generation)
     except OSError as exc:
         raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from exc
-    return EXIT_OK
-
-
-def _replay(args: argparse.Namespace) -> int:
-    if args.crawl.startswith("s3://"):
-        return _replay_s3(args)
-    crawl = Path(args.crawl)
-    if not (crawl / "warc").is_dir():
-        raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside); "
-                         "give <out>/<spider>/<crawl-id>")
-    from crawler import replay
-
-    try:
-        code = replay.serve(crawl, port=args.port, host=args.host)
-    except replay.ReplayError as exc:
-        raise UsageError(str(exc)) from exc
-    return _replay_ended(code)
-
-
-def _replay_ended(code: int) -> int:
-    """0 when pywb was stopped (Ctrl-C, SIGTERM); a failure when it exited on its own."""
-    if code:
-        raise CommandFailed(f"pywb exited with code {code} (its output above says why)")
-    return EXIT_OK
-
-
-def _replay_s3(args: argparse.Namespace) -> int:
-    """Download the crawl from S3 into a temporary folder, then replay it like a local one."""
-    import shutil
-    import tempfile
-
-    from scrapy.utils.project import get_project_settings
-
-    from crawler import replay
-    from crawler.replay_fetch import fetch_crawl
-    from crawler.storage.s3 import StorageError
-
-    scratch = Path(tempfile.mkdtemp(prefix="crawler-replay-s3-"))
-    try:
-        crawl = fetch_crawl(args.crawl, scratch, get_project_settings())
-        print(f"downloaded {args.crawl} to {crawl}", flush=True)
-        code = replay.serve(crawl, port=args.port, host=args.host)
-    except (StorageError, replay.ReplayError) as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return _replay_ended(code)
-
-
-def _recover(args: argparse.Namespace) -> int:
-    from crawler.warc.recover import recover_crawl_dir
-
-    crawl = Path(args.crawl)
-    if not (crawl / "warc").is_dir():
-        raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside)")
-    for result in recover_crawl_dir(crawl):
-        print(result)
-    return EXIT_OK
-
-
-def _wacz(args: argparse.Namespace) -> int:
-    from crawler.reader import ReaderError
-    from crawler.wacz import WaczError, build_wacz
-
-    try:
-        path = build_wacz(Path(args.crawl), Path(args.output) if args.output else None)
-    except (WaczError, ReaderError) as exc:
-        raise UsageError(str(exc)) from exc
-    print(path)
     return EXIT_OK

@@ -51,12 +51,14 @@ def text_sha256(text: str) -> str:
 
 
 def build_record(extracted: Mapping[str, Any] | Any, *, url: str, site: str,
-                 fetched_at: dt.datetime | str, crawl_id: str,
-                 warc: Mapping[str, Any]) -> dict[str, Any]:
+                 fetched_at: dt.datetime | str, crawl_id: str | None,
+                 warc: Mapping[str, Any] | None) -> dict[str, Any]:
     """A schema-shaped record from an extraction result (a dict or an object with ``to_dict``).
 
     Every field of the schema is present (unknown values are null or empty lists), so records
-    have one shape. The WARC pointer keeps any extra keys its writer adds (``revisit``, ...).
+    have one shape. The WARC pointer keeps any extra keys its writer adds (``revisit``, ...);
+    ``crawl_id`` and ``warc`` are None for a page extracted outside a crawl (``crawler
+    extract``): nothing was archived.
     """
     data = extracted.to_dict() if hasattr(extracted, "to_dict") else dict(extracted)
     text = data.get("text") or ""
@@ -81,8 +83,11 @@ def build_record(extracted: Mapping[str, Any] | Any, *, url: str, site: str,
         record["paragraphs"] = len([p for p in text.split("\n\n") if p.strip()])
     record["fetched_at"] = _iso_utc(fetched_at)
     record["crawl_id"] = crawl_id
-    pointer = dict(warc)
-    record["warc"] = {**{key: pointer.pop(key, None) for key in _WARC_FIELDS}, **pointer}
+    if warc is None:
+        record["warc"] = None
+    else:
+        pointer = dict(warc)
+        record["warc"] = {**{key: pointer.pop(key, None) for key in _WARC_FIELDS}, **pointer}
     info = dict(data.get("extraction") or {})
     info.update({key: data.get(key) for key in _EXTRACTION_INFO if key in data})
     record["extraction"] = info

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from crawler.cli_options import add_store_options, store_settings
 from crawler.reader import ReaderError
 from crawler.reextract import SETS, ReextractReport, reextract, scratch_folder
 
@@ -23,8 +24,7 @@ def add_command(sub: Any) -> None:
                    help="learn the site's time zone and boilerplate anew from the whole crawl "
                         "(default: the facts the crawl used for each record)")
     r.add_argument("--set-id", help="name of the new set (default: <time>-extract<version>)")
-    r.add_argument("--endpoint-url", help="S3 endpoint, e.g. http://127.0.0.1:9000")
-    r.add_argument("--region", help="S3 region")
+    add_store_options(r)
 
 
 def run(args: Any) -> int:
@@ -56,10 +56,7 @@ def _upload(report: ReextractReport, args: Any) -> str:
 
     from crawler.storage.objects import ObjectStore
 
-    settings = dict(get_project_settings())
-    for name, value in (("S3_ENDPOINT_URL", args.endpoint_url), ("S3_REGION", args.region)):
-        if value:
-            settings[name] = value
+    settings = {**dict(get_project_settings()), **store_settings(args)}
     uri = f"{args.crawl.rstrip('/')}/{SETS}/{report.set_id}"
     store = ObjectStore.from_settings(uri, settings)
     for entry in [*report.files, {"path": "manifest.json"}]:

@@ -14,6 +14,7 @@ name another ``wayback`` executable.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -166,6 +167,26 @@ def start_wayback(work_dir: Path, port: int, host: str = "127.0.0.1") -> subproc
     return subprocess.Popen(cmd, cwd=work_dir, preexec_fn=die_with_parent_preexec())
 
 
+def first_article_url(crawl_dirs: Sequence[Path], host: str, port: int) -> str | None:
+    """The replay URL of the first article a crawl wrote (``/<collection>/<14-digit
+    timestamp>/<url>`` as pywb serves it), or None for a crawl without article records."""
+    from crawler.reader import ReaderError, open_crawl
+
+    for crawl_dir in crawl_dirs:
+        try:
+            record = next(iter(open_crawl(crawl_dir).records()), None)
+        except (ReaderError, OSError, ValueError):
+            continue
+        if record is None:
+            continue
+        warc = record.get("warc") or {}
+        stamp = re.sub(r"\D", "", str(warc.get("date") or record.get("fetched_at") or ""))[:14]
+        url = warc.get("target_uri") or record.get("url")
+        if stamp and url:
+            return f"http://{host}:{port}/{DEFAULT_COLLECTION}/{stamp}/{url}"
+    return None
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -179,8 +200,9 @@ def serve(
     """Build a collection of ``crawl_dir`` and serve it until interrupted; returns 0 when it was
     interrupted, else wayback's exit code (it stopped on its own).
 
-    Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``. Ctrl-C or SIGTERM stops
-    wayback too; a temporary work folder is removed afterwards.
+    Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``; the replay URL of the
+    crawl's first article is printed with the collection's. Ctrl-C or SIGTERM stops wayback
+    too; a temporary work folder is removed afterwards.
     """
     wayback_bin()
     check_port(host, port)
@@ -190,6 +212,9 @@ def serve(
     try:
         build_collection(crawl_dir, work)
         print(f"replaying at http://{host}:{port}/{DEFAULT_COLLECTION}/ (Ctrl-C stops)", flush=True)
+        dirs = [Path(crawl_dir)] if isinstance(crawl_dir, str | Path) else list(crawl_dir)
+        if first := first_article_url(dirs, host, port):
+            print(f"first article: {first}", flush=True)
         proc = start_wayback(work, port, host)
         try:
             return proc.wait()

@@ -47,11 +47,13 @@ def _original_warcs(crawl_root: Path) -> set[str]:
     return names
 
 
-def fetch_crawl(uri: str, dest: Path, settings: Any = None) -> Path:
+def fetch_crawl(uri: str, dest: Path, settings: Any = None, kinds: tuple[str, ...] = KINDS,
+                with_manifest: bool = False) -> Path:
     """Download ``s3://…/<spider>/<crawl-id>`` into ``dest/<spider>/<crawl-id>``; returns it.
 
-    Sibling crawls that hold originals of this crawl's revisits get their needed WARCs beside
-    it, so :func:`crawler.replay.build_collection` finds them as it does locally.
+    The crawl's files of ``kinds`` come (``manifest.json`` too with ``with_manifest``); sibling
+    crawls that hold originals of this crawl's revisits get their needed WARCs beside it, so
+    :func:`crawler.replay.build_collection` finds them as it does locally.
     """
     loc = S3Location.parse(uri.rstrip("/"))
     spider_prefix, _, crawl_id = loc.prefix.rpartition("/")
@@ -62,8 +64,11 @@ def fetch_crawl(uri: str, dest: Path, settings: Any = None) -> Path:
     root = dest / spider / crawl_id
     manifest = _manifest(client, loc)
     for entry in manifest["files"]:
-        if entry["kind"] in KINDS:
+        if entry["kind"] in kinds:
             _download(client, loc, entry, root)
+    if with_manifest:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     wanted = _original_warcs(root)
     if wanted:
         parent = S3Location(loc.bucket, spider_prefix)

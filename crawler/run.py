@@ -1,10 +1,11 @@
-"""Running crawls from the command line: settings from arguments, checks, the end summary."""
+"""Running crawls from the command line: the checks before a crawl, the crawl, its exit code.
+
+``crawler.crawl_command`` turns the ``crawl`` and ``demo`` options into settings and calls these.
+"""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import logging
 import tempfile
 import time
 from pathlib import Path
@@ -15,16 +16,14 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from crawler.cli_settings import build_settings
+from crawler import logs
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.ops import counts
-from crawler.ops.config import validate as validate_ops_settings
 from crawler.ops.monitors import failed_monitors
-from crawler.ops.summary import ops_summary_lines
-from crawler.urls import BadURL, validate_start_url
+from crawler.urls import BadURL
 
 OK_FINISH_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount"}
-LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_LEVELS = logs.LEVELS
 
 
 def check_output(uri: str, settings: Any = None) -> Path | None:
@@ -81,10 +80,11 @@ def spider_class(spider: str, settings: Settings) -> Any:
 def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> dict[str, Any]:
     """Run one crawl in this process; returns stats, manifest and finish reason."""
     spider_class(spider, settings)
+    # Our handler (crawler.logs): level, text or JSON, stderr or LOG_FILE; it sets the root
+    # logger's level too, so DEBUG records ("Crawled", "Scraped from") are not even built.
+    logs.install(settings)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="default")
     process = CrawlerProcess(settings)
-    # Scrapy leaves the root logger at NOTSET and filters in its handler, so every DEBUG
-    # record ("Crawled", "Scraped from" with the whole item) is built and then dropped.
-    logging.root.setLevel(settings.get("LOG_LEVEL") or "DEBUG")
     crawler = process.create_crawler(spider)
     started = time.monotonic()
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
@@ -115,87 +115,6 @@ def crawl_exit_code(result: dict[str, Any]) -> int:
     if failed_monitors(stats):
         return EXIT_CHECKS_FAILED
     return EXIT_OK
-
-
-def summary_lines(result: dict[str, Any]) -> list[str]:
-    """A short human summary of a finished crawl."""
-    stats, manifest, out = result["stats"], result["manifest"] or {}, result["output"]
-    totals = manifest.get("totals", {})
-    warc = totals.get("warc", {"files": 0, "bytes": 0})
-    statuses = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
-                if k.startswith("downloader/response_status_count/")}
-    server_errors = sum(v for k, v in statuses.items() if k >= "500")
-    failed = stats.get("retry/max_reached", 0)
-    return [
-        f"crawl {getattr(out, 'crawl_id', '?')}: {result['finish_reason']} "
-        f"in {result['seconds']:.1f}s",
-        f"  pages fetched:    {stats.get('downloader/response_count', 0)} "
-        f"(status {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})",
-        f"  articles written: {stats.get('articles/written', 0)}",
-        f"  WARC files:       {warc['files']} ({warc['bytes'] / 1e6:.2f} MB)",
-        f"  errors:           {server_errors} server errors (5xx), {failed} requests failed "
-        f"after retries",
-        f"  output:           {getattr(out, 'root', '?')}",
-        *shared_crawl_lines(result),
-        *ops_summary_lines(result),
-    ]
-
-
-def shared_crawl_lines(result: dict[str, Any]) -> list[str]:
-    """For a worker of a distributed crawl: who it was and who writes the manifest."""
-    shared = result.get("shared")
-    if shared is None:
-        return []
-    stats = result["stats"]
-    held = counts.manifest_held(stats)
-    manifest = ("written by this worker (the last to leave)" if stats.get("distributed/finalized")
-                else f"{held} (see the log)" if held else "left to the last worker")
-    return [f"  shared crawl:     worker {shared.worker}, Redis keys {shared.keys.root}*",
-            f"  crawl manifest:   {manifest}"]
-
-
-def run_crawl_command(args: argparse.Namespace) -> int:
-    from spiders.base import parse_since
-
-    try:
-        url = validate_start_url(args.url) if args.url else None
-        parse_since(args.since)
-    except (BadURL, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
-    if args.max_items is not None and args.max_items < 1:
-        raise UsageError("--max-items must be at least 1")
-    settings = build_settings(args.set, {
-        "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "LOG_LEVEL": args.log_level,
-        "CLOSESPIDER_ITEMCOUNT": args.max_items, "SINCE": args.since,
-        "REDIS_URL": getattr(args, "redis", None), "WORKER_ID": getattr(args, "worker_id", None),
-        "DISTRIBUTED_ABANDON_WORKERS": getattr(args, "abandon_spool", None)})
-    spidercls = spider_class(args.spider, settings)
-    if args.spider == "news" and not url:
-        raise UsageError("the 'news' spider needs --url https://site/")
-    site = crawl_site(spidercls, url)
-    check_log_level(settings)
-    validate_ops_settings(settings)
-    if getattr(args, "abandon_spool", None) and not settings.get("REDIS_URL"):
-        raise UsageError("--abandon-spool is for a worker of a distributed crawl: add --redis URL")
-    if settings.get("REDIS_URL"):
-        check_redis(settings, getattr(args, "resume", False))
-        check_abandon_spool(args.spider, url, settings)
-    created = check_output(settings.get("OUTPUT_URI"), settings)
-    lock = None  # workers of a distributed crawl share it through Redis, not a lock file
-    if not settings.get("REDIS_URL"):
-        try:
-            lock = lock_and_resume(site, settings, getattr(args, "resume", False))
-        except UsageError:
-            remove_created(created)
-            raise
-    try:
-        result = run_crawl(args.spider, settings, {"url": url})
-    finally:
-        if lock is not None:
-            lock.release()
-    for line in summary_lines(result):
-        print(line)
-    return crawl_exit_code(result)
 
 
 def crawl_site(spidercls: Any, url: str | None) -> str:
@@ -267,7 +186,7 @@ def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
     crawl_id = settings.get("CRAWL_ID")
     target = base / crawl_id if crawl_id else resumable_crawl(base)
     if target is None:
-        print(f"nothing to resume in {base}: starting a new crawl")
+        logs.notice(settings, f"nothing to resume in {base}: starting a new crawl")
         return lock
     if (target / "manifest.json").is_file() or not (target / "warc").is_dir():
         lock.release()
@@ -275,26 +194,5 @@ def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
         raise UsageError(f"cannot resume {target}: {state}")
     settings.set("CRAWL_ID", target.name, priority="cmdline")
     settings.set("RESUME", True, priority="cmdline")
-    print(f"resuming crawl {target.name} in {target}")
+    logs.notice(settings, f"resuming crawl {target.name} in {target}")
     return lock
-
-
-def run_demo_command(args: argparse.Namespace) -> int:
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
-
-    if args.articles < 1:
-        raise UsageError("--articles must be at least 1")
-    settings = build_settings(args.set, {
-        "OUTPUT_URI": args.out, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOGSTATS_INTERVAL": 0})
-    check_log_level(settings)
-    validate_ops_settings(settings)
-    check_output(args.out, settings)
-    site = FixtureSite(articles=args.articles, latency=args.latency)
-    with start_server(site) as server:
-        print(f"fixture site: {server.url} ({args.articles} articles per language)")
-        result = run_crawl("vsedelo", settings, {"url": server.url})
-    for line in summary_lines(result):
-        print(line)
-    return crawl_exit_code(result)

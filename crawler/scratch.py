@@ -72,6 +72,6 @@ def sweep(pattern: str, folder: str | Path | None = None) -> list[Path]:
             continue
         removed.append(path)
     if removed:
-        logger.info("Removed %d scratch path(s) left by crawls that were killed: %s",
+        logger.warning("Removed %d scratch path(s) left by crawls that were killed: %s",
                     len(removed), ", ".join(p.name for p in removed))
     return removed

@@ -158,6 +158,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.stock_middlewares.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
+SPIDER_MIDDLEWARES = {
+    # Where each request's URL was found (sitemap, feed, listing...), for the report.
+    "crawler.ops.found_in.FoundInMiddleware": 990,
+}
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     # Drops records a resumed crawl holds already and (incremental) unchanged texts.
@@ -165,6 +169,8 @@ ITEM_PIPELINES = {
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
+    # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.logs).
+    "crawler.logs.LogOutput": 0,
     # Parse, scan and extract pages in a process pool (crawler.pageworkers).
     "crawler.pageworkers.PageWorkers": 50,
     "crawler.manifest.ManifestExtension": 100,
@@ -178,12 +184,14 @@ EXTENSIONS = {
     "crawler.ops.metrics.MetricsExtension": 130,
     "crawler.ops.progress.ProgressExtension": 900,  # after the manifest: final event names it
     "crawler.ops.webhook.WebhookExtension": 910,
+    "crawler.ops.requestlog.FailedRequestLog": 920,
     # After ManifestExtension: waits for the uploads, manifest last (crawler.storage).
     "crawler.storage.extension.StoreUploadExtension": 950,
 }
 
 # --- Ops visibility (crawler.ops; see docs/ops.md) ----------------------------------------
-PROGRESS_MODE = "auto"  # auto: a status line on a terminal, JSON lines otherwise
+# auto: a status line on a terminal, else the crawl's events in the log (text, or JSON lines)
+PROGRESS_MODE = "auto"
 PROGRESS_INTERVAL = 10.0
 REPORT_ENABLED = True
 MONITORS_ENABLED = True
@@ -198,8 +206,14 @@ METRICS_HOST = "127.0.0.1"
 WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
 
+# --- Log output (crawler.logs; see docs/ops.md#logs) --------------------------------------
+# `scrapy crawl` logs at INFO; the `crawler` command at WARNING unless --log-level says more.
 LOG_LEVEL = "INFO"
-# Dropped and scraped items are logged by URL, not with the fetched HTML they carry.
+LOG_JSON = False  # --log-format json: every line one JSON object
+LOG_FAILED_REQUESTS = True  # one WARNING line per request that failed (crawler.ops.requestlog)
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failed-request line says it; no second line
+# Dropped and scraped items are logged by URL, not with the fetched HTML they carry; network
+# errors in one line.
 LOG_FORMATTER = "crawler.ops.logformat.ItemNamingLogFormatter"
 STATS_CLASS = "crawler.stats.CrawlStatsCollector"
 LOGSTATS_INTERVAL = 30.0

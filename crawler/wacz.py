@@ -91,6 +91,29 @@ def build_wacz(crawl_dir: Path, output: Path | None = None) -> Path:
     return output
 
 
+def package_crawl(output_uri: str, crawl_root: Path, site: str, crawl_id: str,
+                  settings: Any) -> str:
+    """``crawler crawl --wacz``: the finished crawl as ``<out>/<site>/<crawl-id>.wacz``; for
+    ``s3://`` output the crawl is read back from the store (its manifest, WARCs, indexes and
+    records, checked against their sha256) and the WACZ stored beside it. Returns where it is."""
+    from crawler.storage.s3 import is_s3_uri
+
+    if not is_s3_uri(output_uri):
+        return str(build_wacz(crawl_root))
+    from crawler.replay_fetch import KINDS, fetch_crawl
+    from crawler.storage.digests import sha256_hex
+    from crawler.storage.objects import ObjectStore
+
+    store = ObjectStore.from_settings(output_uri, settings)
+    with tempfile.TemporaryDirectory(prefix="crawler-wacz-s3-") as tmp:
+        local = fetch_crawl(store.location.uri(site, crawl_id), Path(tmp), settings,
+                            kinds=(*KINDS, "articles"), with_manifest=True)
+        path = build_wacz(local)
+        key = store.location.key(site, f"{crawl_id}.wacz")
+        store.upload(path, key, sha256_hex(path))
+    return f"s3://{store.bucket}/{key}"
+
+
 def validate_wacz(path: Path) -> tuple[bool, str]:
     """Run ``wacz validate`` on ``path``; returns (passed, its output)."""
     done = subprocess.run([str(wacz_bin()), "validate", "-f", str(path)], capture_output=True,

@@ -56,7 +56,7 @@ class ExtractionPipeline:
         published = record.get("published")
         if since and published and moment_of(published, spider.profile.timezone) < since:
             stats.inc_value("extraction/skipped/before_since")
-            raise DropItem(f"published {published}, before --since: {item.url}")
+            raise DropItem(f"published {published}, before --since: {item.url}", "INFO")
         stats.inc_value("extraction/records")
         return record
 

@@ -53,7 +53,7 @@ class ArticleJsonLinesPipeline:
         key = item["canonical_url"]
         if self.max_records and len(self.written) >= self.max_records:
             self.crawler.stats.inc_value("articles/over_max_items")
-            raise DropItem(f"--max-items {self.max_records} reached: {key}")
+            raise DropItem(f"--max-items {self.max_records} reached: {key}", "INFO")
         if key in self.written:
             self.crawler.stats.inc_value("articles/duplicate_canonical")
             raise DropItem(f"already written for this crawl: {key}")

@@ -7,8 +7,9 @@ from spiders.base import NewsSiteSpider
 
 
 class NewsSpider(NewsSiteSpider):
-    """robots.txt → sitemaps and news sitemaps, RSS/Atom autodiscovery, in-domain links.
+    """Any news site (--url https://site/): robots.txt, sitemaps, RSS/Atom feeds and links.
 
+    Discovery: robots.txt → sitemaps and news sitemaps, RSS/Atom autodiscovery, in-site links.
     Articles are told from listings by markup (og:type, JSON-LD NewsArticle, article meta) and
     URL shape, since no profile says how the site spells its URLs.
     """

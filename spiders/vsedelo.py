@@ -10,7 +10,11 @@ from spiders.base import NewsSiteSpider
 
 
 class VsedeloSpider(NewsSiteSpider):
-    """vsedelo.com: uk and ru sections, ``/news/<section>/<id>-<slug>.html`` articles."""
+    """vsedelo.com, Ukrainian (/) and Russian (/ru/), Europe/Kyiv; --url for a copy.
+
+    Articles are ``/news/<section>/<id>-<slug>.html``; the profile names the site's boilerplate
+    blocks and date lines (``crawler.profiles.VSEDELO``).
+    """
 
     name = "vsedelo"
     profile = VSEDELO

@@ -35,7 +35,8 @@ def test_usage_errors_exit_2_without_traceback(args, message, tmp_path):
 
 def test_help_everywhere(tmp_path):
     for args in (["--help"], ["crawl", "--help"], ["demo", "--help"], ["site", "--help"],
-                 ["replay", "--help"], ["recover", "--help"]):
+                 ["replay", "--help"], ["recover", "--help"], ["list", "--help"],
+                 ["extract", "--help"], ["wacz", "--help"]):
         result = run_cli(*args, cwd=tmp_path, timeout=60)
         assert result.returncode == 0
         assert "usage: crawler" in result.stdout

@@ -78,10 +78,12 @@ def test_spider_finds_every_article_once_and_avoids_traps(spider, workers, site_
 
 def test_max_items_and_since(site_server, tmp_path):
     site, server = site_server
-    result, crawl = _crawl("vsedelo", server, tmp_path / "a", "--max-items", "5")
+    result, crawl = _crawl("vsedelo", server, tmp_path / "a", "--max-items", "5",
+                           "--log-level", "INFO")
     assert len(read_records(crawl)) == 5
-    # articles fetched past the limit are dropped, logged by URL without the HTML they carry
-    assert "Dropped: --max-items 5 reached: " in result.stderr
+    # articles fetched past the limit are dropped, logged (at INFO: they were asked for) by
+    # URL without the HTML they carry, one line each
+    assert "INFO: Dropped: --max-items 5 reached: " in result.stderr
     assert "<ArticlePage http://" in result.stderr
     assert "<!DOCTYPE" not in result.stderr and "body=b'" not in result.stderr
 

@@ -106,6 +106,12 @@ def k8s_documents() -> dict[str, dict]:
     return docs
 
 
+def _parser():
+    from crawler.cli import _parser as parser
+
+    return parser()
+
+
 def test_kubernetes_cronjob_per_site():
     docs = k8s_documents()
     cronjobs = [d for d in docs.values() if d["kind"] == "CronJob"]
@@ -128,6 +134,8 @@ def test_kubernetes_cronjob_per_site():
         assert f"Secret/{secret_refs[0]['name']}" in docs  # the example Secret has that name
         args = container["args"]
         assert args[0] == "crawl" and "--resume" in args
+        parsed = _parser().parse_args(args)  # the real command line takes them as they are
+        assert parsed.log_format == "json"  # a log shipper gets one JSON object per line
         mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
         claims = {v["name"]: v["persistentVolumeClaim"]["claimName"]
                   for v in pod["volumes"] if "persistentVolumeClaim" in v}
@@ -197,6 +205,7 @@ def test_kubernetes_shared_crawl_workers_find_redis():
     (container,) = pod["containers"]
     args, env = container["args"], {e["name"]: e for e in container["env"]}
     assert args[:2] == ["crawl", "vsedelo"] and "--resume" not in args
+    assert _parser().parse_args(args).log_format == "json"
     assert args[args.index("--redis") + 1] == "$(REDIS_URL)"
     port = service["spec"]["ports"][0]["port"]
     assert env["REDIS_URL"]["value"] == f"redis://{service['metadata']['name']}:{port}/0"

@@ -325,5 +325,5 @@ def test_a_worker_refuses_as_it_opens_and_fetches_nothing(tmp_path, redis_url, b
         fetched = server.timed_requests
     assert "--abandon-spool nobody: no such worker in crawl c10" in result.stderr, (
         result.stderr[-3000:])
-    assert "'finish_reason': 'abandon_refused'" in result.stderr
+    assert "Closing spider (abandon_refused)" in result.stderr
     assert fetched == []

@@ -207,3 +207,32 @@ def test_sitemap_hints_come_with_the_response_not_from_memory(tmp_path):
     assert got.changed_at == iso_seconds("2025-03-02T10:00:00Z")
     assert state.store.get(ART.replace("1-x", "2-y")).published is None
     state.close()
+
+
+def test_records_compared_with_the_sites_earlier_records(tmp_path):
+    """Each record is new, changed or unchanged against what finished crawls wrote for its
+    URL (the report's comparison with the previous crawl counts these)."""
+    path, clock = tmp_path / "state.sqlite", Clock(NOW)
+    kept, edited, fresh = ART, "http://site.test/news/a/2-y.html", "http://site.test/n/3-z.html"
+    run1 = CrawlState(StateStore(path), "c1", clock=clock)
+    run1.begin()
+    assert run1.compare({"url": kept, "text_sha256": "a"}) == "new"  # nothing before it
+    for url in (kept, edited):
+        run1.record_written({"url": url, "canonical_url": url, "text_sha256": "h-" + url})
+    run1.finish("finished", complete=True)
+    run1.close()
+
+    clock.now += DAY
+    run2 = CrawlState(StateStore(path), "c2", clock=clock)
+    run2.begin()
+    assert run2.compare({"url": kept + "?utm_source=x", "text_sha256": "h-" + kept}) == \
+        "unchanged"
+    assert run2.compare({"url": edited, "text_sha256": "edited"}) == "changed"
+    assert run2.compare({"url": fresh, "text_sha256": "x"}) == "new"
+    run2.record_written({"url": fresh, "canonical_url": fresh, "text_sha256": "x"})
+    run2.close()  # killed: what it wrote is not trusted
+
+    run3 = CrawlState(StateStore(path), "c3", clock=clock)
+    run3.begin()
+    assert run3.compare({"url": fresh, "text_sha256": "x"}) == "new"
+    run3.close()

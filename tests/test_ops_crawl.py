@@ -20,7 +20,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _events(stderr: str) -> list[dict]:
-    return [json.loads(line) for line in stderr.splitlines() if line.startswith('{"event"')]
+    return [e for line in stderr.splitlines() if (e := json.loads(line))["event"] != "log"]
 
 
 def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +38,7 @@ def demo_crawl(tmp_path_factory):
     """One demo-sized crawl of the fixture site (15 articles per language) for the module."""
     tmp = tmp_path_factory.mktemp("ops-demo")
     result = run_cli("demo", "--articles", "15", "--out", str(tmp / "out"),
-                     "-s", "PROGRESS_INTERVAL=0.5", cwd=tmp)
+                     "-s", "PROGRESS_INTERVAL=0.5", "--log-format", "json", cwd=tmp)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     return result, crawl_dir(tmp / "out")
 
@@ -54,8 +54,9 @@ def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
     assert stats["monitors/failed"] == []
     assert {m["name"] for m in stats["monitors/results"]} >= {"min_articles", "max_error_rate",
                                                               "discovery_stall", "store_backlog"}
-    assert "monitors:         4 passed, 0 failed, 1 skipped" in result.stdout
-    assert f"report:           {crawl / 'report.html'}" in result.stdout
+    summary = json.loads(result.stdout.splitlines()[-1])["lines"]
+    assert "  monitors:         4 passed, 0 failed, 1 skipped" in summary
+    assert f"  report:           {crawl / 'report.html'}" in summary
 
 
 def test_report_numbers_match_the_crawl(demo_crawl):

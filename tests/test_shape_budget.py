@@ -18,9 +18,9 @@ from tests.conftest import FAST, crawl_dir, read_records, run_cli
 from tests.redisd import redis_server
 from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
     kill_leftover_workers,
-    log_of,
     start_worker,
     wait_all,
+    worker_stats,
 )
 
 pytestmark = pytest.mark.timeout(240)
@@ -84,4 +84,5 @@ def test_budget_holds_for_the_whole_distributed_crawl(tmp_path):
     assert BUDGET // 2 < fetched <= BUDGET, fetched
     assert counted > BUDGET  # both workers' links counted in one place, past the budget
     assert {r["canonical_url"] for r in read_records(crawl)} == expected
-    assert "distributed/shape_counts_local" not in log_of(out, "s1") + log_of(out, "s2")
+    for worker in ("s1", "s2"):
+        assert "distributed/shape_counts_local" not in worker_stats(crawl, worker)

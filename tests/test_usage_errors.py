@@ -78,6 +78,14 @@ def _check(args: list[str], cwd: Path, env: dict[str, str] | None, *wanted: str)
     (["verify", "nowhere"], None, ["no such crawl folder"]),
     (["upload", "nowhere"], None, ["holds no spooled s3:// crawl"]),
     (["nosuchcommand"], None, ["invalid choice"]),
+    (["crawl", "news", "-a", "url"], None, ["-a expects NAME=VALUE"]),
+    (["crawl", "news", "--url", CLOSED, "--logfile", "/nonexistent/dir/crawl.log"], None,
+     ["cannot write the log file"]),
+    (["crawl", "news", "--url", CLOSED, "--log-format", "yaml"], None, ["invalid choice"]),
+    (["extract", "nowhere.html"], None, ["cannot read nowhere.html"]),
+    (["extract", "ftp://127.0.0.1/x"], None, ["not an http(s) URL"]),
+    (["replay", "s3://bucket/x/site/c1", "--endpoint-url", CLOSED], NO_STORE,
+     ["cannot reach the object store"]),
 ])
 def test_usage_error(args, env, wanted, tmp_path):
     _check(args, tmp_path, env, *wanted)

@@ -52,7 +52,7 @@ class ArticleClaimPipeline:
         if owner is None:
             self.crawler.stats.inc_value("articles/over_max_items")
             self._stop()
-            raise DropItem(f"--max-items {self.max_items} reached for the crawl: {url}")
+            raise DropItem(f"--max-items {self.max_items} reached for the crawl: {url}", "INFO")
         if owner != self.shared.worker:
             self.crawler.stats.inc_value("articles/duplicate_other_worker")
             raise DropItem(f"written by worker {owner}: {item['canonical_url']}")

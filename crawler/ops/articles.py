@@ -1,4 +1,5 @@
-"""Articles by publication day and language: bucketing for charts, and counting from records."""
+"""Articles by publication day, language and filled fields: bucketing for charts, and counting
+from records."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 MAX_BARS = 90
+# Record fields whose fill rate the report shows (``text`` is always filled).
+FILL_FIELDS = ("title", "authors", "published", "modified", "description", "image",
+               "categories", "tags", "language", "site_name", "translations")
 
 
 Periods = list[tuple[str, int]]
@@ -81,13 +85,21 @@ def per_period(per_day: Mapping[str, int], max_bars: int = MAX_BARS) -> tuple[st
     return unit, [(label, totals.get(label, 0)) for label in _labels(first, last, unit)]
 
 
+def filled(record: Mapping[str, Any]) -> list[str]:
+    """The :data:`FILL_FIELDS` a record has a value for (not null, empty or ``[]``)."""
+    return [name for name in FILL_FIELDS if record.get(name) not in (None, "", [], {})]
+
+
 def count_records(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Per-day and per-language counts of article records (``published``, ``language``)."""
+    """Per-day, per-language and per-field counts of article records."""
     per_day: Counter[str] = Counter()
     per_language: Counter[str] = Counter()
+    fields = dict.fromkeys(FILL_FIELDS, 0)
     total = undated = 0
     for record in records:
         total += 1
+        for name in filled(record):
+            fields[name] += 1
         published = str(record.get("published") or "")
         try:
             dt.date.fromisoformat(published[:10])
@@ -97,7 +109,7 @@ def count_records(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         per_language[str(record.get("language") or "unknown")] += 1
     return {"articles": total, "articles_per_day": dict(sorted(per_day.items())),
             "articles_per_language": dict(per_language.most_common()),
-            "articles_undated": undated}
+            "articles_undated": undated, "fields_filled": fields}
 
 
 def read_records(crawl_dir: Path) -> Iterable[dict[str, Any]]:

@@ -149,3 +149,27 @@ class FirstN:
     def to_dict(self) -> dict[str, Any]:
         """``{"total": n, "entries": [...]}``."""
         return {"total": self.total, "entries": list(self.entries)}
+
+
+class BoundedTable:
+    """Numbers per key (``{column: n}``) for at most ``max_keys`` keys; later new keys add up
+    under ``(other)``."""
+
+    def __init__(self, max_keys: int = 100) -> None:
+        self.max_keys = max_keys
+        self.rows: dict[str, Counter[str]] = {}
+
+    def add(self, key: str, **columns: float) -> None:
+        """Add ``columns`` to ``key``'s row."""
+        row = self.rows.get(key)
+        if row is None:
+            if len(self.rows) >= self.max_keys:
+                key = OTHER
+            row = self.rows.setdefault(key, Counter())
+        row.update(columns)
+
+    def to_dict(self, order: str) -> dict[str, dict[str, float]]:
+        """Rows, the largest ``order`` column first."""
+        ranked = sorted(self.rows.items(), key=lambda kv: (-kv[1][order], kv[0]))
+        return {key: {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
+                for key, row in ranked}

@@ -1,11 +1,13 @@
 """Scrapy extension: observe every response, item and error, and write the crawl report.
 
-Per-response data (URL, status, content type, size, latency, time) comes from
+Per-response data (URL, status, content type, size, latency, time, host) comes from
 ``response_downloaded`` — every exchange with a server, redirects and retries included, as the
 downloader stats count them. A request that leaves the downloader without a response is a
-download exception. At the end a crawl-output closer (order 90: after every writer, before the
-manifest) writes ``report.json`` and ``report.html`` and reports both as ``report`` files.
-Setting: ``REPORT_ENABLED``.
+download exception. Final responses and written articles are counted by where their URL was
+found (``crawler.ops.found_in``). At the end a crawl-output closer (order 90: after every
+writer, before the manifest) writes ``report.json`` and ``report.html`` — with what ran
+(``crawler.ops.runinfo``) and the comparison with the site's previous crawl
+(``crawler.ops.previous``) — and reports both as ``report`` files. Setting: ``REPORT_ENABLED``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.layout import crawl_output
 from crawler.ops import config
+from crawler.ops.found_in import found_in
 from crawler.ops.observations import CrawlObservations
+from crawler.ops.previous import comparison, previous_manifest
 from crawler.ops.report import build_report, write_report
+from crawler.ops.runinfo import robots_status, run_info
 from crawler.scope import request_out_of_scope
 
 logger = logging.getLogger(__name__)
@@ -66,6 +71,7 @@ class ReportExtension:
         connect = crawler.signals.connect
         connect(self.spider_opened, signal=signals.spider_opened)
         connect(self.response_downloaded, signal=signals.response_downloaded)
+        connect(self.response_received, signal=signals.response_received)
         connect(self.request_left_downloader, signal=signals.request_left_downloader)
         connect(self.item_scraped, signal=signals.item_scraped)
         connect(self.item_dropped, signal=signals.item_dropped)
@@ -89,6 +95,9 @@ class ReportExtension:
         self.obs.response(self._now(), response.url, response.status, ctype, len(response.body),
                           request.meta.get("download_latency"))
 
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        self.obs.received(found_in(request.meta))
+
     def request_left_downloader(self, request: Any, spider: Any) -> None:
         if id(request) in self._answered:
             self._answered.discard(id(request))
@@ -100,7 +109,8 @@ class ReportExtension:
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         if isinstance(item, Mapping) and "schema_version" in item:
-            self.obs.article(self._now(), item)
+            source = found_in(response.meta) if response is not None else None
+            self.obs.article(self._now(), item, source)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException,
                      spider: Any) -> None:
@@ -119,12 +129,18 @@ class ReportExtension:
         """Closer: write report.json and report.html; a failure is logged, never fatal."""
         out = crawl_output(self.crawler)
         spider = self.crawler.spider
+        settings = self.crawler.settings
         try:
+            stats = self.crawler.stats.get_stats()
+            files = [{"kind": f.kind, "size": f.size} for f in out.completed]
+            warc = sum(f["size"] for f in files if f["kind"] == "warc")
+            run = {**run_info(settings, spider),
+                   "robots": robots_status(stats, settings.getbool("ROBOTSTXT_OBEY"))}
             report = build_report(
                 crawl={"crawl_id": out.crawl_id, "spider": out.spider, "site": out.folder,
                        "output": out.uri, "start_url": getattr(spider, "start_url", None)},
-                stats=self.crawler.stats.get_stats(), observations=self.obs.to_dict(),
-                files=[{"kind": f.kind, "size": f.size} for f in out.completed])
+                stats=stats, observations=self.obs.to_dict(), files=files, run=run,
+                compared=comparison(previous_manifest(out, settings), stats, warc))
             # A worker of a distributed crawl reports on its own part: report-<worker>.*
             worker = self.crawler.settings.get("WORKER_ID") or ""
             self.paths = write_report(out.root, report, f"report-{worker}" if worker else "report")

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from crawler.cli_options import add_out
 from crawler.errors import EXIT_OK, UsageError
 
 COMMANDS = ("report",)
@@ -22,8 +23,8 @@ def add_commands(subparsers: Any) -> None:
         "report", help="re-render a crawl's report.html",
         description="Render <crawl>/report.html from report.json (or, for a crawl without one, "
                     "from manifest.json and the article records) and print the summary.")
-    r.add_argument("crawl", help="crawl folder (<out>/<spider>/<crawl-id>)")
-    r.add_argument("--out", metavar="FILE", help="write the HTML here instead")
+    r.add_argument("crawl", help="crawl folder (<out>/<site>/<crawl-id>)")
+    add_out(r, "HTML file to write (default: <crawl>/report.html)", metavar="FILE")
     r.add_argument("--json", action="store_true", help="print the monitor results as JSON")
 
 

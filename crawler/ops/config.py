@@ -11,8 +11,9 @@ from crawler.errors import UsageError
 
 # Defaults; crawler/settings.py repeats them so ``-s NAME=VALUE`` is type-checked.
 DEFAULTS: dict[str, Any] = {
-    "PROGRESS_MODE": "auto",  # auto (TTY: status line, else JSON lines), line, json, off
-    "PROGRESS_INTERVAL": 10.0,  # seconds between JSON progress events
+    # auto (TTY: status line, else events in the log's format), line, text, json, off
+    "PROGRESS_MODE": "auto",
+    "PROGRESS_INTERVAL": 10.0,  # seconds between progress events
     "REPORT_ENABLED": True,
     "MONITORS_ENABLED": True,
     "MONITOR_MIN_ARTICLES": 1,  # 0: off
@@ -24,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_URL": "",  # empty: no webhook
     "WEBHOOK_TIMEOUT": 10.0,
 }
-PROGRESS_MODES = ("auto", "line", "json", "off")
+PROGRESS_MODES = ("auto", "line", "text", "json", "off")
 
 
 def get(settings: Mapping[str, Any] | Any, name: str, default: Any = None) -> Any:

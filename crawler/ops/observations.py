@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.ops.bounded import BoundedCounter, FirstN, Histogram, TimeSeries, TopN
+from crawler.ops.articles import FILL_FIELDS, filled
+from crawler.ops.bounded import BoundedCounter, BoundedTable, FirstN, Histogram, TimeSeries, TopN
 
 MAX_URL = 500
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -28,6 +29,8 @@ class Limits:
     days: int = 20_000
     languages: int = 200
     reasons: int = 100
+    hosts: int = 100
+    sources: int = 20
 
 
 def status_class(status: int) -> str:
@@ -37,6 +40,11 @@ def status_class(status: int) -> str:
 
 def _short(url: str) -> str:
     return url if len(url) <= MAX_URL else url[: MAX_URL - 1] + "…"
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL (lower-cased), for the per-host table."""
+    return url.partition("://")[2].partition("/")[0].partition("?")[0].lower()[:200] or "?"
 
 
 class CrawlObservations:
@@ -57,6 +65,9 @@ class CrawlObservations:
         self.out_of_scope_origins = BoundedCounter(lim.reasons)
         self.per_day = BoundedCounter(lim.days)
         self.per_language = BoundedCounter(lim.languages)
+        self.hosts = BoundedTable(lim.hosts)
+        self.sources = BoundedTable(lim.sources)
+        self.fields = dict.fromkeys(FILL_FIELDS, 0)
         self.responses = 0
         self.bytes = 0
         self.articles = 0
@@ -71,6 +82,9 @@ class CrawlObservations:
         self.content_types.add(ctype)
         self.bytes_by_type.add(ctype, size)
         self.timeline.add(offset, status_class(status))
+        self.hosts.add(host_of(url), responses=1, bytes=size, errors=int(status >= 400),
+                       **{status_class(status): 1}, latency=latency or 0.0,
+                       timed=int(latency is not None))
         entry = {"url": _short(url), "status": status, "t": round(offset, 2)}
         if latency is not None:
             self.latency.add(latency)
@@ -81,6 +95,7 @@ class CrawlObservations:
     def exception(self, offset: float, url: str, reason: str) -> None:
         """A fetch that ended without a response (timeout, refused connection, ...)."""
         self.timeline.add(offset, "exception")
+        self.hosts.add(host_of(url), errors=1, exceptions=1)
         self.failures.add({"url": _short(url), "status": None, "t": round(offset, 2),
                            "reason": reason[:300]})
 
@@ -91,10 +106,21 @@ class CrawlObservations:
         self.out_of_scope.add({"url": _short(url), "reason": reason[:300], "via": _short(via),
                                "t": round(offset, 2)})
 
-    def article(self, offset: float, record: Mapping[str, Any]) -> None:
-        """An article record written; counted by publication day and language."""
+    def received(self, source: str) -> None:
+        """A final response to a request whose URL was found in ``source``
+        (``crawler.ops.found_in``)."""
+        self.sources.add(source[:40], responses=1)
+
+    def article(self, offset: float, record: Mapping[str, Any], source: str | None = None
+                ) -> None:
+        """An article record written; counted by publication day, language, the fields it
+        fills and where its URL was found."""
         self.articles += 1
         self.timeline.add(offset, "articles")
+        for name in filled(record):
+            self.fields[name] += 1
+        if source is not None:
+            self.sources.add(source[:40], articles=1)
         published = str(record.get("published") or "")
         if _DAY.match(published):
             self.per_day.add(published[:10])
@@ -130,4 +156,7 @@ class CrawlObservations:
             "articles_per_day": dict(sorted(self.per_day.counts.items())),
             "articles_per_language": self.per_language.to_dict(),
             "articles_undated": self.undated,
+            "fields_filled": dict(self.fields),
+            "hosts": self.hosts.to_dict("responses"),
+            "sources": self.sources.to_dict("responses"),
         }

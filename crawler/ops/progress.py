@@ -1,10 +1,13 @@
-"""Scrapy extension: live crawl progress on stderr.
+"""Scrapy extension: live crawl progress.
 
-Interactive runs (stderr is a terminal) get one status line, redrawn every second; other runs get
-JSON lines — ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds, and
-``crawl_finished`` — one event per line, for log collectors. ``PROGRESS_MODE``: ``auto`` (the
-default), ``line``, ``json`` or ``off``. Put it after ``ManifestExtension`` in ``EXTENSIONS`` so
-the final event can name the manifest and report.
+Interactive runs (stderr is a terminal) get one status line, redrawn every second above which
+log lines print. Other runs, and any with a JSON log, log the crawl's events through the
+``crawler.progress`` logger, so they go where the log goes (``--logfile``) in its format
+(``crawler.logs``): ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds and
+``crawl_finished``, as readable lines or, with ``LOG_JSON`` (``--log-format json``), one JSON
+object each. ``PROGRESS_MODE``: ``auto`` (the default), ``line``, ``text``, ``json`` (JSON
+events whatever the log format) or ``off``. Put it after ``ManifestExtension`` in
+``EXTENSIONS`` so the final event can name the manifest and report.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.logs import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
 from crawler.ops import config, counts
 from crawler.ops.counts import fmt_bytes
 from crawler.ops.engine_state import queue_and_inflight
@@ -29,6 +33,7 @@ from crawler.ops.monitors import FAILED_STAT
 
 LINE_REFRESH = 1.0
 RATE_WINDOW = 10  # samples the rates are averaged over
+events = logging.getLogger(PROGRESS_LOGGER)
 
 
 def sample(stats: dict[str, Any], *, elapsed: float, queue: int | None, inflight: int | None,
@@ -84,8 +89,9 @@ class ProgressExtension:
         if mode == "off":
             raise NotConfigured
         self.stream = stream or sys.stderr
-        if mode == "auto":
-            mode = "line" if self.stream.isatty() else "json"
+        if mode == "auto":  # JSON asked for wins: every line of the log a JSON object
+            mode = ("json" if settings.getbool("LOG_JSON") else
+                    "line" if self.stream.isatty() else "text")
         self.mode = mode
         self.interval = config.get_float(settings, "PROGRESS_INTERVAL")
         self.crawler = crawler
@@ -113,16 +119,17 @@ class ProgressExtension:
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
         self.history.append((0.0, 0, 0))
-        if self.mode == "json":
+        if self.mode != "line":
             out = getattr(self.crawler, "crawl_output", None)
-            self._write(format_event("crawl_started", {
-                **self._ids(), "start_url": getattr(spider, "start_url", None),
-                "output": str(getattr(out, "root", "")) or None}))
+            fields = {**self._ids(), "start_url": getattr(spider, "start_url", None),
+                      "output": str(getattr(out, "root", "")) or None}
+            self._emit("crawl_started", fields, f"crawl {fields['crawl_id']} started: "
+                                                f"{fields['start_url']} -> {fields['output']}")
         else:
             for handler in logging.getLogger().handlers:
                 handler.addFilter(self.filter)
         self.task = create_looping_call(self.tick)
-        self.task.start(self.interval if self.mode == "json" else LINE_REFRESH, now=False)
+        self.task.start(self.interval if self.mode != "line" else LINE_REFRESH, now=False)
 
     def snapshot(self) -> dict[str, Any]:
         """Current numbers, from the stats and the engine."""
@@ -132,8 +139,8 @@ class ProgressExtension:
 
     def tick(self) -> None:
         s = self.snapshot()
-        if self.mode == "json":
-            self._write(format_event("progress", {**self._ids(), **s}))
+        if self.mode != "line":
+            self._emit("progress", {**self._ids(), **s}, format_line(s, width=1000))
         else:
             width = shutil.get_terminal_size((120, 24)).columns
             self.stream.write("\r\x1b[K" + format_line(s, width))
@@ -168,13 +175,17 @@ class ProgressExtension:
         out = getattr(self.crawler, "crawl_output", None)
         report = getattr(self.crawler, "crawl_report_path", None)
         manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
-        self._write(format_event("crawl_finished", {
-            **self._closing,
-            "monitors_failed": self.crawler.stats.get_value(FAILED_STAT),
-            "manifest": str(manifest) if manifest else None,
-            "report": str(report) if report else None}))
+        failed = self.crawler.stats.get_value(FAILED_STAT)
+        fields = {**self._closing, "monitors_failed": failed,
+                  "manifest": str(manifest) if manifest else None,
+                  "report": str(report) if report else None}
+        self._emit("crawl_finished", fields,
+                   f"crawl {fields['crawl_id']} {fields['finish_reason']}: "
+                   f"{format_line(self._closing, width=1000)}"
+                   + (f" · monitors failed: {', '.join(failed)}" if failed else ""))
         self._closing = None
 
-    def _write(self, line: str) -> None:
-        self.stream.write(line + "\n")
-        self.stream.flush()
+    def _emit(self, event: str, fields: dict[str, Any], text: str) -> None:
+        """Log a crawl event: ``text`` in a text log, the event itself in a JSON one."""
+        events.info("%s", text, extra={EVENT_ATTR: {"event": event, **fields},
+                                       RAW_ATTR: self.mode == "json"})

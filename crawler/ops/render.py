@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crawler.ops import sections
 from crawler.ops.articles import per_period
 from crawler.ops.counts import fmt_bytes
 from crawler.ops.html import CSS, Raw, badge, esc, link, num, seconds, section, table
@@ -32,10 +33,12 @@ def _header(report: Mapping[str, Any]) -> str:
              ("Output", crawl.get("output")), ("Finish reason", crawl.get("finish_reason")),
              ("Started", crawl.get("start_time")), ("Finished", crawl.get("finish_time")),
              ("Duration", seconds(crawl.get("seconds"))),
+             *sections.run_facts(report),
              ("Report generated", report.get("generated_at"))]
     return (f"<header><h1>{esc(title)}</h1><div class=sub>{esc(crawl.get('finish_reason'))} · "
             f"{esc(seconds(crawl.get('seconds')))}</div></header><main>"
-            + table(["", ""], [(Raw(f"<b>{esc(k)}</b>"), v) for k, v in facts], cls="facts"))
+            + table(["", ""], [(Raw(f"<b>{esc(k)}</b>"), v) for k, v in facts], cls="facts")
+            + sections.settings_table(report))
 
 
 def _monitors(report: Mapping[str, Any]) -> str:
@@ -197,11 +200,12 @@ def render_report(report: Mapping[str, Any]) -> str:
     """The complete HTML page for a report document."""
     obs = report.get("observations") or {}
     crawl = report.get("crawl") or {}
-    body = [_header(report), _cards(report), _monitors(report), _articles(obs), _timeline(obs),
-            _responses(report, obs), _latency(obs), _failures(report, obs), _out_of_scope(obs),
-            _extraction(report, obs), _files_and_stats(report)]
+    body = [_header(report), _cards(report), _monitors(report), sections.compared(report),
+            _articles(obs), sections.fill_rates(obs), sections.discovery(obs), _timeline(obs),
+            _responses(report, obs), sections.hosts(obs), _latency(obs), _failures(report, obs),
+            _out_of_scope(obs), _extraction(report, obs), _files_and_stats(report)]
     title = f"Crawl report {crawl.get('crawl_id') or ''}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>\n"
+            f"<title>{esc(title)}</title><style>{CSS}{sections.CSS}</style></head><body>\n"
             + "\n".join(body) + "\n</main></body></html>\n")

@@ -17,10 +17,13 @@ from typing import Any
 from crawler.ops import counts
 from crawler.ops.articles import count_records, read_records
 from crawler.ops.monitors import RESULTS_STAT
+from crawler.ops.previous import comparison, local_previous
+from crawler.ops.runinfo import robots_status
 
 REPORT_VERSION = 1
 REPORT_JSON, REPORT_HTML = "report.json", "report.html"
-ARTICLE_KEYS = ("articles_per_day", "articles_per_language", "articles_undated")
+ARTICLE_KEYS = ("articles_per_day", "articles_per_language", "articles_undated",
+                "fields_filled")
 
 
 class ReportError(Exception):
@@ -60,8 +63,11 @@ def file_totals(files: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]
 
 def build_report(*, crawl: Mapping[str, Any], stats: Mapping[str, Any],
                  observations: Mapping[str, Any], files: Iterable[Mapping[str, Any]],
-                 generated_at: str | None = None) -> dict[str, Any]:
-    """The report document. ``crawl``: crawl_id, spider, output, start_url (as known)."""
+                 generated_at: str | None = None, run: Mapping[str, Any] | None = None,
+                 compared: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The report document. ``crawl``: crawl_id, spider, output, start_url (as known);
+    ``run``: what ran (``crawler.ops.runinfo``); ``compared``: the comparison with the site's
+    previous crawl (``crawler.ops.previous``)."""
     totals = file_totals(files)
     prefix = "extraction/skipped/"
     return {
@@ -87,6 +93,8 @@ def build_report(*, crawl: Mapping[str, Any], stats: Mapping[str, Any],
         "extraction_skipped": {k[len(prefix):]: v for k, v in sorted(stats.items())
                                if k.startswith(prefix)},
         "monitors": jsonable(stats.get(RESULTS_STAT) or []),
+        "run": jsonable(run) if run is not None else None,
+        "compared": jsonable(compared) if compared is not None else None,
         "observations": jsonable(observations),
         "stats": jsonable(dict(sorted(stats.items()))),
     }
@@ -126,9 +134,22 @@ def report_from_manifest(crawl_dir: Path) -> dict[str, Any]:
              "output": manifest.get("output"),
              "start_url": (manifest.get("spider_args") or {}).get("start_url")}
     observations = count_records(read_records(crawl_dir))
-    return build_report(crawl=crawl, stats=stats, observations=observations,
-                        files=manifest.get("files") or [],
-                        generated_at=manifest.get("written_at"))
+    files = manifest.get("files") or []
+    warc = sum(int(f.get("size") or 0) for f in files if f.get("kind") == "warc")
+    return build_report(crawl=crawl, stats=stats, observations=observations, files=files,
+                        generated_at=manifest.get("written_at"), run=manifest_run(manifest),
+                        compared=comparison(local_previous(crawl_dir.parent, crawl_dir.name),
+                                            stats, warc))
+
+
+def manifest_run(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """What ran, as far as a manifest recorded it (``crawler.manifest.RECORDED_SETTINGS``)."""
+    recorded = dict(manifest.get("settings") or {})
+    software = manifest.get("software") or {}
+    return {"software": f"{software.get('name', 'newscrawler')}/{software.get('version', '?')}",
+            "user_agent": recorded.pop("USER_AGENT", None), "settings": recorded,
+            "robots": robots_status(manifest.get("stats") or {},
+                                    bool(recorded.get("ROBOTSTXT_OBEY", True)))}
 
 
 def load_report(crawl_dir: Path) -> dict[str, Any]:
@@ -145,4 +166,13 @@ def load_report(crawl_dir: Path) -> dict[str, Any]:
     obs = report.setdefault("observations", {})
     if not all(k in obs for k in ARTICLE_KEYS):
         obs.update(count_records(read_records(crawl_dir)))
+    if "run" not in report and (crawl_dir / "manifest.json").is_file():  # an older report
+        try:
+            manifest = json.loads((crawl_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return report
+        report["run"] = manifest_run(manifest)
+        report["compared"] = comparison(local_previous(crawl_dir.parent, crawl_dir.name),
+                                        manifest.get("stats") or {},
+                                        report.get("totals", {}).get("bytes_archived", 0))
     return report

@@ -8,7 +8,10 @@ Sits after extraction (300) and before the JSON Lines writer (800):
   sends none) but the article did not change. Edited articles pass: their text hash differs.
 
 Both drops log at DEBUG and count in the stats (``resume/records_dropped``,
-``incremental/records_unchanged``).
+``incremental/records_unchanged``). Every other record is counted as ``changes/new``,
+``changes/changed`` or ``changes/unchanged`` (its text against the last record a finished crawl
+of the site wrote for its URL; written again when the crawl is not incremental) for the report's
+comparison with the previous crawl.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ class StateRecordPipeline:
         if state.already_written(item):
             stats.inc_value("resume/records_dropped")
             raise DropItem(f"written before the crawl was resumed: {item['url']}", "DEBUG")
-        if state.unchanged(item):
+        change = state.compare(item)
+        stats.inc_value(f"changes/{change}")
+        if state.unchanged(item, change):
             stats.inc_value("incremental/records_unchanged")
             raise DropItem(f"text unchanged since the last crawl: {item['url']}", "DEBUG")
         return item

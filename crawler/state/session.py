@@ -25,6 +25,8 @@ from crawler.state.policy import Action, RecheckPolicy, Trust
 from crawler.state.store import StateStore, UrlState
 from crawler.urls import BadURL, canonical_url
 
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
 
 def iso_seconds(value: str | None) -> float | None:
     """Unix seconds of an ISO 8601 date or datetime (naive: UTC), None when unreadable."""
@@ -235,17 +237,23 @@ class CrawlState:
         """True when a resumed crawl's surviving parts hold this article already."""
         return any(k in self.written_before for k in self._record_keys(record))
 
-    def unchanged(self, record: Mapping[str, Any]) -> bool:
-        """True (and remembered) when a trusted record with the same text exists already."""
-        if not self.incremental:
-            return False
+    def compare(self, record: Mapping[str, Any]) -> str:
+        """``new``, ``changed`` or ``unchanged``: the article's text against the record a
+        finished earlier crawl of the site wrote (or matched) for its URL."""
+        if not self.trust.any:
+            return NEW
         key = _key(record.get("url") or "")
         known = self.store.get(key) if key else None
-        same = (
-            known is not None
-            and known.text_hash == record.get("text_sha256")
-            and known.written_crawl in self.trust.finished
-        )
+        if known is None or not known.text_hash or known.written_crawl not in self.trust.finished:
+            return NEW
+        return UNCHANGED if known.text_hash == record.get("text_sha256") else CHANGED
+
+    def unchanged(self, record: Mapping[str, Any], change: str | None = None) -> bool:
+        """True (and remembered) when the crawl is incremental and a trusted record with the
+        same text exists already (``change``: :meth:`compare`'s answer, when known)."""
+        if not self.incremental:
+            return False
+        same = (change or self.compare(record)) == UNCHANGED
         if same:
             self._mark(record)
         return same

@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from crawler.cli_options import add_store_options
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.storage.jobs import jobs_for
 from crawler.storage.listing import format_rows, list_local, list_s3
@@ -31,13 +32,6 @@ from crawler.storage.verify import verify_local, verify_s3
 COMMANDS = ("upload", "verify", "ls")
 
 
-def _store_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("object store (default: S3_* settings, then AWS_* environment)")
-    g.add_argument("--endpoint-url", help="S3 endpoint, e.g. http://127.0.0.1:9000")
-    g.add_argument("--region", help="S3 region")
-    g.add_argument("--addressing-style", choices=("auto", "path", "virtual"))
-
-
 def add_commands(sub: Any) -> None:
     """Add the ``upload``, ``verify`` and ``ls`` subcommands to ``sub`` (argparse subparsers)."""
     u = sub.add_parser(
@@ -50,7 +44,7 @@ def add_commands(sub: Any) -> None:
     u.add_argument("--timeout", type=float, default=600.0,
                    help="give up after this many seconds of retrying (default 600)")
     u.add_argument("--keep", action="store_true", help="keep uploaded files in the spool")
-    _store_options(u)
+    add_store_options(u)
 
     v = sub.add_parser(
         "verify", help="check a crawl's files against its manifest",
@@ -60,7 +54,7 @@ def add_commands(sub: Any) -> None:
     v.add_argument("--quick", action="store_true",
                    help="s3 only: trust the sha256 recorded at upload instead of reading "
                         "every object")
-    _store_options(v)
+    add_store_options(v)
 
     s = sub.add_parser(
         "ls", help="list the crawls in an output",
@@ -68,7 +62,7 @@ def add_commands(sub: Any) -> None:
                     "state: complete, failed, stopped, in progress or abandoned, with the "
                     "reason) in a local output folder or under s3://bucket/prefix.")
     s.add_argument("out", help="output folder or s3://bucket/prefix")
-    _store_options(s)
+    add_store_options(s)
 
 
 def dispatch(args: argparse.Namespace) -> int | None:

@@ -154,7 +154,8 @@ class StoreUploadExtension:
                 continue  # another process is working on it
             self.locks.append(lock)
             jobs = jobs_for(crawl_dir, target)
-            logger.info("resuming upload of %d files left in %s", len(jobs), crawl_dir)
+            # a warning: an earlier crawl could not finish its uploads, this one does
+            logger.warning("resuming upload of %d files left in %s", len(jobs), crawl_dir)
             for job in jobs:
                 self.uploader.submit(job)
 
@@ -173,7 +174,8 @@ class StoreUploadExtension:
             return
         self.paused = False
         self.crawler.engine.unpause()
-        logger.info("spool down to %d bytes: crawl resumed", size)
+        # a warning, as "spool full … crawl paused" is: the log shows the pause ended
+        logger.warning("spool down to %d bytes: crawl resumed", size)
 
     def _sync_stats(self) -> None:
         counts, stats = self.uploader.counts, self.crawler.stats

@@ -1,0 +1,113 @@
+"""``crawl --wacz`` packages the finished crawl (local and ``s3://``); ``replay`` prints a page
+to open, the replay URL of the crawl's first article, which real pywb serves."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+
+import pytest
+
+from crawler.wacz import validate_wacz
+from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.s3moto import AWS_ENV
+from tests.test_replay import free_port, wait_for_wayback
+
+pytestmark = pytest.mark.pywb
+
+
+@pytest.fixture(scope="module")
+def wacz_crawl(tmp_path_factory):
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    out = tmp_path_factory.mktemp("crawl-wacz")
+    with start_server(FixtureSite(articles=5, seed=8)) as server:
+        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), "--wacz",
+                         *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    return result, crawl_dir(out)
+
+
+def test_crawl_wacz_packages_the_finished_crawl(wacz_crawl):
+    result, crawl = wacz_crawl
+    package = crawl.parent / f"{crawl.name}.wacz"
+    assert f"  WACZ:             {package}" in result.stdout
+    ok, said = validate_wacz(package)
+    assert ok, said
+    with zipfile.ZipFile(package) as z:
+        pages = z.read("pages/pages.jsonl").decode().splitlines()
+    assert len(pages) - 1 == len(read_records(crawl))  # a header line, then one per article
+
+
+def test_crawl_wacz_to_s3_stores_it_beside_the_crawl(s3, bucket, moto_url, tmp_path):
+    from crawler.fixture import FixtureSite
+    from crawler.fixture.server import start_server
+
+    with start_server(FixtureSite(articles=3, seed=2)) as server:
+        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", f"s3://{bucket}/w",
+                         "--endpoint-url", moto_url, "--wacz", *FAST,
+                         "-s", f"SPOOL_DIR={tmp_path / 'spool'}", env=dict(AWS_ENV))
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    crawl_id = result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="w/")["Contents"]}
+    (wacz_key,) = [k for k in keys if k.endswith(".wacz")]
+    assert wacz_key.endswith(f"/{crawl_id}.wacz") and f"s3://{bucket}/{wacz_key}" in result.stdout
+    local = tmp_path / "got.wacz"
+    s3.download_file(bucket, wacz_key, str(local))
+    ok, said = validate_wacz(local)
+    assert ok, said
+
+
+def test_crawl_wacz_needs_the_tool_and_one_process(tmp_path):
+    missing = run_cli("crawl", "news", "--url", "http://127.0.0.1:9/", "--out",
+                      str(tmp_path / "o"), "--wacz", env={"WACZ_BIN": "/nonexistent/wacz"},
+                      cwd=tmp_path)
+    assert missing.returncode == 2 and "--wacz: the wacz tool is not installed" in missing.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def _get(url: str, limit: float = 30) -> str:
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as resp:
+                body = resp.read()
+                if resp.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                return body.decode("utf-8", "replace")
+        except OSError:
+            assert time.monotonic() < deadline, url
+            time.sleep(0.5)
+
+
+def test_replay_prints_the_first_articles_replay_url(wacz_crawl, tmp_path):
+    _, crawl = wacz_crawl
+    first = read_records(crawl)[0]
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "replay", str(crawl), "--port", str(port)],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        assert lines[0] == f"replaying at http://127.0.0.1:{port}/crawl/ (Ctrl-C stops)"
+        assert lines[1].startswith("first article: ")
+        url = lines[1].removeprefix("first article: ")
+        stamp = "".join(ch for ch in first["warc"]["date"] if ch.isdigit())[:14]
+        assert url == f"http://127.0.0.1:{port}/crawl/{stamp}/{first['warc']['target_uri']}"
+        wait_for_wayback(proc, f"http://127.0.0.1:{port}/crawl/")
+        frame = _get(url)  # what a browser opens: pywb's frame around the archived page
+        assert stamp in frame and first["warc"]["target_uri"] in frame
+        content = _get(url.replace(f"/{stamp}/", f"/{stamp}mp_/"))  # the page inside it
+        assert first["title"] in content
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
