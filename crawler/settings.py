@@ -165,6 +165,8 @@ ITEM_PIPELINES = {
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
+    # The start-up heap frozen, young objects collected less often (crawler.gctune).
+    "crawler.gctune.GcTuning": 10,
     # Parse, scan and extract pages in a process pool (crawler.pageworkers).
     "crawler.pageworkers.PageWorkers": 50,
     "crawler.manifest.ManifestExtension": 100,
@@ -197,6 +199,10 @@ METRICS_PORT = 0  # 0: no Prometheus endpoint
 METRICS_HOST = "127.0.0.1"
 WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
+
+# Python's garbage collector: start-up heap frozen, young objects collected less often
+# (crawler.gctune)
+GC_TUNING = True
 
 LOG_LEVEL = "INFO"
 # Dropped and scraped items are logged by URL, not with the fetched HTML they carry.
