@@ -178,9 +178,9 @@ def _die(*args: object) -> None:
     os._exit(3)  # what a segfault in a C library looks like to the pool
 
 
-def test_a_dead_worker_costs_its_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker dying on a page: that page gets an empty scan, the pool is replaced once, and
-    the next page is scanned and extracted by the new pool."""
+def test_a_dead_worker_costs_its_pages_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker dying on a page: the pages it held get an empty scan, a new worker takes its
+    place, and the next page is scanned and extracted."""
     crawler = get_crawler(VsedeloSpider, settings_dict={"EXTRACTION_WORKERS": 1})
     crawler.spider = VsedeloSpider.from_crawler(crawler, url=BASE + "/")
     workers = pw.PageWorkers.from_crawler(crawler)
@@ -191,15 +191,12 @@ def test_a_dead_worker_costs_its_page_only(monkeypatch: pytest.MonkeyPatch) -> N
 
     async def scenario() -> tuple[tuple[PageScan, dict | None], ...]:
         workers.spider_opened(crawler.spider)
-        first_pool = workers.pool
         with monkeypatch.context() as patch:
             patch.setattr(pw, "scan_in_worker", _die)
             dead = await asyncio.gather(*(workers.scan(body, url, url, fetched, "utf-8", True)
                                           for _ in range(3)))
-        assert workers.pool is not first_pool
-        second_pool = workers.pool
+        assert workers.pool is not None and workers.pool.replaced >= 1
         alive = await workers.scan(body, url, url, fetched, "utf-8", True)
-        assert workers.pool is second_pool, "one replacement for three pages"
         return (*dead, alive)
 
     try:
