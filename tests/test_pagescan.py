@@ -142,6 +142,30 @@ def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPat
     assert scan.scan_error == "RecursionError: maximum recursion depth exceeded"
 
 
+def test_links_elsewhere_are_dropped_before_canonicalising(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """Share buttons, ads and other sites' links never reach the (costly) canonical form;
+    every spelling of the site's own hosts that canonicalises into scope still counts."""
+    import crawler.pagescan as ps
+
+    seen: list[str] = []
+    real = ps.canonical_url
+    monkeypatch.setattr(ps, "canonical_url", lambda url: seen.append(url) or real(url))
+    own = ["http://E.COM/a1", "http://e.com./a2", "http://www.e.com:80/a3", "http://x@e.com/a4",
+           "http://e.com\\@e.com/a5", "http://e.c%6Fm/a6", "http://e.com\t/a7", "/a8", "a9"]
+    away = ["https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Fe.com%2Fa",
+            "https://ads.example.net/click?b=1", "http://e.com.evil.org/b", "http://ee.com/c"]
+    body = "".join(f'<a href="{h}">x</a>' for h in own + away).encode()
+    scan = scan_html(b"<html><body>" + body + b"</body></html>", "http://e.com/sec/",
+                     generic_scope())
+    for href in away:
+        assert href not in seen
+    found = {url for url, _ in scan.links}
+    assert {"http://e.com/a1", "http://e.com/a2", "http://www.e.com/a3", "http://e.com/a8",
+            "http://e.com/sec/a9"} <= found
+    assert not any("evil" in url or "ee.com" in url or "facebook" in url for url in found)
+
+
 def test_decompression_decodes_without_guessing_from_compressed_bytes() -> None:
     crawler = get_crawler(settings_dict={})
     mw = DecompressionMiddleware.from_crawler(crawler)
