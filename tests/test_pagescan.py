@@ -186,6 +186,44 @@ def test_decompression_decodes_without_guessing_from_compressed_bytes() -> None:
     assert mw.process_response(request, binary) is binary  # nothing to decode
 
 
+def test_gzip_decoded_as_scrapy_does_one_whole_member_without_gzipfile(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the body (one member, several, truncated, a bad checksum, over the size
+    limit), the result is Scrapy's; only a whole valid member skips Scrapy's ``gunzip``."""
+    import scrapy.downloadermiddlewares.httpcompression as hc
+    from scrapy import Spider
+    from scrapy.exceptions import IgnoreRequest
+
+    data = os.urandom(3000) + b"<p>text</p>" * 500
+    one = gzip.compress(data)
+    bad_crc = bytearray(one)
+    bad_crc[-8] ^= 1
+    bodies = {"one": one, "two members": one + one, "truncated": one[:-20],
+              "bad checksum": bytes(bad_crc), "padded": one + b"\0" * 8}
+    calls: list[int] = []
+    real = hc.gunzip
+    monkeypatch.setattr(hc, "gunzip", lambda body, **kw: calls.append(1) or real(body, **kw))
+
+    def decode(mw_class: type, body: bytes, max_size: int = 0) -> bytes | str:
+        crawler = get_crawler(settings_dict={"DOWNLOAD_MAXSIZE": max_size})
+        mw = mw_class.from_crawler(crawler)
+        mw.open_spider(Spider("s"))
+        request = Request("http://e.com/a")
+        response = Response("http://e.com/a", body=body, request=request,
+                            headers={"Content-Encoding": "gzip"})
+        try:
+            return mw.process_response(request, response).body
+        except (IgnoreRequest, OSError, EOFError) as exc:
+            return type(exc).__name__
+
+    for name, body in bodies.items():
+        assert decode(DecompressionMiddleware, body) == decode(hc.HttpCompressionMiddleware,
+                                                                body), name
+    assert decode(DecompressionMiddleware, one, 1000) == "IgnoreRequest"
+    calls.clear()
+    assert decode(DecompressionMiddleware, one) == data and calls == []
+
+
 def test_stats_collector_keeps_scrapy_behaviour() -> None:
     crawler = get_crawler(settings_dict={"STATS_CLASS": "crawler.stats.CrawlStatsCollector"})
     stats = crawler.stats
