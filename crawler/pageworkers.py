@@ -28,6 +28,8 @@ from crawler.extraction import extract_article, extract_parsed
 from crawler.pagescan import PageScan, ScanScope, parse_page, scan_tree
 from crawler.parent_death import worker_context
 from crawler.profiles import SiteProfile
+from crawler.sitefacts.boilerplate import paragraph_keys
+from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 from crawler.workerpool import ProcessPool, WorkerDied
 
 logger = logging.getLogger(__name__)
@@ -68,7 +70,10 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
     except Exception as exc:
         return scan, {"skip_reason": f"extraction_error:{type(exc).__name__}",
                       "error": str(exc)[:500]}
-    return scan, result.to_dict()
+    out = result.to_dict()
+    if not out.get("skip_reason"):  # what the crawl's site facts count and strip, hashed here
+        out[PARAGRAPH_KEYS] = paragraph_keys(out.get("text") or "")
+    return scan, out
 
 
 def extract_in_worker(body: bytes, url: str, profile: SiteProfile, fetched_at: str,

@@ -20,6 +20,7 @@ from crawler.fixture import FixtureSite
 from crawler.pagescan import PageScan, ScanScope, scan_html
 from crawler.profiles import GENERIC, VSEDELO
 from crawler.requisites import RequisitePolicy
+from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.stats import CrawlStatsCollector
 from crawler.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
 from spiders.vsedelo import VsedeloSpider
@@ -115,6 +116,8 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
             assert scan.is_article and extracted is not None
             for result in (extracted, alone):
                 result["extraction"].pop("ms")
+            # with the keys of its paragraphs, which the crawl's site facts count and strip
+            assert extracted.pop("paragraph_keys") == paragraph_keys(alone["text"])
             assert extracted == alone
             # the date as the page states it; the crawl puts it in the site's zone
             assert extracted["text"] and extracted["dates"]["published"]["value"]

@@ -39,7 +39,7 @@ from crawler.discovery import Entry
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.sitefacts.boilerplate import paragraphs
-from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize
+from crawler.sitefacts.finalize import ENTRY_SOURCES, PARAGRAPH_KEYS, entry_date, finalize
 from crawler.sitefacts.learner import SiteLearner
 from crawler.warc.naming import safe_part
 
@@ -163,7 +163,7 @@ class SiteFactsExtension:
         if dates and early is not None:
             evidence += pairing(dates, early)
         self.learner.observe(result.get("language"), paragraphs(result.get("text") or ""),
-                             evidence)
+                             evidence, result.get(PARAGRAPH_KEYS))
         if self.learner.ready():
             self._release("learned")
         if not self._released.is_set():
