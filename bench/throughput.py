@@ -5,8 +5,12 @@ fixture is per language, so ``articles/2`` of it). All measured in one run, agai
 site served by ``bench/_fixture_server.py`` in its own process (pre-rendered, cached):
 
 1. extraction ceiling: the article pages (fetched once) through extraction alone
-   (``crawler.pageworkers.extract_in_worker``) in a process pool of one worker per core, pages/s;
-2. full crawl (fetch, WARC, extraction, JSON) with the real CLI: pages/s, ratio to (1);
+   (``crawler.pageworkers.extract_in_worker``) in a process pool of one worker per core, pages/s,
+   and ``E``, its ms per page per core;
+2. full crawl (fetch, WARC, extraction, JSON) with the real CLI: pages/s, ratio to (1), and its
+   CPU per article page (all processes) as a multiple of ``E``; with ``--before DIR`` the same
+   for older code. (1) and (2) are measured ``--rounds`` times, alternating, and their medians
+   reported (this machine's speed drifts by 10-20 % within a run);
 3. fetch and archive alone (``EXTRACTION_ENABLED=False``): pages/s;
 4. 20 ms latency per response: our full crawl, ``wget --recursive --warc-file`` (fetch and
    archive only) and news-please (``from_urls`` over a sample of the article URLs);
@@ -15,6 +19,7 @@ site served by ``bench/_fixture_server.py`` in its own process (pre-rendered, ca
 
     .venv/bin/python bench/throughput.py [--quick] [--articles 5000] [--rss-small 2000]
                                          [--rss-large 20000] [--latency 0.02] [--skip wget,...]
+                                         [--rounds 3] [--before DIR]
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from _procs import FixtureServer, crawl_command, crawl_stats, run_measured  # no
 from _throughput_report import (  # noqa: E402
     ceiling,
     machine,
+    median_of,
     print_table,
     server_speed,
     stage_table,
@@ -97,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="CONCURRENT_REQUESTS_PER_DOMAIN of our crawls")
     parser.add_argument("--newsplease-urls", type=int, default=500)
     parser.add_argument("--stage-pages", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="full crawls of each code (alternating) and ceiling measurements "
+                             "spread over the run; medians are reported")
     parser.add_argument("--skip", default="", help="comma-separated: wget,newsplease,rss,stages")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 200 pages, RSS 100/400, 40 news-please URLs")
@@ -106,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.rss_small, args.rss_large = 200, 100, 400
-        args.newsplease_urls, args.stage_pages = 40, 100
+        args.newsplease_urls, args.stage_pages, args.rounds = 40, 100, 1
     skip = set(filter(None, args.skip.split(",")))
     conc = ["-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}"]
     result: dict[str, Any] = {
@@ -119,13 +128,19 @@ def main(argv: list[str] | None = None) -> int:
         result["server"] = {"prewarm": server.prewarm_line,
                             **server_speed(server.port, args.articles // 2)}
         print(f"fixture server: {result['server']}", flush=True)
-        result["ceiling"] = ceiling(server.url, args.articles // 2)
-        print(f"(1) extraction ceiling: {result['ceiling']['pages_per_s']} pages/s", flush=True)
-        result["full"] = crawl(server, "full", *conc)
-        print(f"(2) full crawl: {result['full']}", flush=True)
-        if args.before:
-            result["full_before"] = crawl(server, "before", *conc, code=args.before)
-            print(f"(2) full crawl, code before: {result['full_before']}", flush=True)
+        ceilings, fulls, befores = [], [], []
+        for _ in range(args.rounds):
+            # the ceiling between the crawls: this machine's speed drifts within a run
+            ceilings.append(ceiling(server.url, args.articles // 2))
+            print(f"(1) extraction ceiling: {ceilings[-1]['pages_per_s']} pages/s", flush=True)
+            fulls.append(crawl(server, "full", *conc))
+            print(f"(2) full crawl: {fulls[-1]}", flush=True)
+            if args.before:
+                befores.append(crawl(server, "before", *conc, code=args.before))
+                print(f"(2) full crawl, code before: {befores[-1]}", flush=True)
+        result["ceiling"], result["full"] = median_of(ceilings), median_of(fulls)
+        if befores:
+            result["full_before"] = median_of(befores)
         result["fetch_archive"] = crawl(server, "fetch", "-s", "EXTRACTION_ENABLED=False", *conc)
         print(f"(3) fetch+archive: {result['fetch_archive']}", flush=True)
         if "stages" not in skip:

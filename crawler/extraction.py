@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib.metadata import version as _version
 from typing import Any
 
@@ -91,8 +91,12 @@ class ExtractedArticle:
     extraction: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain JSON-ready dict."""
-        return asdict(self)
+        """A plain JSON-ready dict (its lists and dicts are the article's own: every field
+        holds plain values already, so no deep copy is made)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(ExtractedArticle))
 
 
 def _aware(moment: dt.datetime | str) -> dt.datetime:

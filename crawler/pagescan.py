@@ -111,15 +111,32 @@ def scan_tree(tree: etree._Element, url: str, scope: ScanScope) -> PageScan:
 def page_links(tree: etree._Element, base: str, scope: ScanScope) -> list[tuple[str, bool]]:
     """Canonical, allowed links of a page in document order, each once."""
     origin = url_origin(base)
+    hosts = scope.site.hosts if scope.site is not None else scope.domains
     found: dict[str, bool] = {}
     for href in dict.fromkeys(h.strip() for h in _LINKS(tree)):
+        absolute = quick_absolute(href, origin)
+        if absolute is not None and _elsewhere(absolute, hosts):
+            continue  # share buttons, ads, other sites: not worth canonicalising
         try:
-            url = canonical_url(quick_absolute(href, origin) or urljoin(base, href))
+            url = canonical_url(absolute or urljoin(base, href))
         except (BadURL, ValueError):
             continue
         if url not in found and scope.allows(url):
             found[url] = looks_like_article_url(url, scope.profile)
     return list(found.items())
+
+
+def _elsewhere(url: str, hosts: tuple[str, ...]) -> bool:
+    """True for an absolute http(s) URL whose host is surely none of ``hosts`` (nor their
+    subdomains), whatever canonicalising would make of it; False when in doubt."""
+    netloc = url[url.find("://") + 3:]
+    for stop in "/?#":
+        cut = netloc.find(stop)
+        if cut >= 0:
+            netloc = netloc[:cut]
+    if not (netloc.isascii() and netloc.isprintable()) or any(c in netloc for c in "%@\\[ "):
+        return False  # IDNA, escapes, user info, IPv6, blanks: the canonical form decides
+    return not host_in(netloc.partition(":")[0].lower().rstrip("."), hosts)
 
 
 def _canonical_link(tree: etree._Element, base: str, scope: ScanScope) -> str | None:

@@ -7,19 +7,17 @@ parses a page once, scans the tree (``crawler.pagescan``: canonical URL, kind, l
 requisites) and, for an article not written yet, extracts it from the same tree
 (``crawler.extraction``). The spider awaits :meth:`PageWorkers.scan`; with
 ``EXTRACTION_ENABLED`` off the workers only scan. ``EXTRACTION_WORKERS`` processes (0 = one per
-core but one: the reactor's process keeps a core busy on its own); Scrapy's scraper slot
+core but one: the reactor's process keeps a core busy on its own) in a pool that hands pages
+over in the event loop, without threads (``crawler.workerpool``); Scrapy's scraper slot
 (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many pages wait for them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy import signals
@@ -30,6 +28,9 @@ from crawler.extraction import extract_article, extract_parsed
 from crawler.pagescan import PageScan, ScanScope, parse_page, scan_tree
 from crawler.parent_death import worker_context
 from crawler.profiles import SiteProfile
+from crawler.sitefacts.boilerplate import paragraph_keys
+from crawler.sitefacts.finalize import PARAGRAPH_KEYS
+from crawler.workerpool import ProcessPool, WorkerDied
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,10 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
     except Exception as exc:
         return scan, {"skip_reason": f"extraction_error:{type(exc).__name__}",
                       "error": str(exc)[:500]}
-    return scan, result.to_dict()
+    out = result.to_dict()
+    if not out.get("skip_reason"):  # what the crawl's site facts count and strip, hashed here
+        out[PARAGRAPH_KEYS] = paragraph_keys(out.get("text") or "")
+    return scan, out
 
 
 def extract_in_worker(body: bytes, url: str, profile: SiteProfile, fetched_at: str,
@@ -100,7 +104,7 @@ class PageWorkers:
         self.crawler = crawler
         self.workers = workers or max(1, (os.cpu_count() or 2) - 1)
         self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: ProcessPool | None = None
         self.scope: ScanScope | None = None
         crawler.page_workers = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -117,12 +121,11 @@ class PageWorkers:
 
     def spider_closed(self, spider: Any) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=False)
+            self.pool.close()
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self) -> ProcessPool:
         context = worker_context()  # its processes end with the crawler (even on SIGKILL)
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up,
-                                   initargs=(self.scope,))
+        return ProcessPool(self.workers, context, initializer=warm_up, initargs=(self.scope,))
 
     async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
                    http_charset: str | None, extract: bool,
@@ -148,20 +151,14 @@ class PageWorkers:
         if pool is None:
             raise RuntimeError("the page workers' pool is not open")
         try:
-            return await asyncio.wrap_future(pool.submit(fn, *args))
-        except BrokenProcessPool:
-            self._worker_died(pool, url)
+            return await pool.run(fn, *args)
+        except WorkerDied as exc:
+            logger.error("extraction worker died on %s (the page stays archived): %s", url, exc)
             return if_died()
 
     def _scan_lost(self) -> tuple[PageScan, None]:
+        """A worker died (killed, or a crash in a C library on this page): the pages it held
+        get no scan or record (the pool starts another worker)."""
         # counted where the report lists skipped extractions (the pipeline counts its own)
         self.crawler.stats.inc_value("extraction/skipped/extraction_worker_died")
         return PageScan(scan_error="extraction worker died"), None
-
-    def _worker_died(self, pool: ProcessPoolExecutor, url: str) -> None:
-        """A worker died (killed, or a crash in a C library on this page): the pages it held
-        get no scan or record, the pool is replaced once, whichever of them reports first."""
-        logger.error("extraction worker died on %s (the page stays archived)", url)
-        if pool is self.pool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()

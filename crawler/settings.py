@@ -171,6 +171,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.logs).
     "crawler.logs.LogOutput": 0,
+    # The start-up heap frozen, young objects collected less often (crawler.gctune).
+    "crawler.gctune.GcTuning": 10,
     # Parse, scan and extract pages in a process pool (crawler.pageworkers).
     "crawler.pageworkers.PageWorkers": 50,
     "crawler.manifest.ManifestExtension": 100,
@@ -205,6 +207,10 @@ METRICS_PORT = 0  # 0: no Prometheus endpoint
 METRICS_HOST = "127.0.0.1"
 WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
+
+# Python's garbage collector: start-up heap frozen, young objects collected less often
+# (crawler.gctune)
+GC_TUNING = True
 
 # --- Log output (crawler.logs; see docs/ops.md#logs) --------------------------------------
 # `scrapy crawl` logs at INFO; the `crawler` command at WARNING unless --log-level says more.

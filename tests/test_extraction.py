@@ -175,3 +175,19 @@ def test_results_pickle_and_serialise(site, truth):
 def test_speed_per_page(site, truth):
     scores = evaluate_fixture(site, VSEDELO, base_url=BASE, limit=40)
     assert scores.ms_mean < 60, scores.ms_mean
+
+
+def test_parsed_pages_use_the_c_element_lookup() -> None:
+    """Every element is a plain ``HtmlElement`` (chosen in C, not by lxml.html's Python lookup
+    on every access), and reads as before."""
+    from lxml import html as lxml_html
+
+    from crawler.extract.tree import parse_html
+
+    tree = parse_html("<html><body><form action='/s'><input name='q' value='x'>"
+                      "<label>Find</label></form><p>Text</p></body></html>")
+    assert tree is not None
+    kinds = {type(el) for el in tree.iter()}
+    assert kinds == {lxml_html.HtmlElement}
+    assert tree.find(".//form").text_content() == "Find"
+    assert tree.find(".//input").get("value") == "x"

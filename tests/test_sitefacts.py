@@ -6,7 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from crawler.dates import ZoneEvidence
-from crawler.sitefacts.boilerplate import BoilerplateCounter, paragraph_key, strip_boilerplate
+from crawler.sitefacts.boilerplate import (
+    BoilerplateCounter,
+    paragraph_key,
+    paragraph_keys,
+    paragraphs,
+    strip_boilerplate,
+)
 from crawler.sitefacts.finalize import finalize
 from crawler.sitefacts.learner import SiteFacts, SiteLearner
 
@@ -100,3 +106,23 @@ def test_fact_revisions_round_trip_as_json():
     facts = SiteFacts(rev=2, boilerplate=frozenset({paragraph_key(CTA)}),
                       examples=((paragraph_key(CTA), CTA),), articles=40)
     assert SiteFacts.from_json(facts.to_json()) == facts
+
+
+def test_paragraph_keys_from_the_workers_count_and_strip_as_the_texts_do() -> None:
+    """Keys a page worker computed give the same counts, the same stripped text, and never
+    reach the record; keys that do not match the paragraphs are not trusted."""
+    text = "Subscribe to our Telegram!\n\nThe mayor spoke.\n\nSubscribe to our Telegram!"
+    keys = paragraph_keys(text)
+    boiler = {keys[0]}
+    with_keys, without = BoilerplateCounter(), BoilerplateCounter()
+    with_keys.add(paragraphs(text), "en", keys)
+    without.add(paragraphs(text), "en")
+    assert with_keys.counts == without.counts and with_keys.examples == without.examples
+    assert strip_boilerplate(text, boiler, keys) == strip_boilerplate(text, boiler) \
+        == ("The mayor spoke.", 2)
+    assert strip_boilerplate(text, boiler, keys[:1]) == ("The mayor spoke.", 2)  # mismatched
+    learner = SiteLearner(min_articles=1)
+    learner.observe("en", paragraphs(text), (), keys)
+    record = finalize({"text": text, "paragraphs": 3, "paragraph_keys": keys,
+                              "extraction": {}}, learner.current())
+    assert "paragraph_keys" not in record

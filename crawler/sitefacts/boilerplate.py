@@ -36,6 +36,19 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
 
+def paragraph_keys(text: str) -> list[str]:
+    """The keys of ``paragraphs(text)``, in order: the page workers compute them with the
+    extraction, so the crawl's process counts and strips without hashing every paragraph."""
+    return [paragraph_key(p) for p in paragraphs(text)]
+
+
+def _keyed(texts: list[str], keys: list[str] | None) -> list[tuple[str, str]]:
+    """(key, paragraph) pairs, from ``keys`` when they match the paragraphs."""
+    if keys is not None and len(keys) == len(texts):
+        return list(zip(keys, texts, strict=True))
+    return [(paragraph_key(text), text) for text in texts]
+
+
 @dataclass
 class BoilerplateCounter:
     """Document frequency of paragraphs over the articles of one site."""
@@ -48,14 +61,15 @@ class BoilerplateCounter:
     min_docs: int = MIN_DOCS
     share: float = SHARE
 
-    def add(self, texts: Iterable[str], language: str | None = None) -> None:
-        """Count one article's paragraphs (each once)."""
+    def add(self, texts: Iterable[str], language: str | None = None,
+            known: list[str] | None = None) -> None:
+        """Count one article's paragraphs (each once); ``known``: their keys, if computed."""
         self.articles += 1
         lang = language or ""
         self.languages[lang] += 1
-        keys = {}
-        for text in texts:
-            keys.setdefault(paragraph_key(text), text)
+        keys: dict[str, str] = {}
+        for key, text in _keyed(list(texts), known):
+            keys.setdefault(key, text)
         self.counts.update(keys.keys())
         for key, text in keys.items():
             if self.counts[key] == 2:
@@ -111,13 +125,16 @@ class BoilerplateCounter:
                                   dict(self.key_language), self.min_docs, self.share)
 
 
-def strip_boilerplate(text: str, keys: frozenset[str] | set[str]) -> tuple[str, int]:
-    """``text`` without its boilerplate paragraphs, and how many went. Text made only of
-    boilerplate is returned unchanged (a page of the template alone is not an article)."""
+def strip_boilerplate(text: str, keys: frozenset[str] | set[str],
+                      known: list[str] | None = None) -> tuple[str, int]:
+    """``text`` without its boilerplate paragraphs, and how many went (``known``: the keys
+    of its paragraphs, if computed). Text made only of boilerplate is returned unchanged (a
+    page of the template alone is not an article)."""
     if not keys:
         return text, 0
-    kept = [p for p in paragraphs(text) if paragraph_key(p) not in keys]
-    removed = len(paragraphs(text)) - len(kept)
+    texts = paragraphs(text)
+    kept = [p for key, p in _keyed(texts, known) if key not in keys]
+    removed = len(texts) - len(kept)
     if not kept or not removed:
         return text, 0
     return "\n\n".join(kept), removed

@@ -40,7 +40,13 @@ from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
-from crawler.sitefacts.finalize import ENTRY_SOURCES, entry_date, finalize, pairing
+from crawler.sitefacts.finalize import (
+    ENTRY_SOURCES,
+    PARAGRAPH_KEYS,
+    entry_date,
+    finalize,
+    pairing,
+)
 from crawler.sitefacts.learner import SiteLearner
 from crawler.warc.naming import safe_part
 
@@ -163,7 +169,7 @@ class SiteFactsExtension:
         if dates and early is not None:
             evidence += pairing(dates, early)
         self.learner.observe(result.get("language"), paragraphs(result.get("text") or ""),
-                             evidence)
+                             evidence, result.get(PARAGRAPH_KEYS))
         if self.learner.ready():
             self._release("learned")
         if not self._released.is_set():

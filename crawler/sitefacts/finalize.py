@@ -26,6 +26,7 @@ from crawler.sitefacts.boilerplate import paragraphs, strip_boilerplate
 from crawler.sitefacts.learner import SiteFacts
 
 ENTRY_SOURCES = ("news-sitemap", "rss", "atom")
+PARAGRAPH_KEYS = "paragraph_keys"  # in an extraction result: its paragraphs' keys
 
 
 def page_facts(dates: PageDates | None, *, url: str | None, language: str | None,
@@ -54,9 +55,11 @@ def entry_date(hints: Mapping[str, str] | None) -> EntryDate | None:
 
 def finalize(extracted: Mapping[str, Any], facts: SiteFacts, *,
              entry: EntryDate | None = None, dates: PageDates | None = None) -> dict[str, Any]:
-    """A copy of ``extracted`` (``ExtractedArticle.to_dict()``) with the facts applied
-    (``dates``: its ``dates`` already read, when the caller has them)."""
+    """A copy of ``extracted`` (``ExtractedArticle.to_dict()``, with the keys of its
+    paragraphs under ``paragraph_keys`` when a page worker computed them) with the facts
+    applied (``dates``: its ``dates`` already read, when the caller has them)."""
     out = dict(extracted)
+    known = out.pop(PARAGRAPH_KEYS, None)
     info = dict(out.get("extraction") or {})
     if dates is None and out.get("dates"):
         dates = PageDates.from_json(out["dates"])
@@ -64,7 +67,7 @@ def finalize(extracted: Mapping[str, Any], facts: SiteFacts, *,
         fields = settle_page(dates, facts.zone, entry=entry)
         info.update(fields.pop("date_notes"))
         out.update(fields)
-    text, removed = strip_boilerplate(out.get("text") or "", facts.boilerplate)
+    text, removed = strip_boilerplate(out.get("text") or "", facts.boilerplate, known)
     if removed:
         out["text"], out["paragraphs"] = text, len(paragraphs(text))
     info["site_boilerplate_removed"] = removed

@@ -72,12 +72,13 @@ class SiteLearner:
             self.evidence = Counter(dict(self.evidence.most_common(MAX_EVIDENCE // 2)))
 
     def observe(self, language: str | None, paragraphs: Iterable[str],
-                evidence: Iterable[ZoneEvidence] = ()) -> None:
-        """One article of the site: its language, paragraphs and zone evidence."""
+                evidence: Iterable[ZoneEvidence] = (), keys: list[str] | None = None) -> None:
+        """One article of the site: its language, paragraphs (``keys``: theirs, if computed)
+        and zone evidence."""
         self.seen += 1
         if language:
             self.languages[language] += 1
-        self.boilerplate.add(paragraphs, language)
+        self.boilerplate.add(paragraphs, language, keys)
         self.add_evidence(evidence)
 
     # --- facts ------------------------------------------------------------------------------

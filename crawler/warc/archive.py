@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crawler.warc.blocks import exchange_parts
 from crawler.warc.cdxj import IndexSpool, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex, eligible
 from crawler.warc.records import (
@@ -20,7 +21,6 @@ from crawler.warc.records import (
     REVISIT_PROFILE,
     Capture,
     Original,
-    RecordFactory,
     base32_digest,
     payload_digest,
     warc_date,
@@ -73,7 +73,6 @@ class WarcArchive:
         self.originals_path = index_path.with_name(index_path.stem + ORIGINALS_SUFFIX)
         self.stats = {"responses": 0, "revisits": 0, "revisits_earlier_crawls": 0,
                       "revisits_not_modified": 0, "bytes": 0}
-        self._factory = RecordFactory()
         self._earlier_lines: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -98,12 +97,12 @@ class WarcArchive:
                 capture.status, len(capture.body), self.dedup.min_size
             )
             original = self._original(digest) if dedupable and not capture.truncated else None
-        exchange = self._factory.exchange(capture, original, digest=digest, profile=profile)
-        places = self.writer.write(exchange.records)
-        for record, place in zip(exchange.records, places, strict=True):
-            self.index.add(record, place.filename, place.offset, place.length)
-            self.stats["bytes"] += place.length
         date = warc_date(capture.date)
+        exchange = exchange_parts(capture, date, original, digest=digest, profile=profile)
+        places = self.writer.write(exchange.records)
+        self.index.add_fields(exchange.index, places[0].filename, places[0].offset,
+                              places[0].length)
+        self.stats["bytes"] += sum(place.length for place in places)
         if original is not None:
             self.stats["revisits"] += 1
             if confirmed is not None:

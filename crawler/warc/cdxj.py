@@ -19,6 +19,9 @@ from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer, SortingWriter, write_cdx_index
 from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_timestamp
+
+from crawler.warc.blocks import IndexFields
 
 SORT_BUFFER_CHARS = 4 * 2**20  # lines sorted in memory at once; more go through sorted runs on disk
 
@@ -50,6 +53,22 @@ class LineMaker:
         out = StringIO()
         self._indexer.process_index_entry(_Position(offset, length), record, filename, out)
         return out.getvalue()
+
+    def fields_line(self, fields: IndexFields, filename: str, offset: int, length: int) -> str:
+        """The same line for a response or revisit record built by ``crawler.warc.blocks``,
+        from what it holds (cdxj-indexer's fields, their order and its JSON)."""
+        index: dict[str, str] = {"url": fields.url}
+        mime = fields.mime
+        if mime and mime != "warc/revisit":
+            mime = CDXJIndexer.RE_SPACE.split(mime, 1)[0].strip()
+        if mime is not None:
+            index["mime"] = mime
+        if fields.status is not None:
+            index["status"] = fields.status
+        index.update(digest=fields.digest, length=str(length), offset=str(offset),
+                     filename=filename)
+        timestamp = iso_date_to_timestamp(fields.date)
+        return f"{self._indexer.get_url_key(fields.url)} {timestamp} {json.dumps(index)}\n"
 
 
 @dataclass(frozen=True)
@@ -125,6 +144,14 @@ class IndexSpool:
         if line is not None:
             self._fh.write(line)
             self.count += 1
+        return line
+
+    def add_fields(self, fields: IndexFields, filename: str, offset: int, length: int) -> str:
+        """Index the response or revisit record of an exchange built by ``crawler.warc.blocks``;
+        returns its line."""
+        line = self._maker.fields_line(fields, filename, offset, length)
+        self._fh.write(line)
+        self.count += 1
         return line
 
     def finish(self) -> Path:
