@@ -14,10 +14,12 @@ import zipfile
 import pytest
 
 from crawler.wacz import validate_wacz
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
-from tests.test_replay import free_port, wait_for_wayback
+from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.net import free_port
+from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.wayback import wait_for_wayback
 
 pytestmark = pytest.mark.pywb
 

@@ -9,9 +9,10 @@ import argparse
 import pytest
 
 from crawler.cli import _parser
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.helpers.s3moto import AWS_ENV
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

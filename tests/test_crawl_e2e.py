@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import ARTICLE_PATH, crawl_dir, read_records
 
 DISALLOWED = re.compile(r"^/(?:search|print/|admin/)")
-ARTICLE_PATH = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_plain_scrapy_crawl_works(site_server, tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers.cli import ROOT
 
     _, server = site_server
     out = tmp_path / "out"

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, site_folder
+from tests.helpers.cli import FAST, ROOT
+from tests.helpers.crawls import crawl_dir, read_records, site_folder
 
 DEPLOY = ROOT / "deploy"
 

@@ -15,21 +15,10 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.ops.monitoring import MonitorExtension
 from crawler.ops.monitors import GAP_STAT
-from tests.conftest import crawl_dir
-from tests.redisd import redis_server
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    kill_leftover_workers,
-    log_of,
-    start_worker,
-)
+from tests.helpers.crawls import crawl_dir
+from tests.helpers.workers import log_of, start_worker
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 class _Page:

@@ -18,7 +18,8 @@ import pytest
 
 from crawler.record import validate_record
 from crawler.settings import USER_AGENT
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
 
 CONTENT = ("title", "text", "text_sha256", "authors", "published", "published_source",
            "published_offset_source", "modified", "language", "categories", "tags", "image",

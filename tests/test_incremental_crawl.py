@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FAST, read_records, run_cli, site_folder
+from tests.helpers.cli import FAST, WARCIO, run_cli
+from tests.helpers.crawls import ARTICLE_PATH, read_records, site_folder
 
-ARTICLE = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
 RECHECK_DAYS = 1.0
 MARGIN = dt.timedelta(minutes=10)  # the clock moves on between a crawl and the assertions
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 
 
 def _crawl(server, out: Path) -> tuple[Path, dict]:
@@ -40,7 +37,7 @@ def _articles_requested(server) -> dict[str, list[int]]:
     seen: dict[str, list[int]] = {}
     for _method, path, status in server.requests:
         path = urlsplit(path).path
-        if ARTICLE.match(path):
+        if ARTICLE_PATH.match(path):
             seen.setdefault(path, []).append(status)
     return seen
 

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from crawler.lock import CrawlLock, CrawlLocked, held_here, lock_path
-from tests.conftest import FAST, ROOT, run_cli, site_folder
+from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.crawls import site_folder
 
 
 def test_lock_is_exclusive_and_says_who_holds_it(tmp_path):

@@ -20,7 +20,8 @@ from crawler.logs import (
     TextFormatter,
     network_errors,
 )
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
 
 SCRAPY_DUMPS = ("Scrapy 2.", "Versions:", "Overridden settings", "Enabled extensions",
                 "Enabled downloader middlewares", "Dumping Scrapy stats", "'downloader/")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.cli import CRAWLER, FAST, ROOT, run_cli
 
 
 def _states(out: Path) -> dict[str, str]:

@@ -9,28 +9,17 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import lxml.html
 import pytest
 
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.helpers.chromium import CHROMIUM, open_file
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
 
 
 def _events(stderr: str) -> list[dict]:
     return [e for line in stderr.splitlines() if (e := json.loads(line))["event"] != "log"]
-
-
-def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0",
-         *extra, page.resolve().as_uri()],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +90,7 @@ def test_progress_events_are_json_lines(demo_crawl):
 def test_report_opens_in_headless_chromium(demo_crawl, tmp_path):
     _, crawl = demo_crawl
     page = crawl / "report.html"
-    result = _chromium(page, tmp_path, "--dump-dom")
+    result = open_file(page, tmp_path, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     console = [line for line in result.stderr.splitlines()
                if "CONSOLE" in line or "Uncaught" in line or "Not allowed to load" in line]
@@ -114,7 +103,7 @@ def test_report_opens_in_headless_chromium(demo_crawl, tmp_path):
     assert any(t.startswith("Responses by status") for t in titles)
     assert dom.xpath("//svg//rect")
     shot = tmp_path / "report.png"
-    result = _chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400")
+    result = open_file(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400")
     assert result.returncode == 0 and shot.stat().st_size > 10_000
 
 
@@ -168,7 +157,7 @@ def test_interactive_run_shows_one_status_line(tmp_path):
     import sys
     import threading
 
-    from tests.conftest import ROOT
+    from tests.helpers.cli import ROOT
 
     master, slave = pty.openpty()
     proc = subprocess.Popen(

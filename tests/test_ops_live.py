@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import threading
 import time
@@ -18,7 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, run_cli
+from tests.helpers.cli import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir
+from tests.helpers.net import free_port
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -43,12 +44,6 @@ def webhook() -> Iterator[ThreadingHTTPServer]:
     yield server
     server.shutdown()
     server.server_close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_site_that_stops_publishing_trips_the_stall_monitor(tmp_path, webhook):
@@ -104,7 +99,7 @@ def test_metrics_endpoint_answers_during_the_crawl_and_webhook_failures_are_harm
     from crawler.fixture.server import start_server
 
     webhook.status = 500  # the receiver is broken: the crawl must not care
-    port = _free_port()
+    port = free_port()
     seen: list[dict[str, float]] = []
     with start_server(FixtureSite(articles=10, seed=3, latency=0.4)) as server:
         cmd = [*CRAWLER, "crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path), *FAST,

@@ -16,8 +16,9 @@ import pytest
 from crawler import __version__
 from crawler.ops.articles import FILL_FIELDS, filled
 from crawler.ops.runinfo import masked, robots_summary
-from tests.conftest import FAST, read_records, run_cli
-from tests.test_ops_crawl import CHROMIUM, _chromium
+from tests.helpers.chromium import CHROMIUM, open_file
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import read_records
 
 
 def _crawl(server, out: Path) -> tuple[str, Path]:
@@ -111,7 +112,7 @@ def test_comparison_with_the_previous_crawl(two_crawls):
 @pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed (apt-get install chromium)")
 def test_sections_render_in_headless_chromium(two_crawls, tmp_path):
     (_, first), (stdout, second), _, _, _ = two_crawls
-    result = _chromium(second / "report.html", tmp_path, "--dump-dom")
+    result = open_file(second / "report.html", tmp_path, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     dom = lxml.html.fromstring(result.stdout)
 
@@ -138,7 +139,7 @@ def test_sections_render_in_headless_chromium(two_crawls, tmp_path):
     duration = fact("Duration")
     assert re.search(r"finished in (\S+)", stdout)[1] == duration  # type: ignore[index]
     shot = tmp_path / "report.png"
-    result = _chromium(second / "report.html", tmp_path, f"--screenshot={shot}",
+    result = open_file(second / "report.html", tmp_path, f"--screenshot={shot}",
                        "--window-size=1280,3000")
     assert result.returncode == 0 and shot.stat().st_size > 10_000
 

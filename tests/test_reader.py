@@ -13,9 +13,10 @@ import pytest
 
 from crawler.dates import moment_of
 from crawler.reader import ReaderError, open_crawl
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.helpers.s3moto import AWS_ENV
 
 
 @pytest.fixture(scope="module")

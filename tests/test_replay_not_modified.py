@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,11 +28,10 @@ from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals
 from crawler.warc.records import NOT_MODIFIED_PROFILE, Capture, payload_digest
 from crawler.warc.writer import RotatingWarcWriter
-from tests.conftest import FAST, run_cli, site_folder
-from tests.test_incremental_crawl import ARTICLE
-from tests.test_replay import fetch, serving_wayback
+from tests.helpers.cli import FAST, WARCIO, run_cli
+from tests.helpers.crawls import ARTICLE_PATH, site_folder
+from tests.helpers.wayback import fetch, serving_wayback
 
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 PAGE = b"<html><body>" + b"<p>unchanged article text</p>" * 20 + b"</body></html>"
 
@@ -113,7 +111,7 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         recrawl = _crawl(server, out)
         not_modified = sorted({path for _m, path, status in server.requests if status == 304})
     base = server.url.rstrip("/")
-    articles = [base + p for p in not_modified if ARTICLE.match(urlsplit(p).path)]
+    articles = [base + p for p in not_modified if ARTICLE_PATH.match(urlsplit(p).path)]
     assert articles, "the recrawl revalidated no article"
     return {"full": full, "recrawl": recrawl, "articles": articles,
             "not_modified": [base + p for p in not_modified]}

@@ -9,10 +9,11 @@ import pytest
 from crawler import replay
 from crawler.replay_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
-from tests.conftest import FAST, run_cli, site_folder
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
-from tests.test_replay import serving_wayback
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import site_folder
+from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.wayback import serving_wayback
 
 pytestmark = pytest.mark.pywb
 

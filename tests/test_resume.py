@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from crawler.state.salvage import readable_prefix, salvage_part, whole_records
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli, site_folder
-
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
+from tests.helpers.cli import CRAWLER, FAST, ROOT, WARCIO, run_cli
+from tests.helpers.crawls import crawl_dir, read_records, site_folder
 
 
 def _killed_part(path: Path, records: list[dict], flush_every: int, tail: str) -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from crawler.scratch import ScratchLock, sweep
-from tests.conftest import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.cli import CRAWLER, FAST, ROOT, run_cli
 
 HOLD = "import sys, time; from crawler.scratch import ScratchLock; ScratchLock(sys.argv[1]); " \
        "print('locked', flush=True); time.sleep(60)"

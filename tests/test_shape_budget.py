@@ -14,14 +14,10 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.shape_budget import LocalShapeCounter
 from crawler.urls import path_shape
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.redisd import redis_server
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    kill_leftover_workers,
-    start_worker,
-    wait_all,
-    worker_stats,
-)
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.redisd import redis_server
+from tests.helpers.workers import start_worker, wait_all, worker_stats
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -17,7 +17,8 @@ import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.helpers.cli import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
 
 NEWS = [*FAST, "-s", "RECHECK_DAYS=3650"]  # every article counts as recent: rechecked next time
 

@@ -17,7 +17,7 @@ import pytest
 from crawler.fixture.unseen import serve_unseen_sites
 from crawler.fixture.unseen.scoring import TARGETS, overall, read_records, score_site
 from crawler.reextract import same_record
-from tests.conftest import FAST, run_cli
+from tests.helpers.cli import FAST, run_cli
 
 
 def crawl(url: str, out: Path, *extra: str):

@@ -17,8 +17,9 @@ import pytest
 from crawler import replay
 from crawler.reader import open_crawl
 from crawler.wacz import wacz_bin
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.test_replay import serving_wayback
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.wayback import serving_wayback
 
 pytestmark = pytest.mark.pywb
 

@@ -19,13 +19,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.records import payload_digest
-from tests.warc_site import (
+from tests.helpers.cli import WARCIO
+from tests.helpers.warc_site import (
     CHUNKS,
     HTML,
     PATHS,
     SAME,
     SPIDER,
-    WARCIO,
     OldHandler,
     SiteHandler,
     by_uri,
@@ -137,10 +137,10 @@ def test_warcio_check_and_index_pass(crawls: dict[str, Any]) -> None:
     assert len(list(crawls["first"].glob("warc/*.warc.gz"))) > 1  # WARC_MAX_SIZE=3000 rotated
     assert not list(crawls["first"].glob("warc/*.open"))
     for path in files:
-        check = subprocess.run([WARCIO, "check", "-v", path], capture_output=True, text=True)
+        check = subprocess.run([*WARCIO, "check", "-v", path], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
         assert "digest pass" in check.stdout and "failed" not in check.stdout
-        index = subprocess.run([WARCIO, "index", path], capture_output=True, text=True)
+        index = subprocess.run([*WARCIO, "index", path], capture_output=True, text=True)
         assert index.returncode == 0 and index.stdout.count("\n") >= 2, index.stderr
 
 

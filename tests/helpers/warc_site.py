@@ -2,7 +2,7 @@
 
 Not a test module of its own: it serves the pages (gzip, chunked, redirect, 404, 500, robots.txt,
 two URLs with one payload, an HTTP/1.0 server) and runs a Scrapy crawl with the WARC middleware
-in a subprocess (``python -m tests.warc_site``), since a Twisted reactor cannot be
+in a subprocess (``python -m tests.helpers.warc_site``), since a Twisted reactor cannot be
 restarted in one process.
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-ROOT = Path(__file__).resolve().parents[1]
-WARCIO = ROOT / ".venv" / "bin" / "warcio"
+from tests.helpers.cli import ROOT
+
 SPIDER = "warcsite"
 
 WORDS = " ".join(f"news{i * 7919 % 10007}" for i in range(400))  # gzips to over 256 bytes
@@ -95,7 +95,7 @@ def start_server(handler: type[BaseHTTPRequestHandler] = SiteHandler) -> Threadi
 
 def run_crawl(out: Path, crawl_id: str, urls: list[str], **settings: Any) -> Path:
     """Crawl ``urls`` in a subprocess into ``out``; returns the crawl folder."""
-    cmd = [sys.executable, "-m", "tests.warc_site", str(out), crawl_id,
+    cmd = [sys.executable, "-m", "tests.helpers.warc_site", str(out), crawl_id,
            json.dumps(settings), *urls]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-4000:]

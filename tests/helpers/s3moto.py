@@ -1,6 +1,6 @@
 """Fixtures for storage tests: moto's S3 server on 127.0.0.1 and real boto3 clients for it.
 
-Import the fixtures into a test module (``from tests.s3moto import *``). Nothing leaves the
+Import the fixtures into a test module (``from tests.helpers.s3moto import *``). Nothing leaves the
 loopback interface: AWS config files and the instance metadata service are switched off.
 """
 
@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.s3proxy import FaultProxy
+from tests.helpers.s3proxy import FaultProxy
 
 __all__ = ["aws_env", "bucket", "fault_proxy", "moto_url", "s3"]
 
@@ -73,39 +73,3 @@ def fault_proxy(moto_url: str) -> Iterator[FaultProxy]:
     proxy = FaultProxy(host, int(port))
     yield proxy
     proxy.close()
-
-
-# --- spooled crawls for the tests ------------------------------------------------------------
-def make_spooled_crawl(spool, uri: str, endpoint: str | None, *, spider: str = "news",
-                       crawl_id: str | None = None, warc_bytes: int = 4000,
-                       manifest: bool = True):
-    """A finished crawl folder in ``spool`` as an s3:// crawl leaves it: WARC, index, articles,
-    manifest (through the real ``crawler.manifest`` code) and the spool's target record."""
-    import gzip
-    import json
-
-    from crawler.layout import CrawlOutput, new_crawl_id
-    from crawler.manifest import build_manifest, write_manifest
-    from crawler.storage.spool import SpoolTarget, write_target
-
-    crawl_id = crawl_id or new_crawl_id()
-    out = CrawlOutput(root=spool / spider / crawl_id, spider=spider, crawl_id=crawl_id, uri=uri)
-    out.prepare()
-    write_target(out.root, SpoolTarget(uri=uri, site=spider, crawl_id=crawl_id,
-                                       endpoint_url=endpoint))
-    warc = out.warc_dir / f"{spider}-20250101000000000-00000-host.warc.gz"
-    warc.write_bytes(os.urandom(warc_bytes))
-    index = out.index_dir / f"{spider}-{crawl_id}.cdxj"
-    index.write_text('ua,example)/ 20250101000000 {"url": "https://example.ua/"}\n')
-    part = out.articles_dir / "articles-00001.jsonl.gz"
-    part.write_bytes(gzip.compress(b"".join(
-        json.dumps({"n": n, "text": "news " * 50}).encode() + b"\n" for n in range(20))))
-    for path, kind in ((warc, "warc"), (index, "index"), (part, "articles")):
-        out.file_completed(path, kind)
-    if manifest:
-        doc = build_manifest(out, stats={"articles/written": 20, "downloader/response_count": 31},
-                             finish_reason="finished", spider={}, settings={})
-        write_manifest(out, doc)
-        out.file_completed(out.manifest_path, "manifest")
-    out.finish()  # its process is done with it (a crawl without manifest: killed)
-    return out
