@@ -17,7 +17,6 @@ from crawler.wacz import validate_wacz
 from tests.helpers.cli import FAST, ROOT, run_cli
 from tests.helpers.crawls import crawl_dir, read_records
 from tests.helpers.net import free_port
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.wayback import wait_for_wayback
 

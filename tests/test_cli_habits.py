@@ -11,7 +11,6 @@ import pytest
 from crawler.cli import _parser
 from tests.helpers.cli import FAST, run_cli
 from tests.helpers.crawls import crawl_dir, read_records
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.s3moto import AWS_ENV
 
 

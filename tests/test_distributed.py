@@ -14,7 +14,6 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import check_crawl_folder, crawl_dir, read_records
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.storage import articles_in_s3
 from tests.helpers.workers import fetched_paths, log_of, start_worker, wait_all, worker_stats

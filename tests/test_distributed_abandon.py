@@ -31,7 +31,6 @@ from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
 from tests.helpers.cli import ROOT, run_cli
 from tests.helpers.crawls import site_folder
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.storage import articles_in_s3, object_keys
 from tests.helpers.workers import fetched_paths, log_of, start_worker, wait_all

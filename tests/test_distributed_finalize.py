@@ -13,7 +13,6 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import site_folder
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.storage import articles_in_s3, object_keys
 from tests.helpers.workers import log_of, start_worker, wait_all

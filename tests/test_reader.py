@@ -15,7 +15,6 @@ from crawler.dates import moment_of
 from crawler.reader import ReaderError, open_crawl
 from tests.helpers.cli import FAST, ROOT, run_cli
 from tests.helpers.crawls import crawl_dir, read_records
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.s3moto import AWS_ENV
 
 

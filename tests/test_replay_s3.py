@@ -11,7 +11,6 @@ from crawler.replay_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
 from tests.helpers.cli import FAST, run_cli
 from tests.helpers.crawls import site_folder
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.wayback import serving_wayback
 

@@ -13,7 +13,6 @@ import pytest
 
 from tests.helpers.cli import FAST, run_cli
 from tests.helpers.crawls import site_folder
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.waiting import wait_until
 

@@ -13,7 +13,6 @@ from crawler.storage.objects import ObjectStore
 from crawler.storage.s3 import S3Location, StoreConfig
 from crawler.storage.spool import read_target
 from crawler.storage.uploader import Uploader
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.helpers.storage import make_spooled_crawl, object_keys, run_storage_command
 from tests.helpers.waiting import wait_until
 

@@ -17,7 +17,6 @@ import pytest
 from crawler.storage import StorageError, preflight
 from crawler.storage.s3 import S3Location, StoreConfig
 from tests.helpers.net import free_port
-from tests.helpers.s3moto import *  # noqa: F403 - pytest fixtures
 
 
 def _one_line(exc: pytest.ExceptionInfo) -> str:
