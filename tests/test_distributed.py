@@ -13,7 +13,7 @@ import pytest
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
-from tests.helpers.crawls import check_crawl_folder, crawl_dir, read_records
+from tests.helpers.crawls import check_crawl_folder, crawl_dir, read_manifest, read_records
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.storage import articles_in_s3
 from tests.helpers.workers import fetched_paths, log_of, start_worker, wait_all, worker_stats
@@ -285,7 +285,7 @@ def test_max_items_holds_for_the_crawl_not_each_worker(tmp_path, redis_url):
     crawl = crawl_dir(out)
     records = read_records(crawl)
     assert len(records) == 7 and len({r["canonical_url"] for r in records}) == 7
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "closespider_itemcount"
     assert manifest["stats"]["articles/written"] == 7
     assert manifest["stats"].get("articles/over_max_items", 0) >= 1
@@ -317,7 +317,7 @@ def test_crawl_where_nobody_fetched_anything_fails(tmp_path, redis_url, small_si
     assert finished["state"] == "failed"
     assert finished["detail"] == ("nothing was fetched, by this worker or any other worker of "
                                   "the crawl")
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["stats"]["monitors/failed"] == ["crawl_min_articles"]
     assert "FAILED crawl_min_articles: the crawl's workers together: 0 articles written, at " \
            "least 1 expected" in log_of(out, "e1")

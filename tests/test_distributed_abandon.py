@@ -8,11 +8,8 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +26,7 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
-from tests.helpers.cli import ROOT, run_cli
+from tests.helpers.cli import run_cli, run_scrapy
 from tests.helpers.crawls import site_folder
 from tests.helpers.s3moto import AWS_ENV
 from tests.helpers.storage import articles_in_s3, object_keys
@@ -295,16 +292,14 @@ def test_a_worker_refuses_as_it_opens_and_fetches_nothing(tmp_path, redis_url, b
     """Under ``scrapy crawl`` (scrapyd) nothing checks the setting before the worker starts: the
     worker refuses as it opens, sends the site nothing and ends with ``abandon_refused``."""
     site = FixtureSite(articles=5, seed=35)
-    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": moto_url, "PYTHONPATH": str(ROOT)}
+    env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     with start_server(site) as server:
-        result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-             "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_KEY_PREFIX=inworker",
-             "-s", f"OUTPUT_URI=s3://{bucket}/p", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
-             "-s", "CRAWL_ID=c10", "-s", "WORKER_ID=w1",
-             "-s", "DISTRIBUTED_ABANDON_WORKERS=nobody"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
-            stdin=subprocess.DEVNULL)
+        result = run_scrapy(
+            "crawl", "vsedelo", "-a", f"url={server.url}",
+            "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_KEY_PREFIX=inworker",
+            "-s", f"OUTPUT_URI=s3://{bucket}/p", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
+            "-s", "CRAWL_ID=c10", "-s", "WORKER_ID=w1",
+            "-s", "DISTRIBUTED_ABANDON_WORKERS=nobody", timeout=120, env=env)
         fetched = server.timed_requests
     assert "--abandon-spool nobody: no such worker in crawl c10" in result.stderr, (
         result.stderr[-3000:])

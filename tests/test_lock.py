@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from crawler.lock import CrawlLock, CrawlLocked, held_here, lock_path
-from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.cli import FAST, ROOT, run_cli, run_scrapy
 from tests.helpers.crawls import site_folder
 
 
@@ -52,9 +52,7 @@ def test_second_crawl_exits_2_without_writing(tmp_path, small_site):
         assert [p.name for p in site.iterdir()] == [".crawl.lock"]
 
         # `scrapy crawl` (and scrapyd) go through the state extension: it refuses too
-        plain = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-             "-s", f"OUTPUT_URI={out}", *FAST], cwd=ROOT, capture_output=True, text=True,
-            timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        plain = run_scrapy("crawl", "vsedelo", "-a", f"url={server.url}",
+                           "-s", f"OUTPUT_URI={out}", *FAST, timeout=120)
         assert "another crawl is running" in plain.stderr
         assert [p.name for p in site.iterdir()] == [".crawl.lock"]

@@ -14,8 +14,8 @@ import lxml.html
 import pytest
 
 from tests.helpers.chromium import CHROMIUM, open_file
-from tests.helpers.cli import FAST, run_cli
-from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.cli import FAST, run_cli, start_cli
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records
 
 
 def _events(stderr: str) -> list[dict]:
@@ -34,7 +34,7 @@ def demo_crawl(tmp_path_factory):
 
 def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
     result, crawl = demo_crawl
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     listed = {f["path"]: f for f in manifest["files"]}
     for name in ("report.json", "report.html"):
         assert listed[name]["kind"] == "report"
@@ -51,7 +51,7 @@ def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
 def test_report_numbers_match_the_crawl(demo_crawl):
     _, crawl = demo_crawl
     report = json.loads((crawl / "report.json").read_text())
-    stats = json.loads((crawl / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawl)["stats"]
     obs = report["observations"]
     # every exchange with the server was observed, as the downloader stats count them
     assert obs["responses"] == stats["downloader/response_count"] == report["totals"]["pages"]
@@ -135,7 +135,7 @@ def test_failed_monitor_exits_1_and_is_reported(small_site, tmp_path):
     assert re.search(r"FAILED min_articles: \d+ articles written, at least 1000 expected",
                      result.stdout)
     crawl = crawl_dir(tmp_path)
-    stats = json.loads((crawl / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawl)["stats"]
     assert stats["monitors/failed"] == ["min_articles"]
     doc = lxml.html.fromstring((crawl / "report.html").read_text())
     row = doc.xpath("//section[@id='monitors']//tr[td[1]='min_articles']")[0]
@@ -154,17 +154,12 @@ def test_interactive_run_shows_one_status_line(tmp_path):
     """stderr on a terminal: a status line redrawn in place, no JSON events."""
     import os
     import pty
-    import sys
     import threading
 
-    from tests.helpers.cli import ROOT
-
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "demo", "--articles", "5", "--latency", "0.05",
-         "--out", str(tmp_path / "out")],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=slave, text=True)
+    proc = start_cli("demo", "--articles", "5", "--latency", "0.05",
+                     "--out", str(tmp_path / "out"), cwd=tmp_path,
+                     stdout=subprocess.PIPE, stderr=slave, text=True)
     os.close(slave)
     chunks: list[bytes] = []
 

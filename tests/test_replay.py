@@ -15,14 +15,13 @@ import pytest
 
 from crawler import replay
 from crawler.warc.cdxj import read_cdxj
+from tests.helpers.servers import serving, url_of
 from tests.helpers.warc_site import (
     HTML,
     SAME,
     SPIDER,
-    OldHandler,
     SiteHandler,
     run_crawl,
-    start_server,
 )
 from tests.helpers.wayback import fetch, serving_wayback
 
@@ -31,15 +30,11 @@ PATHS = ["/gzip.html", "/redirect", "/missing", "/same-a?x=1&y=2", "/same-b"]
 
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    new, old = start_server(SiteHandler), start_server(OldHandler)
-    base = f"http://127.0.0.1:{new.server_port}"
     out = tmp_path_factory.mktemp("replay-out")
-    try:
+    with serving(SiteHandler) as server:
+        base = url_of(server)
         first = run_crawl(out, "20250101T000000Z-aaaa", [base + p for p in PATHS])
         second = run_crawl(out, "20250102T000000Z-bbbb", [base + "/gzip.html", base + "/same-b"])
-    finally:
-        new.shutdown()
-        old.shutdown()
     yield {"base": base, "out": out, "first": first, "second": second}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,8 +27,8 @@ from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals
 from crawler.warc.records import NOT_MODIFIED_PROFILE, Capture, payload_digest
 from crawler.warc.writer import RotatingWarcWriter
-from tests.helpers.cli import FAST, WARCIO, run_cli
-from tests.helpers.crawls import ARTICLE_PATH, site_folder
+from tests.helpers.cli import WARCIO, run_cli
+from tests.helpers.crawls import ARTICLE_PATH, crawl_site, latest_crawl, read_manifest
 from tests.helpers.wayback import fetch, serving_wayback
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -91,10 +90,8 @@ def test_304_with_known_original_is_a_not_modified_revisit(archive: WarcArchive,
 
 # --- the real crawler, twice, and real pywb ------------------------------------------------------
 def _crawl(server: Any, out: Path) -> Path:
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                     "-s", "RECHECK_DAYS=1.0", "-s", "MONITOR_MIN_ARTICLES=0")
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return max(p for p in (out / site_folder(server.url)).iterdir() if p.is_dir())
+    crawl_site(server.url, out, "-s", "RECHECK_DAYS=1.0", "-s", "MONITOR_MIN_ARTICLES=0")
+    return latest_crawl(out, server.url)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +145,7 @@ def test_every_304_is_a_revisit_of_the_full_capture(crawls: dict[str, Any]) -> N
         assert h.get_header("WARC-Refers-To").startswith("<urn:uuid:")
         assert h.get_header("WARC-Refers-To-Date")[:19].replace("-", "").replace(":", "")\
             .replace("T", "") == full[url].timestamp
-    stats = json.loads((crawls["recrawl"] / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawls["recrawl"])["stats"]
     assert stats["warc/revisits_not_modified"] == stats["incremental/not_modified"] == len(
         crawls["not_modified"])
 

@@ -3,7 +3,6 @@ archived once; CDN hosts only when configured; CSS references to ``REQUISITES_DE
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +18,7 @@ from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
 from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 from tests.helpers.requisites import requisites_of
+from tests.helpers.servers import serving
 
 
 def archived(crawl: Path) -> dict[str, int]:
@@ -112,12 +112,8 @@ class CdnSite(FixtureSite):
 @pytest.fixture
 def cdn() -> Iterator[ThreadingHTTPServer]:
     CdnHandler.log = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CdnHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(CdnHandler) as server:
+        yield server
 
 
 def test_cdn_hosts_and_css_depth(cdn: ThreadingHTTPServer, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import ROOT
-from tests.helpers.crawls import crawl_dir, read_records
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records
 from tests.helpers.net import free_port
 
 pytest.importorskip("scrapyd")
@@ -98,7 +98,7 @@ def test_deploy_schedule_and_crawl(scrapyd, tmp_path):
 
     log = next((home / "logs" / "newscrawler" / "vsedelo").glob(f"{job}.log")).read_text()
     crawl = crawl_dir(out)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished", log[-3000:]
     assert {r["canonical_url"] for r in read_records(crawl)} == expected
     kinds = {f["kind"] for f in manifest["files"]}

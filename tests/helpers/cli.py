@@ -29,6 +29,14 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240,
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+def run_scrapy(*args: str, timeout: float = 240,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy ARGS`` (the project's own ``scrapy.cfg``, as scrapyd does) as a real process."""
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=cli_env(env),
+                          text=True, capture_output=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
 def start_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
               **popen: Any) -> subprocess.Popen:
     """Start ``crawler ARGS`` as a real process with stdin closed; ``popen`` goes on to

@@ -35,6 +35,11 @@ def crawl_site(url: str, out: Path | str, *extra: str, spider: str = "vsedelo",
     return result
 
 
+def crawl_id_of(result: subprocess.CompletedProcess[str]) -> str:
+    """The crawl id a finished ``crawler crawl`` printed (``crawl <id>: ...``)."""
+    return result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
+
+
 def site_folder(url: str, spider: str = "vsedelo") -> str:
     """The folder (site key, ``crawler.site``) of a crawl of ``spider`` from ``url``."""
     from crawler.profiles import PROFILES, VSEDELO
@@ -59,6 +64,11 @@ def crawl_dir(out: Path, site: str | None = None) -> Path:
 def latest_crawl(out: Path, url: str) -> Path:
     """The newest crawl folder (crawl ids sort by time) of the site at ``url`` in ``out``."""
     return max(p for p in (out / site_folder(url)).iterdir() if p.is_dir())
+
+
+def read_manifest(crawl: Path) -> dict:
+    """A crawl folder's ``manifest.json``."""
+    return json.loads((crawl / "manifest.json").read_text())
 
 
 def read_records(crawl: Path) -> list[dict]:
@@ -92,7 +102,7 @@ def check_crawl_folder(crawl: Path, site: FixtureSite, server: RunningServer) ->
     assert set(found) == expected, f"missing {sorted(expected - set(found))[:3]}"
     assert max(found.values()) == 1, f"written twice: {found.most_common(3)}"
 
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished"
     listed = {f["path"]: f for f in manifest["files"]}
     on_disk = {p.relative_to(crawl).as_posix() for p in crawl.rglob("*")
