@@ -1,77 +1,18 @@
-"""Shared test fixtures: the fixture news site on loopback and running the real CLI."""
+"""Shared fixtures: the fixture news site on loopback, moto's S3 server and boto3 clients for it,
+a real redis-server, and no distributed worker left running after its test. Plain helpers are in
+``tests/helpers``."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+import uuid
+from collections.abc import Iterator
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CRAWLER = [sys.executable, "-m", "crawler"]
-
-# Loopback-friendly settings for test crawls: no politeness delay against our own server.
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-        "-s", "EXTRACTION_WORKERS=2", "-s", "LOGSTATS_INTERVAL=0"]
-
-
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``crawler ARGS`` as a real process and return its result (text output)."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([*CRAWLER, *args], cwd=cwd or ROOT, env=full_env, text=True,
-                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-
-
-def site_folder(url: str, spider: str = "vsedelo") -> str:
-    """The folder (site key, ``crawler.site``) of a crawl of ``spider`` from ``url``."""
-    from crawler.profiles import PROFILES, VSEDELO
-    from crawler.site import site_for
-
-    return site_for(url, VSEDELO if spider == "vsedelo" else PROFILES["generic"],
-                    PROFILES.values()).key
-
-
-def site_dir(out: Path) -> Path:
-    """The single site folder (``<out>/<site>``, ``crawler.site``) of an output."""
-    (site,) = [p for p in out.iterdir() if p.is_dir()]
-    return site
-
-
-def crawl_dir(out: Path, site: str | None = None) -> Path:
-    """The single crawl folder under ``out/<site>`` (default: the output's only site)."""
-    (crawl,) = [p for p in (out / site if site else site_dir(out)).iterdir() if p.is_dir()]
-    return crawl
-
-
-def tiny_crawl(crawl: Path) -> None:
-    """A crawl folder with one archived page and no index (replay indexes it)."""
-    import io
-
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    (crawl / "warc").mkdir(parents=True)
-    with open(crawl / "warc" / "t-20260101000000000-00000-h.warc.gz", "wb") as f:
-        writer = WARCWriter(f, gzip=True)
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(
-            "http://example.test/", "response", payload=io.BytesIO(b"<html>hello</html>"),
-            http_headers=headers))
-
-
-def read_records(crawl: Path) -> list[dict]:
-    """All article JSON records of a crawl folder."""
-    import gzip
-
-    records = []
-    for part in sorted((crawl / "articles").glob("*.jsonl.gz")):
-        with gzip.open(part, "rt", encoding="utf-8") as f:
-            records.extend(json.loads(line) for line in f)
-    return records
+from tests.helpers.redisd import redis_server
+from tests.helpers.s3moto import AWS_ENV, CLEARED
+from tests.helpers.s3proxy import FaultProxy
+from tests.helpers.workers import kill_started_workers
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +24,67 @@ def small_site():
     site = FixtureSite(articles=30, seed=7)
     with start_server(site) as server:
         yield site, server
+
+
+# --- object storage: moto's S3 API over HTTP on loopback -----------------------------------------
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto's S3 API over HTTP on a free loopback port, for the whole session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Test credentials in the environment (boto3's standard chain), nothing else AWS."""
+    for name in CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    return dict(AWS_ENV)
+
+
+@pytest.fixture
+def s3(moto_url: str, aws_env: dict[str, str]):
+    """A real boto3 S3 client talking HTTP to moto."""
+    import boto3
+
+    return boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+
+
+@pytest.fixture
+def bucket(s3) -> str:
+    """A new, empty bucket for one test."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def fault_proxy(moto_url: str) -> Iterator[FaultProxy]:
+    """A proxy in front of moto that a test can switch to failing and back."""
+    host, _, port = moto_url.removeprefix("http://").partition(":")
+    proxy = FaultProxy(host, int(port))
+    yield proxy
+    proxy.close()
+
+
+# --- distributed crawls --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server on loopback for one test module; yields its URL."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def kill_leftover_workers():
+    """A test that fails before it waited for its distributed workers (``start_worker``) leaves
+    none running: each is its own process group (extraction workers too), killed here."""
+    yield
+    kill_started_workers()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.net import busy_port, free_port
 
 
 @pytest.mark.parametrize(
@@ -51,17 +52,14 @@ def test_unreachable_site_exits_1(tmp_path):
 
 
 def test_site_command_serves_the_fixture(tmp_path):
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-    from tests.conftest import ROOT
+    from tests.helpers.cli import ROOT
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     truth = tmp_path / "truth.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler", "site", "--port", str(port), "--articles", "25",
@@ -85,12 +83,7 @@ def test_site_command_serves_the_fixture(tmp_path):
 
 
 def test_site_command_port_in_use_is_a_usage_error(tmp_path):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        port = s.getsockname()[1]
+    with busy_port() as port:
         result = run_cli("site", "--port", str(port), cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr

@@ -9,9 +9,9 @@ import argparse
 import pytest
 
 from crawler.cli import _parser
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import crawl_dir, crawl_id_of, crawl_site, read_records
+from tests.helpers.s3moto import AWS_ENV
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -102,12 +102,10 @@ def test_crawl_to_s3_with_the_endpoint_option(s3, bucket, moto_url, tmp_path):
     ids = []
     with start_server(FixtureSite(articles=3, seed=4)) as server:
         for _ in range(2):
-            result = run_cli("crawl", "vsedelo", "--url", server.url, "--out",
-                             f"s3://{bucket}/ep", "--endpoint-url", moto_url, "--region",
-                             "us-east-1", *FAST, "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
-                             env=dict(AWS_ENV))
-            assert result.returncode == 0, result.stderr[-3000:]
-            ids.append(result.stdout.split("crawl ", 1)[1].split(":", 1)[0])
+            result = crawl_site(server.url, f"s3://{bucket}/ep", "--endpoint-url", moto_url,
+                                "--region", "us-east-1", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
+                                env=dict(AWS_ENV))
+            ids.append(crawl_id_of(result))
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="ep/")["Contents"]]
     assert any(k.endswith("/manifest.json") for k in keys)
     (report,) = [k for k in keys if k.endswith(f"{ids[1]}/report.json")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -10,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.helpers.cli import FAST, run_cli, run_scrapy
+from tests.helpers.crawls import ARTICLE_PATH, crawl_dir, crawl_site, read_manifest, read_records
 
 DISALLOWED = re.compile(r"^/(?:search|print/|admin/)")
-ARTICLE_PATH = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
 
 
 @pytest.fixture
@@ -32,8 +31,7 @@ def _fetched_paths(server) -> list[str]:
 
 
 def _crawl(spider: str, server, out, *extra: str):
-    result = run_cli("crawl", spider, "--url", server.url, "--out", str(out), *FAST, *extra)
-    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    result = crawl_site(server.url, out, *extra, spider=spider)
     assert "Traceback" not in result.stderr
     return result, crawl_dir(out)
 
@@ -64,7 +62,7 @@ def test_spider_finds_every_article_once_and_avoids_traps(spider, workers, site_
     archive = [p for p in paths if p.startswith("/archive/")]
     assert len(archive) <= (0 if spider == "vsedelo" else 40), archive[:20]
 
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished"
     listed = {f["path"] for f in manifest["files"]}
     on_disk = {
@@ -102,7 +100,7 @@ def test_crawl_delay_from_robots_is_applied(tmp_path):
 
     with start_server(FixtureSite(articles=20, seed=3, crawl_delay=0.2)) as server:
         _, crawl = _crawl("vsedelo", server, tmp_path, "--max-items", "3")
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["stats"]["robots/crawl_delay"] == 0.2
 
 
@@ -150,7 +148,7 @@ def test_every_fetch_is_archived_and_records_point_at_it(site_server, tmp_path):
     assert requests == fetched
     assert kinds["warcinfo"] == len(warcs)
 
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     stats = manifest["stats"]
     assert stats["warc/responses"] + stats.get("warc/revisits", 0) == sum(responses.values())
     assert manifest["totals"]["warc"]["files"] == len(warcs)
@@ -175,19 +173,10 @@ def test_every_fetch_is_archived_and_records_point_at_it(site_server, tmp_path):
 
 def test_plain_scrapy_crawl_works(site_server, tmp_path):
     """``scrapy crawl`` from the project folder uses the same settings and pipeline."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
     _, server = site_server
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-         "-s", f"OUTPUT_URI={out}", "-s", "CLOSESPIDER_ITEMCOUNT=4", *FAST],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = run_scrapy("crawl", "vsedelo", "-a", f"url={server.url}", "-s", f"OUTPUT_URI={out}",
+                        "-s", "CLOSESPIDER_ITEMCOUNT=4", *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
     crawl = crawl_dir(out)
     assert (crawl / "manifest.json").exists()

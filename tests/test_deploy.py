@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, site_folder
+from tests.helpers.cli import FAST, ROOT, run_cli
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records, site_folder
 
 DEPLOY = ROOT / "deploy"
 
@@ -71,7 +72,7 @@ def test_image_entry_command_runs_outside_docker(tmp_path, small_site):
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "nothing to resume" in result.stdout  # --resume on a fresh volume: a new crawl
     crawl = crawl_dir(data / "out")
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] in ("closespider_itemcount", "finished")
     assert 4 <= len(read_records(crawl)) <= 2 * site.articles
     assert (data / "out" / site_folder(server.url) / "state.sqlite").is_file()
@@ -212,8 +213,6 @@ def test_kubernetes_shared_crawl_workers_find_redis():
     assert args[args.index("--worker-id") + 1] == "$(POD_NAME)"
     assert env["POD_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
     # the flags the workers are given exist
-    help_text = subprocess.run([sys.executable, "-m", "crawler", "crawl", "--help"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=60,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    help_text = run_cli("crawl", "--help", timeout=60).stdout
     for flag in (a for a in args if a.startswith("--")):
         assert flag in help_text, flag

@@ -2,132 +2,23 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import os
 import signal
-import subprocess
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import RunningServer, start_server
-from tests.conftest import CRAWLER, ROOT, crawl_dir, read_records, run_cli
-from tests.redisd import redis_server
-from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import run_cli
+from tests.helpers.crawls import check_crawl_folder, crawl_dir, read_manifest, read_records
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.storage import articles_in_s3
+from tests.helpers.workers import fetched_paths, log_of, start_worker, wait_all, worker_stats
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
-_STARTED: list[subprocess.Popen] = []  # workers of the running test
-
-
-@pytest.fixture(autouse=True)
-def kill_leftover_workers():
-    """A test that fails before it waited for its workers leaves none running: each is its
-    own process group (extraction workers too), killed here."""
-    yield
-    while _STARTED:
-        proc = _STARTED.pop()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def start_worker(redis_url: str, server: RunningServer, out: Path | str, worker: str,
-                 prefix: str, *extra: str, logs: Path | None = None,
-                 env: dict[str, str] | None = None, spider: str = "vsedelo") -> subprocess.Popen:
-    """``crawler crawl <spider> --redis ...`` as its own process (and process group)."""
-    log = open((logs or Path(out).parent) / f"{worker}.log", "w")  # noqa: SIM115 - process owns it
-    args = [*CRAWLER, "crawl", spider, "--url", server.url, "--out", str(out),
-            "--redis", redis_url, "--worker-id", worker, "-s", f"REDIS_KEY_PREFIX={prefix}",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "LOGSTATS_INTERVAL=0", "-s", "EXTRACTION_WORKERS=1",
-            "--log-level", "INFO", *extra]
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
-                                                 **(env or {})},
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
-    _STARTED.append(proc)
-    return proc
-
-
-def worker_stats(crawl: Path, worker: str) -> dict:
-    """A worker's own stats, as its report (``report-<worker>.json``) keeps them."""
-    return json.loads((crawl / f"report-{worker}.json").read_text())["stats"]
-
-
-def wait_all(procs: dict[str, subprocess.Popen], out: Path, timeout: float = 180) -> None:
-    for name, proc in procs.items():
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"worker {name} did not finish:\n{log_of(out, name)[-3000:]}")
-        assert code == 0, f"worker {name} exited {code}:\n{log_of(out, name)[-3000:]}"
-
-
-def log_of(out: Path, worker: str) -> str:
-    return (out.parent / f"{worker}.log").read_text(errors="replace")
-
-
-def fetched_paths(server: RunningServer) -> Counter:
-    """GETs per path, leaving out robots.txt (each worker reads it) and retried errors."""
-    retried = {path for _, path, status in server.requests if status >= 500}
-    return Counter(path for method, path, _ in server.requests
-                   if method == "GET" and path != "/robots.txt" and path not in retried)
-
-
-def articles_in_s3(s3, bucket: str, base: str, manifest: dict) -> Counter:
-    """Records per canonical URL in the article parts a crawl manifest lists under ``base``."""
-    found: Counter = Counter()
-    for f in manifest["files"]:
-        if f["kind"] == "articles":
-            body = s3.get_object(Bucket=bucket, Key=base + f["path"])["Body"].read()
-            found.update(json.loads(line)["canonical_url"]
-                         for line in gzip.decompress(body).splitlines())
-    return found
-
-
-def check_crawl_folder(crawl: Path, site: FixtureSite, server: RunningServer) -> dict:
-    """Every article written once, every file listed with its digest, records point at WARCs."""
-    expected = set(site.article_urls(server.url.rstrip("/")))
-    records = read_records(crawl)
-    found = Counter(r["canonical_url"] for r in records)
-    assert set(found) == expected, f"missing {sorted(expected - set(found))[:3]}"
-    assert max(found.values()) == 1, f"written twice: {found.most_common(3)}"
-
-    manifest = json.loads((crawl / "manifest.json").read_text())
-    assert manifest["finish_reason"] == "finished"
-    listed = {f["path"]: f for f in manifest["files"]}
-    on_disk = {p.relative_to(crawl).as_posix() for p in crawl.rglob("*")
-               if p.is_file() and p.name != "manifest.json"}
-    assert set(listed) == on_disk, (set(listed) ^ on_disk)
-    assert not [p for p in on_disk if p.endswith(".open")]
-    for path, entry in listed.items():
-        data = (crawl / path).read_bytes()
-        assert entry["size"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
-
-    for record in records[:: max(1, len(records) // 40)]:
-        ptr = record["warc"]
-        assert f"warc/{ptr['filename']}" in listed
-        with open(crawl / "warc" / ptr["filename"], "rb") as fh:
-            fh.seek(ptr["offset"])
-            warc_record = next(iter(ArchiveIterator(fh)))
-            assert warc_record.rec_headers.get_header("WARC-Record-ID") == ptr["record_id"]
-            assert warc_record.rec_headers.get_header("WARC-Target-URI") == record["url"]
-    return manifest
 
 
 def test_three_workers_fetch_every_url_once_and_write_every_article_once(tmp_path, redis_url):
@@ -394,7 +285,7 @@ def test_max_items_holds_for_the_crawl_not_each_worker(tmp_path, redis_url):
     crawl = crawl_dir(out)
     records = read_records(crawl)
     assert len(records) == 7 and len({r["canonical_url"] for r in records}) == 7
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "closespider_itemcount"
     assert manifest["stats"]["articles/written"] == 7
     assert manifest["stats"].get("articles/over_max_items", 0) >= 1
@@ -426,7 +317,7 @@ def test_crawl_where_nobody_fetched_anything_fails(tmp_path, redis_url, small_si
     assert finished["state"] == "failed"
     assert finished["detail"] == ("nothing was fetched, by this worker or any other worker of "
                                   "the crawl")
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["stats"]["monitors/failed"] == ["crawl_min_articles"]
     assert "FAILED crawl_min_articles: the crawl's workers together: 0 articles written, at " \
            "least 1 expected" in log_of(out, "e1")

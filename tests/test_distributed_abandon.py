@@ -8,11 +8,8 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,30 +26,13 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
-from tests.conftest import ROOT, run_cli, site_folder
-from tests.redisd import redis_server
-from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
-from tests.s3moto import AWS_ENV
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    articles_in_s3,
-    fetched_paths,
-    kill_leftover_workers,
-    log_of,
-    start_worker,
-    wait_all,
-)
+from tests.helpers.cli import run_cli, run_scrapy
+from tests.helpers.crawls import site_folder
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.storage import articles_in_s3, object_keys
+from tests.helpers.workers import fetched_paths, log_of, start_worker, wait_all
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
-def _keys(s3, bucket: str) -> set[str]:
-    return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
 
 
 def _gunzip(s3, bucket: str, key: str) -> list[bytes]:
@@ -114,7 +94,7 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
                     "-s", "STORE_RETRY_MAX=0.5")
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and sum("articles-a2-" in k
-                                                  for k in _keys(s3, bucket)) < 2:
+                                                  for k in object_keys(s3, bucket)) < 2:
             time.sleep(0.2)
         fault_proxy.set_mode("refuse")
         time.sleep(1)
@@ -128,13 +108,13 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
         prefix = f"lost/{folder}/{crawl_id}/"
         # A part of a2 reached the store, the WARC file its last record points into did not
         # (uploads run side by side): that WARC is taken out of the store.
-        parts = sorted(k for k in _keys(s3, bucket) if "articles/articles-a2-" in k)
+        parts = sorted(k for k in object_keys(s3, bucket) if "articles/articles-a2-" in k)
         pointed = {k: [json.loads(line) for line in _gunzip(s3, bucket, k)] for k in parts}
         warc_key = f"{prefix}warc/{pointed[parts[-1]][-1]['warc']['filename']}"
         missing = {warc_key.removeprefix(prefix): s3.head_object(Bucket=bucket, Key=warc_key)[
             "ContentLength"]}
         s3.delete_object(Bucket=bucket, Key=warc_key)
-        stored = _keys(s3, bucket)
+        stored = object_keys(s3, bucket)
         missing |= {p.relative_to(crawl_dir).as_posix(): p.stat().st_size
                     for p in crawl_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
                     and prefix + p.relative_to(crawl_dir).as_posix() not in stored}
@@ -170,7 +150,7 @@ def test_lost_spool_is_abandoned_its_articles_fetched_again_and_the_manifest_wri
     assert "crawl manifest written" in logs
 
     manifest_key = f"{prefix}manifest.json"
-    objects = _keys(s3, bucket)
+    objects = object_keys(s3, bucket)
     assert manifest_key in objects
     verified = run_cli("verify", f"s3://{bucket}/{prefix.rstrip('/')}", "--endpoint-url",
                        moto_url, env=env)
@@ -312,16 +292,14 @@ def test_a_worker_refuses_as_it_opens_and_fetches_nothing(tmp_path, redis_url, b
     """Under ``scrapy crawl`` (scrapyd) nothing checks the setting before the worker starts: the
     worker refuses as it opens, sends the site nothing and ends with ``abandon_refused``."""
     site = FixtureSite(articles=5, seed=35)
-    env = {**os.environ, **AWS_ENV, "AWS_ENDPOINT_URL": moto_url, "PYTHONPATH": str(ROOT)}
+    env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     with start_server(site) as server:
-        result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-             "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_KEY_PREFIX=inworker",
-             "-s", f"OUTPUT_URI=s3://{bucket}/p", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
-             "-s", "CRAWL_ID=c10", "-s", "WORKER_ID=w1",
-             "-s", "DISTRIBUTED_ABANDON_WORKERS=nobody"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
-            stdin=subprocess.DEVNULL)
+        result = run_scrapy(
+            "crawl", "vsedelo", "-a", f"url={server.url}",
+            "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_KEY_PREFIX=inworker",
+            "-s", f"OUTPUT_URI=s3://{bucket}/p", "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
+            "-s", "CRAWL_ID=c10", "-s", "WORKER_ID=w1",
+            "-s", "DISTRIBUTED_ABANDON_WORKERS=nobody", timeout=120, env=env)
         fetched = server.timed_requests
     assert "--abandon-spool nobody: no such worker in crawl c10" in result.stderr, (
         result.stderr[-3000:])

@@ -11,29 +11,13 @@ import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import run_cli, site_folder
-from tests.redisd import redis_server
-from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)
-from tests.s3moto import AWS_ENV
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    articles_in_s3,
-    kill_leftover_workers,
-    log_of,
-    start_worker,
-    wait_all,
-)
+from tests.helpers.cli import run_cli
+from tests.helpers.crawls import site_folder
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.storage import articles_in_s3, object_keys
+from tests.helpers.workers import log_of, start_worker, wait_all
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
-def _keys(s3, bucket: str) -> set[str]:
-    return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
 
 
 def test_files_left_in_a_spool_hold_the_manifest_until_uploaded_then_a_new_worker_writes_it(
@@ -58,7 +42,7 @@ def test_files_left_in_a_spool_hold_the_manifest_until_uploaded_then_a_new_worke
                     "-s", "STORE_RETRY_MAX=0.5")
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and not any("articles-f2-" in k
-                                                      for k in _keys(s3, bucket)):
+                                                      for k in object_keys(s3, bucket)):
             time.sleep(0.2)
         fault_proxy.set_mode("refuse")
         time.sleep(1)
@@ -81,9 +65,9 @@ def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, wo
     left = sorted(p.relative_to(crawl_dir).as_posix() for p in crawl_dir.rglob("*")
                   if p.is_file() and not p.name.startswith("."))
     prefix = f"stuck/{folder}/{crawl_id}/"
-    missing = [rel for rel in left if prefix + rel not in _keys(s3, bucket)]
+    missing = [rel for rel in left if prefix + rel not in object_keys(s3, bucket)]
     assert missing, "f2 uploaded everything: the store went down too late"
-    assert not any(k.endswith("manifest.json") for k in _keys(s3, bucket))
+    assert not any(k.endswith("manifest.json") for k in object_keys(s3, bucket))
     log = log_of(tmp_path / "out", "f1")
     assert "crawl manifest NOT written" in log
     assert "crawl manifest:   crawl manifest NOT written: " in log  # in its summary too
@@ -94,7 +78,7 @@ def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, wo
     # Started again before the spool is uploaded: still no manifest, and it says why.
     f3 = worker("f3", "--crawl-id", crawl_id)
     assert f3.wait(timeout=180) == 1, log_of(tmp_path / "out", "f3")[-3000:]
-    assert not any(k.endswith("manifest.json") for k in _keys(s3, bucket))
+    assert not any(k.endswith("manifest.json") for k in object_keys(s3, bucket))
     assert "crawl manifest NOT written" in log_of(tmp_path / "out", "f3")
 
     uploaded = run_cli("upload", str(spool["f2"]), "--endpoint-url", moto_url, env=env)
@@ -105,7 +89,7 @@ def _check_blocked_then_finalized(tmp_path, s3, bucket, moto_url, env, spool, wo
     assert server.requests == []  # the crawl was done: nothing fetched again
     assert "crawl manifest written" in log_of(tmp_path / "out", "f4")
 
-    objects = _keys(s3, bucket)
+    objects = object_keys(s3, bucket)
     manifest_key = f"{prefix}manifest.json"
     assert manifest_key in objects
     verified = run_cli("verify", f"s3://{bucket}/{prefix.rstrip('/')}", "--endpoint-url",

@@ -10,16 +10,11 @@ import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.redisd import redis_server
-from tests.s3proxy import FaultProxy
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    check_crawl_folder,
-    crawl_dir,
-    kill_leftover_workers,
-    log_of,
-    start_worker,
-    wait_all,
-)
+from tests.helpers.crawls import check_crawl_folder, crawl_dir
+from tests.helpers.redisd import redis_server
+from tests.helpers.s3proxy import FaultProxy
+from tests.helpers.waiting import wait_until
+from tests.helpers.workers import log_of, start_worker, wait_all
 
 pytestmark = pytest.mark.timeout(240)
 COMMON = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "WORKER_HEARTBEAT_SECONDS=0.5",
@@ -39,13 +34,6 @@ def redis_proxy(tmp_path):
             proxy.close()
 
 
-def _until(predicate, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_short_redis_outage_loses_nothing(tmp_path, redis_proxy):
     proxy, url = redis_proxy
     site = FixtureSite(articles=40, seed=34, latency=0.05)
@@ -53,14 +41,15 @@ def test_short_redis_outage_loses_nothing(tmp_path, redis_proxy):
     with start_server(site) as server:
         worker = start_worker(url, server, out, "b1", "blip", *COMMON,
                               "-s", "REDIS_LOST_SECONDS=30")
-        _until(lambda: len(server.requests) >= 30)
+        wait_until(lambda: len(server.requests) >= 30, "30 requests")
         proxy.set_mode("refuse")
         time.sleep(3)
         proxy.set_mode("up")
         # The host's shared slots released during the outage are given back once Redis
         # answers: fetching goes on at once, not after they expire (DOWNLOAD_TIMEOUT + 30 s).
         resumed_from = len(server.requests)
-        _until(lambda: len(server.requests) >= resumed_from + 10, seconds=25)
+        wait_until(lambda: len(server.requests) >= resumed_from + 10, "fetching to go on",
+                   limit=25)
         wait_all({"b1": worker}, out)
         crawl = crawl_dir(out)
         manifest = check_crawl_folder(crawl, site, server)  # every article once, files listed
@@ -76,7 +65,7 @@ def test_worker_stops_when_redis_stays_away_and_the_next_one_takes_over(tmp_path
     out = tmp_path / "out"
     with start_server(site) as server:
         lost = start_worker(url, server, out, "g1", "gone", *COMMON, "-s", "REDIS_LOST_SECONDS=3")
-        _until(lambda: len(server.requests) >= 30)
+        wait_until(lambda: len(server.requests) >= 30, "30 requests")
         proxy.set_mode("refuse")
         assert lost.wait(timeout=90) == 1, log_of(out, "g1")[-3000:]
         log = log_of(out, "g1")

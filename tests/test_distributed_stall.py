@@ -3,7 +3,6 @@ last test runs real workers of the CLI on the fixture site)."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -15,21 +14,10 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.ops.monitoring import MonitorExtension
 from crawler.ops.monitors import GAP_STAT
-from tests.conftest import crawl_dir
-from tests.redisd import redis_server
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    kill_leftover_workers,
-    log_of,
-    start_worker,
-)
+from tests.helpers.crawls import crawl_dir, read_manifest
+from tests.helpers.workers import log_of, start_worker
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 class _Page:
@@ -80,7 +68,7 @@ def test_a_crawl_wide_stall_stops_every_worker_and_fails_the_crawl(tmp_path, red
                  for w in ("w1", "w2")}
         codes = {w: p.wait(timeout=200) for w, p in procs.items()}
     crawl = crawl_dir(out)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "discovery_stall", manifest["distributed"]
     stats = manifest["stats"]
     assert "crawl_discovery_stall" in stats["monitors/failed"], stats["monitors/failed"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 
 
 def test_concurrent_requests_per_domain_is_a_limit(tmp_path):

@@ -8,17 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
 import urllib.request
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from crawler.record import validate_record
 from crawler.settings import USER_AGENT
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.crawls import crawl_dir, crawl_site, read_records
+from tests.helpers.servers import serving, url_of
 
 CONTENT = ("title", "text", "text_sha256", "authors", "published", "published_source",
            "published_offset_source", "modified", "language", "categories", "tags", "image",
@@ -30,8 +31,7 @@ def crawled(small_site, tmp_path_factory):
     """The fixture site crawled once with the vsedelo profile: its records by URL."""
     _, server = small_site
     out = tmp_path_factory.mktemp("extract") / "out"
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_site(server.url, out)
     return {r["url"]: r for r in read_records(crawl_dir(out))}
 
 
@@ -130,12 +130,8 @@ def recorder(crawled):
     with urllib.request.urlopen(url, timeout=10) as resp:
         _Recorder.page = resp.read()
     _Recorder.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Recorder) as server:
+        yield url_of(server)
 
 
 def test_fetched_politely_once(recorder):

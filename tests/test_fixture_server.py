@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from crawler.fixture import FixtureSite, start_server
+from tests.helpers.net import free_port
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +112,7 @@ def test_server_latency_and_busy_state() -> None:
 
 
 def test_run_site_prints_url_and_serves(tmp_path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     truth_file = tmp_path / "gt.jsonl"
     code = (  # Ctrl-C as in a terminal, even when this runs where SIGINT is ignored (nohup &)
         "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "

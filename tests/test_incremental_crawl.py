@@ -9,38 +9,33 @@ article again.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FAST, read_records, run_cli, site_folder
+from tests.helpers.cli import WARCIO
+from tests.helpers.crawls import ARTICLE_PATH, crawl_site, latest_crawl, read_manifest, read_records
 
-ARTICLE = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
 RECHECK_DAYS = 1.0
 MARGIN = dt.timedelta(minutes=10)  # the clock moves on between a crawl and the assertions
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 
 
 def _crawl(server, out: Path) -> tuple[Path, dict]:
     # MONITOR_MIN_ARTICLES=0: a run that finds nothing new writes no article, rightly
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                     "-s", f"RECHECK_DAYS={RECHECK_DAYS}", "-s", "MONITOR_MIN_ARTICLES=0")
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    result = crawl_site(server.url, out, "-s", f"RECHECK_DAYS={RECHECK_DAYS}",
+                        "-s", "MONITOR_MIN_ARTICLES=0")
     assert "Traceback" not in result.stderr
-    crawl = max(p for p in (out / site_folder(server.url)).iterdir() if p.is_dir())
-    return crawl, json.loads((crawl / "manifest.json").read_text())
+    crawl = latest_crawl(out, server.url)
+    return crawl, read_manifest(crawl)
 
 
 def _articles_requested(server) -> dict[str, list[int]]:
     seen: dict[str, list[int]] = {}
     for _method, path, status in server.requests:
         path = urlsplit(path).path
-        if ARTICLE.match(path):
+        if ARTICLE_PATH.match(path):
             seen.setdefault(path, []).append(status)
     return seen
 

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from crawler.lock import CrawlLock, CrawlLocked, held_here, lock_path
-from tests.conftest import FAST, ROOT, run_cli, site_folder
+from tests.helpers.cli import FAST, ROOT, run_cli, run_scrapy
+from tests.helpers.crawls import site_folder
 
 
 def test_lock_is_exclusive_and_says_who_holds_it(tmp_path):
@@ -51,9 +52,7 @@ def test_second_crawl_exits_2_without_writing(tmp_path, small_site):
         assert [p.name for p in site.iterdir()] == [".crawl.lock"]
 
         # `scrapy crawl` (and scrapyd) go through the state extension: it refuses too
-        plain = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-             "-s", f"OUTPUT_URI={out}", *FAST], cwd=ROOT, capture_output=True, text=True,
-            timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        plain = run_scrapy("crawl", "vsedelo", "-a", f"url={server.url}",
+                           "-s", f"OUTPUT_URI={out}", *FAST, timeout=120)
         assert "another crawl is running" in plain.stderr
         assert [p.name for p in site.iterdir()] == [".crawl.lock"]

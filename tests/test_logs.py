@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import pytest
 from scrapy.settings import Settings
@@ -20,7 +17,8 @@ from crawler.logs import (
     TextFormatter,
     network_errors,
 )
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.helpers.cli import run_cli, run_scrapy
+from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 
 SCRAPY_DUMPS = ("Scrapy 2.", "Versions:", "Overridden settings", "Enabled extensions",
                 "Enabled downloader middlewares", "Dumping Scrapy stats", "'downloader/")
@@ -86,9 +84,7 @@ def test_json_formatter_lines():
 def default_crawl(small_site, tmp_path_factory):
     _, server = small_site
     out = tmp_path_factory.mktemp("quiet") / "out"
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                     "-s", "PROGRESS_INTERVAL=600")
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = crawl_site(server.url, out, "-s", "PROGRESS_INTERVAL=600")
     return result, server
 
 
@@ -126,9 +122,8 @@ def test_refused_connections_are_one_line_each(tmp_path):
 
 def test_json_log_format_makes_every_line_json(small_site, tmp_path):
     _, server = small_site
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "o"),
-                     *FAST, "--log-format", "json", "-s", "PROGRESS_INTERVAL=0.5")
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = crawl_site(server.url, tmp_path / "o", "--log-format", "json",
+                        "-s", "PROGRESS_INTERVAL=0.5")
     events = [json.loads(line) for line in result.stderr.splitlines()]
     kinds = [e["event"] for e in events]
     assert kinds[0] == "crawl_started" and kinds[-1] == "crawl_finished"
@@ -145,9 +140,7 @@ def test_json_log_format_makes_every_line_json(small_site, tmp_path):
 def test_logfile_takes_the_log(small_site, tmp_path):
     _, server = small_site
     log = tmp_path / "crawl.log"
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "o"),
-                     *FAST, "--logfile", str(log), "-L", "DEBUG")
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = crawl_site(server.url, tmp_path / "o", "--logfile", str(log), "-L", "DEBUG")
     assert result.stderr == ""  # not a terminal: nothing but the log, and that is in the file
     text = log.read_text(encoding="utf-8")
     assert "[scrapy.core.engine] INFO: Spider opened" in text
@@ -158,12 +151,9 @@ def test_logfile_takes_the_log(small_site, tmp_path):
 def test_scrapy_crawl_keeps_working_with_the_quiet_log(small_site, tmp_path):
     _, server = small_site
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "vsedelo", "-a", f"url={server.url}",
-         "-s", f"OUTPUT_URI={out}", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_JSON=true",
-         "-s", "EXTRACTION_WORKERS=2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = run_scrapy("crawl", "vsedelo", "-a", f"url={server.url}", "-s", f"OUTPUT_URI={out}",
+                        "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_JSON=true",
+                        "-s", "EXTRACTION_WORKERS=2")
     assert result.returncode == 0, result.stderr[-3000:]
     assert read_records(crawl_dir(out))
     messages = [json.loads(line) for line in result.stderr.splitlines()

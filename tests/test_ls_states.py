@@ -4,7 +4,6 @@ output."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -12,7 +11,8 @@ from pathlib import Path
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.cli import FAST, run_cli, start_cli
+from tests.helpers.crawls import crawl_site
 
 
 def _states(out: Path) -> dict[str, str]:
@@ -25,10 +25,8 @@ def _states(out: Path) -> dict[str, str]:
 
 
 def _start(server, out: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*CRAWLER, "crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST, *extra],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return start_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST, *extra,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _wait_for_crawl(out: Path, server) -> Path:
@@ -46,8 +44,7 @@ def test_ls_tells_complete_failed_stopped_in_progress_and_abandoned(tmp_path):
     with start_server(FixtureSite(articles=6, seed=2)) as quick, \
             start_server(FixtureSite(articles=300, seed=3, latency=0.1)) as slow, \
             start_server(FixtureSite(articles=300, seed=4, latency=0.1)) as slower:
-        assert run_cli("crawl", "vsedelo", "--url", quick.url, "--out", str(out),
-                       *FAST).returncode == 0
+        crawl_site(quick.url, out)
         failed = run_cli("crawl", "vsedelo", "--url", quick.url, "--out", str(out), *FAST,
                          "-s", "MONITOR_MIN_ARTICLES=100000", "-s", "INCREMENTAL_ENABLED=False")
         assert failed.returncode == 1

@@ -14,7 +14,9 @@ import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import CRAWLER, FAST, ROOT, tiny_crawl
+from tests.helpers.cli import FAST, start_cli
+from tests.helpers.crawls import tiny_crawl
+from tests.helpers.net import free_port
 
 GRACE = 10.0  # seconds the helpers get to notice their parent is gone
 
@@ -79,10 +81,8 @@ def _cmdline(pid: int) -> str:
 def test_killed_crawl_leaves_no_process_behind(tmp_path):
     site = FixtureSite(articles=300, seed=5, latency=0.05)
     with start_server(site) as server:
-        proc = subprocess.Popen(
-            [*CRAWLER, "crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "out"),
-             *FAST], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_cli("crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "out"),
+                         *FAST, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         helpers: set[int] = set()
         try:
             deadline = time.monotonic() + 120
@@ -102,14 +102,11 @@ def test_killed_crawl_leaves_no_process_behind(tmp_path):
 
 @pytest.mark.pywb
 def test_killed_replay_takes_pywb_with_it(tmp_path):
-    from tests.test_replay import free_port
-
     crawl = tmp_path / "site" / "20260101T000000Z-abcd"
     tiny_crawl(crawl)
     port = free_port()
-    proc = subprocess.Popen([*CRAWLER, "replay", str(crawl), "--port", str(port)], cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_cli("replay", str(crawl), "--port", str(port), cwd=tmp_path,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     helpers: set[int] = set()
     try:
         deadline = time.monotonic() + 90

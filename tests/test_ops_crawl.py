@@ -9,28 +9,17 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import lxml.html
 import pytest
 
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.helpers.chromium import CHROMIUM, open_file
+from tests.helpers.cli import FAST, run_cli, start_cli
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records
 
 
 def _events(stderr: str) -> list[dict]:
     return [e for line in stderr.splitlines() if (e := json.loads(line))["event"] != "log"]
-
-
-def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0",
-         *extra, page.resolve().as_uri()],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +34,7 @@ def demo_crawl(tmp_path_factory):
 
 def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
     result, crawl = demo_crawl
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     listed = {f["path"]: f for f in manifest["files"]}
     for name in ("report.json", "report.html"):
         assert listed[name]["kind"] == "report"
@@ -62,7 +51,7 @@ def test_report_written_before_the_manifest_and_listed_in_it(demo_crawl):
 def test_report_numbers_match_the_crawl(demo_crawl):
     _, crawl = demo_crawl
     report = json.loads((crawl / "report.json").read_text())
-    stats = json.loads((crawl / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawl)["stats"]
     obs = report["observations"]
     # every exchange with the server was observed, as the downloader stats count them
     assert obs["responses"] == stats["downloader/response_count"] == report["totals"]["pages"]
@@ -101,7 +90,7 @@ def test_progress_events_are_json_lines(demo_crawl):
 def test_report_opens_in_headless_chromium(demo_crawl, tmp_path):
     _, crawl = demo_crawl
     page = crawl / "report.html"
-    result = _chromium(page, tmp_path, "--dump-dom")
+    result = open_file(page, tmp_path, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     console = [line for line in result.stderr.splitlines()
                if "CONSOLE" in line or "Uncaught" in line or "Not allowed to load" in line]
@@ -114,7 +103,7 @@ def test_report_opens_in_headless_chromium(demo_crawl, tmp_path):
     assert any(t.startswith("Responses by status") for t in titles)
     assert dom.xpath("//svg//rect")
     shot = tmp_path / "report.png"
-    result = _chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400")
+    result = open_file(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400")
     assert result.returncode == 0 and shot.stat().st_size > 10_000
 
 
@@ -146,7 +135,7 @@ def test_failed_monitor_exits_1_and_is_reported(small_site, tmp_path):
     assert re.search(r"FAILED min_articles: \d+ articles written, at least 1000 expected",
                      result.stdout)
     crawl = crawl_dir(tmp_path)
-    stats = json.loads((crawl / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawl)["stats"]
     assert stats["monitors/failed"] == ["min_articles"]
     doc = lxml.html.fromstring((crawl / "report.html").read_text())
     row = doc.xpath("//section[@id='monitors']//tr[td[1]='min_articles']")[0]
@@ -165,17 +154,12 @@ def test_interactive_run_shows_one_status_line(tmp_path):
     """stderr on a terminal: a status line redrawn in place, no JSON events."""
     import os
     import pty
-    import sys
     import threading
 
-    from tests.conftest import ROOT
-
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "demo", "--articles", "5", "--latency", "0.05",
-         "--out", str(tmp_path / "out")],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=slave, text=True)
+    proc = start_cli("demo", "--articles", "5", "--latency", "0.05",
+                     "--out", str(tmp_path / "out"), cwd=tmp_path,
+                     stdout=subprocess.PIPE, stderr=slave, text=True)
     os.close(slave)
     chunks: list[bytes] = []
 

@@ -7,10 +7,7 @@ metrics poller are in this process.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, run_cli
+from tests.helpers.cli import FAST, run_cli, start_cli
+from tests.helpers.crawls import crawl_dir, read_manifest
+from tests.helpers.net import free_port
+from tests.helpers.servers import serving, url_of
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -36,19 +36,10 @@ class _Hook(BaseHTTPRequestHandler):
 @pytest.fixture
 def webhook() -> Iterator[ThreadingHTTPServer]:
     """A webhook receiver on loopback; ``.received`` lists (content type, JSON body)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.received, server.status = [], 204
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/T0KEN-secret"
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with serving(_Hook) as server:
+        server.received, server.status = [], 204
+        server.url = f"{url_of(server)}/hooks/T0KEN-secret"
+        yield server
 
 
 def test_site_that_stops_publishing_trips_the_stall_monitor(tmp_path, webhook):
@@ -71,7 +62,7 @@ def test_site_that_stops_publishing_trips_the_stall_monitor(tmp_path, webhook):
     assert "FAILED discovery_stall: closed: no new article for 2s while fetching" in result.stdout
     assert archive_pages  # the calendar kept being fetched
     crawl = crawl_dir(tmp_path)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "discovery_stall"
     assert manifest["stats"]["monitors/longest_article_gap_seconds"] > 2
     assert "discovery_stall" in manifest["stats"]["monitors/failed"]
@@ -104,15 +95,13 @@ def test_metrics_endpoint_answers_during_the_crawl_and_webhook_failures_are_harm
     from crawler.fixture.server import start_server
 
     webhook.status = 500  # the receiver is broken: the crawl must not care
-    port = _free_port()
+    port = free_port()
     seen: list[dict[str, float]] = []
     with start_server(FixtureSite(articles=10, seed=3, latency=0.4)) as server:
-        cmd = [*CRAWLER, "crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path), *FAST,
-               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", f"METRICS_PORT={port}",
-               "-s", f"WEBHOOK_URL={webhook.url}", "-s", "PROGRESS_MODE=off"]
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                stdin=subprocess.DEVNULL)
+        proc = start_cli("crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path), *FAST,
+                         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", f"METRICS_PORT={port}",
+                         "-s", f"WEBHOOK_URL={webhook.url}", "-s", "PROGRESS_MODE=off",
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             while proc.poll() is None:
                 try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from scrapy.settings import Settings
 
@@ -20,6 +18,7 @@ from crawler.ops.monitors import (
     summary_lines,
 )
 from crawler.ops.stall import StallWatch
+from tests.helpers.net import busy_port
 
 HEALTHY = {
     "finish_reason": "finished",
@@ -170,12 +169,9 @@ def test_bad_settings_are_usage_errors(name, value, message):
 def test_defaults_validate_and_busy_metrics_port_is_refused():
     config.validate({})
     config.validate(Settings())
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen(1)
-        port = busy.getsockname()[1]
-        with pytest.raises(UsageError, match=f"cannot serve metrics on 127.0.0.1:{port}"):
-            config.validate({"METRICS_PORT": port})
+    with (busy_port() as port,
+          pytest.raises(UsageError, match=f"cannot serve metrics on 127.0.0.1:{port}")):
+        config.validate({"METRICS_PORT": port})
 
 
 def test_min_articles_skipped_for_an_incremental_run_with_nothing_new():

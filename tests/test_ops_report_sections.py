@@ -16,15 +16,13 @@ import pytest
 from crawler import __version__
 from crawler.ops.articles import FILL_FIELDS, filled
 from crawler.ops.runinfo import masked, robots_summary
-from tests.conftest import FAST, read_records, run_cli
-from tests.test_ops_crawl import CHROMIUM, _chromium
+from tests.helpers.chromium import CHROMIUM, open_file
+from tests.helpers.crawls import crawl_id_of, crawl_site, read_manifest, read_records
 
 
 def _crawl(server, out: Path) -> tuple[str, Path]:
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                     "-s", "RETRY_TIMES=1")
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    crawl_id = result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
+    result = crawl_site(server.url, out, "-s", "RETRY_TIMES=1")
+    crawl_id = crawl_id_of(result)
     (crawl,) = out.glob(f"*/{crawl_id}")
     return result.stdout, crawl
 
@@ -55,7 +53,7 @@ def _report(crawl: Path) -> dict:
 def test_header_says_what_ran(two_crawls):
     (_, crawl), _, _, _, _ = two_crawls
     run = _report(crawl)["run"]
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert run["software"] == f"newscrawler/{__version__}"
     assert run["versions"]["scrapy"] and run["versions"]["trafilatura"]
     assert run["user_agent"] == manifest["settings"]["USER_AGENT"]
@@ -96,7 +94,7 @@ def test_comparison_with_the_previous_crawl(two_crawls):
     (_, first), (_, second), gen0, gen1, base = two_crawls
     assert _report(first)["compared"] is None  # the site's first crawl in this output
     compared = _report(second)["compared"]
-    previous = json.loads((first / "manifest.json").read_text())
+    previous = read_manifest(first)
     assert compared["previous"]["crawl_id"] == first.name
     assert compared["previous"]["articles"] == previous["stats"]["articles/written"]
     assert compared["previous"]["bytes_archived"] == previous["totals"]["warc"]["bytes"]
@@ -111,7 +109,7 @@ def test_comparison_with_the_previous_crawl(two_crawls):
 @pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed (apt-get install chromium)")
 def test_sections_render_in_headless_chromium(two_crawls, tmp_path):
     (_, first), (stdout, second), _, _, _ = two_crawls
-    result = _chromium(second / "report.html", tmp_path, "--dump-dom")
+    result = open_file(second / "report.html", tmp_path, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     dom = lxml.html.fromstring(result.stdout)
 
@@ -138,7 +136,7 @@ def test_sections_render_in_headless_chromium(two_crawls, tmp_path):
     duration = fact("Duration")
     assert re.search(r"finished in (\S+)", stdout)[1] == duration  # type: ignore[index]
     shot = tmp_path / "report.png"
-    result = _chromium(second / "report.html", tmp_path, f"--screenshot={shot}",
+    result = open_file(second / "report.html", tmp_path, f"--screenshot={shot}",
                        "--window-size=1280,3000")
     assert result.returncode == 0 and shot.stat().st_size > 10_000
 

@@ -13,9 +13,9 @@ import pytest
 
 from crawler.dates import moment_of
 from crawler.reader import ReaderError, open_crawl
-from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import ROOT
+from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
+from tests.helpers.s3moto import AWS_ENV
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +26,13 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("reader-out")
     with start_server(FixtureSite(articles=12, seed=7)) as server:
-        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                         "-s", "ARTICLES_PART_RECORDS=5")
-    assert result.returncode == 0, result.stderr[-3000:]
+        crawl_site(server.url, out, "-s", "ARTICLES_PART_RECORDS=5")
     return crawl_dir(out)
 
 
 def test_manifest_and_records_stream_all_parts(crawl: Path) -> None:
     reader = open_crawl(crawl)
-    assert reader.manifest == json.loads((crawl / "manifest.json").read_text())
+    assert reader.manifest == read_manifest(crawl)
     assert reader.crawl_id == crawl.name
     assert len(reader.article_files()) >= 3  # ARTICLES_PART_RECORDS=5: several parts
     records = reader.records()

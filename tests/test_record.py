@@ -6,7 +6,6 @@ import copy
 import hashlib
 import json
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,8 +21,8 @@ from crawler.record import (
     record_errors,
     validate_record,
 )
+from tests.helpers.cli import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000"
 WARC = {"filename": "vsedelo-20251123T100000Z-00000-host.warc.gz", "offset": 1234, "length": 5678,
         "record_id": "<urn:uuid:0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d>", "target_uri": "",

@@ -6,14 +6,8 @@ first, so replaying the second alone needs the first crawl's WARC in the collect
 
 from __future__ import annotations
 
-import gzip
 import shutil
-import socket
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,82 +15,26 @@ import pytest
 
 from crawler import replay
 from crawler.warc.cdxj import read_cdxj
-from tests.warc_site import (
+from tests.helpers.servers import serving, url_of
+from tests.helpers.warc_site import (
     HTML,
     SAME,
     SPIDER,
-    OldHandler,
     SiteHandler,
     run_crawl,
-    start_server,
 )
+from tests.helpers.wayback import fetch, serving_wayback
 
 PATHS = ["/gzip.html", "/redirect", "/missing", "/same-a?x=1&y=2", "/same-b"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_wayback(proc: Any, url: str, limit: float = 60) -> None:
-    """Poll ``url`` until pywb answers; fail if wayback exits or ``limit`` seconds pass."""
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            assert proc.poll() is None, "wayback exited"
-            assert time.monotonic() < deadline, f"wayback did not start in {limit:.0f} s"
-            time.sleep(0.3)
-
-
-@contextmanager
-def serving_wayback(work: Path, ready: str = "") -> Iterator[str]:
-    """pywb's wayback on ``work`` (collections built already) on a free port, until the block
-    ends; yields its base URL once ``<base>/<ready>`` answers."""
-    port = free_port()
-    proc = replay.start_wayback(work, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_wayback(proc, f"{url}/{ready}")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    """GET without following redirects; the body decoded if pywb kept Content-Encoding."""
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(url, timeout=30) as resp:
-            status, headers, body = resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        status, headers, body = err.code, dict(err.headers), err.read()
-    if headers.get("Content-Encoding") == "gzip":
-        body = gzip.decompress(body)
-    return status, headers, body
-
-
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    new, old = start_server(SiteHandler), start_server(OldHandler)
-    base = f"http://127.0.0.1:{new.server_port}"
     out = tmp_path_factory.mktemp("replay-out")
-    try:
+    with serving(SiteHandler) as server:
+        base = url_of(server)
         first = run_crawl(out, "20250101T000000Z-aaaa", [base + p for p in PATHS])
         second = run_crawl(out, "20250102T000000Z-bbbb", [base + "/gzip.html", base + "/same-b"])
-    finally:
-        new.shutdown()
-        old.shutdown()
     yield {"base": base, "out": out, "first": first, "second": second}
 
 

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,14 +20,15 @@ from crawler import replay
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.pngdiff import aligned_row_share
-from tests.test_replay import free_port, wait_for_wayback
-from tests.test_requisites import requisites_of
+from tests.helpers.chromium import CHROMIUM, chromium
+from tests.helpers.crawls import crawl_dir, crawl_site, read_records
+from tests.helpers.net import free_port
+from tests.helpers.pngdiff import aligned_row_share
+from tests.helpers.requisites import requisites_of
+from tests.helpers.wayback import wait_for_wayback
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.pywb,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")]
+              pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed (./run.sh setup)")]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     """A crawl of a 3-article site, and pywb serving it while the live site still runs."""
     out = tmp_path_factory.mktemp("browser")
     with start_server(FixtureSite(articles=3, seed=5)) as server:
-        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
-        assert result.returncode == 0, result.stderr[-3000:]
+        crawl_site(server.url, out)
         crawl = crawl_dir(out)
         work = out / "work"
         replay.build_collection(crawl, work)
@@ -57,14 +56,6 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=30)
-
-
-def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--no-first-run", f"--user-data-dir={profile}", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)
 
 
 def test_article_replays_from_the_archive_only(replayed: dict[str, Any]) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,11 +27,10 @@ from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals
 from crawler.warc.records import NOT_MODIFIED_PROFILE, Capture, payload_digest
 from crawler.warc.writer import RotatingWarcWriter
-from tests.conftest import FAST, run_cli, site_folder
-from tests.test_incremental_crawl import ARTICLE
-from tests.test_replay import fetch, serving_wayback
+from tests.helpers.cli import WARCIO, run_cli
+from tests.helpers.crawls import ARTICLE_PATH, crawl_site, latest_crawl, read_manifest
+from tests.helpers.wayback import fetch, serving_wayback
 
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 PAGE = b"<html><body>" + b"<p>unchanged article text</p>" * 20 + b"</body></html>"
 
@@ -93,10 +90,8 @@ def test_304_with_known_original_is_a_not_modified_revisit(archive: WarcArchive,
 
 # --- the real crawler, twice, and real pywb ------------------------------------------------------
 def _crawl(server: Any, out: Path) -> Path:
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
-                     "-s", "RECHECK_DAYS=1.0", "-s", "MONITOR_MIN_ARTICLES=0")
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    return max(p for p in (out / site_folder(server.url)).iterdir() if p.is_dir())
+    crawl_site(server.url, out, "-s", "RECHECK_DAYS=1.0", "-s", "MONITOR_MIN_ARTICLES=0")
+    return latest_crawl(out, server.url)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +108,7 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         recrawl = _crawl(server, out)
         not_modified = sorted({path for _m, path, status in server.requests if status == 304})
     base = server.url.rstrip("/")
-    articles = [base + p for p in not_modified if ARTICLE.match(urlsplit(p).path)]
+    articles = [base + p for p in not_modified if ARTICLE_PATH.match(urlsplit(p).path)]
     assert articles, "the recrawl revalidated no article"
     return {"full": full, "recrawl": recrawl, "articles": articles,
             "not_modified": [base + p for p in not_modified]}
@@ -150,7 +145,7 @@ def test_every_304_is_a_revisit_of_the_full_capture(crawls: dict[str, Any]) -> N
         assert h.get_header("WARC-Refers-To").startswith("<urn:uuid:")
         assert h.get_header("WARC-Refers-To-Date")[:19].replace("-", "").replace(":", "")\
             .replace("T", "") == full[url].timestamp
-    stats = json.loads((crawls["recrawl"] / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawls["recrawl"])["stats"]
     assert stats["warc/revisits_not_modified"] == stats["incremental/not_modified"] == len(
         crawls["not_modified"])
 

@@ -9,10 +9,9 @@ import pytest
 from crawler import replay
 from crawler.replay_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
-from tests.conftest import FAST, run_cli, site_folder
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
-from tests.test_replay import serving_wayback
+from tests.helpers.crawls import crawl_id_of, crawl_site, site_folder
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.wayback import serving_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -23,11 +22,9 @@ def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
 
     env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     with start_server(FixtureSite(articles=4, seed=9)) as server:
-        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out",
-                         f"s3://{bucket}/arch", *FAST, "-s", f"SPOOL_DIR={tmp_path / 'spool'}",
-                         env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    crawl_id = result.stdout.split("crawl ", 1)[1].split(":", 1)[0]
+        result = crawl_site(server.url, f"s3://{bucket}/arch",
+                            "-s", f"SPOOL_DIR={tmp_path / 'spool'}", env=env)
+    crawl_id = crawl_id_of(result)
     folder = site_folder(server.url)
     uri = f"s3://{bucket}/arch/{folder}/{crawl_id}"
 

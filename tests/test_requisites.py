@@ -3,22 +3,22 @@ archived once; CDN hosts only when configured; CSS references to ``REQUISITES_DE
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from parsel import Selector
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
+from tests.helpers.crawls import crawl_dir, crawl_site, read_records
+from tests.helpers.requisites import requisites_of
+from tests.helpers.servers import serving
 
 
 def archived(crawl: Path) -> dict[str, int]:
@@ -33,15 +33,8 @@ def archived(crawl: Path) -> dict[str, int]:
     return found
 
 
-def requisites_of(html: str, base: str) -> set[str]:
-    sel = Selector(text=html)
-    refs = sel.xpath("//img/@src | //script/@src | //link[@rel='stylesheet']/@href").getall()
-    return {urljoin(base, r) for r in refs}
-
-
 def _crawl(server, out: Path, *extra: str) -> Path:
-    result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST, *extra)
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_site(server.url, out, *extra)
     return crawl_dir(out)
 
 
@@ -119,12 +112,8 @@ class CdnSite(FixtureSite):
 @pytest.fixture
 def cdn() -> Iterator[ThreadingHTTPServer]:
     CdnHandler.log = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CdnHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(CdnHandler) as server:
+        yield server
 
 
 def test_cdn_hosts_and_css_depth(cdn: ThreadingHTTPServer, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from crawler.state.salvage import readable_prefix, salvage_part, whole_records
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli, site_folder
-
-WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
+from tests.helpers.cli import FAST, WARCIO, run_cli, start_cli
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records, site_folder
 
 
 def _killed_part(path: Path, records: list[dict], flush_every: int, tail: str) -> None:
@@ -69,12 +67,10 @@ def test_resume_after_sigkill(tmp_path):
     with start_server(site) as server:
         args = ["crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST,
                 "-s", "ARTICLES_FLUSH_RECORDS=5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # its own process group: the kill takes the extraction workers too, as a container
         # kill or the OOM killer would, and leaves no orphans behind
-        proc = subprocess.Popen([*CRAWLER, *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = start_cli(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and proc.poll() is None:
@@ -102,7 +98,7 @@ def test_resume_after_sigkill(tmp_path):
     assert any(p.startswith("articles-r1-") for p in parts)  # the killed run's salvaged part
     assert any(not p.startswith("articles-r1-") for p in parts)  # and the resumed run's own
 
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished" and manifest["crawl_id"] == crawl.name
     assert manifest["stats"]["resume/records_kept"] >= 10
     listed = {f["path"] for f in manifest["files"]}

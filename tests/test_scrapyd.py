@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, crawl_dir, read_records
+from tests.helpers.cli import ROOT
+from tests.helpers.crawls import crawl_dir, read_manifest, read_records
+from tests.helpers.net import free_port
 
 pytest.importorskip("scrapyd")
 pytest.importorskip("scrapyd_client")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _api(base: str, path: str, data: list[tuple[str, str]] | None = None) -> dict:
@@ -37,7 +32,7 @@ def _api(base: str, path: str, data: list[tuple[str, str]] | None = None) -> dic
 @pytest.fixture
 def scrapyd(tmp_path):
     """A scrapyd on a free loopback port, with its own folders; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     home = tmp_path / "scrapyd"
     home.mkdir()
     (home / "scrapyd.conf").write_text(
@@ -103,7 +98,7 @@ def test_deploy_schedule_and_crawl(scrapyd, tmp_path):
 
     log = next((home / "logs" / "newscrawler" / "vsedelo").glob(f"{job}.log")).read_text()
     crawl = crawl_dir(out)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished", log[-3000:]
     assert {r["canonical_url"] for r in read_records(crawl)} == expected
     kinds = {f["kind"] for f in manifest["files"]}

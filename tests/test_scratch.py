@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from crawler.scratch import ScratchLock, sweep
-from tests.conftest import CRAWLER, FAST, ROOT, run_cli
+from tests.helpers.cli import FAST, ROOT, start_cli
+from tests.helpers.crawls import crawl_site
 
 HOLD = "import sys, time; from crawler.scratch import ScratchLock; ScratchLock(sys.argv[1]); " \
        "print('locked', flush=True); time.sleep(60)"
@@ -70,9 +71,8 @@ def test_the_next_crawl_removes_what_a_killed_crawl_left(tmp_path):
     with start_server(FixtureSite(articles=40, seed=5)) as server:
         args = ["crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "a"), *FAST,
                 *settings, "-s", "DOWNLOAD_DELAY=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([*CRAWLER, *args], cwd=ROOT, env=env, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_cli(*args, start_new_session=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -88,9 +88,7 @@ def test_the_next_crawl_removes_what_a_killed_crawl_left(tmp_path):
         assert [p.name.split("-")[1] for p in left] == ["digests", "spool"]
         for path in left:
             _age(path)
-        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(tmp_path / "b"),
-                         *FAST, *settings, "--max-items", "2")
-    assert result.returncode == 0, result.stderr[-3000:]
+        result = crawl_site(server.url, tmp_path / "b", *settings, "--max-items", "2")
     removed = "Removed 1 scratch path(s) left by crawls that were killed: "
     for path in left:
         assert removed + path.name in result.stderr

@@ -11,7 +11,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.errors import UsageError
-from tests.conftest import ROOT
+from tests.helpers.cli import ROOT
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _GETTERS = {"get", "getint", "getfloat", "getbool", "getlist", "getdict", "getwithbase",

@@ -3,7 +3,6 @@ whole distributed crawl (real CLI, fixture site, real redis-server)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -14,14 +13,9 @@ from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
 from crawler.shape_budget import LocalShapeCounter
 from crawler.urls import path_shape
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.redisd import redis_server
-from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture
-    kill_leftover_workers,
-    start_worker,
-    wait_all,
-    worker_stats,
-)
+from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
+from tests.helpers.redisd import redis_server
+from tests.helpers.workers import start_worker, wait_all, worker_stats
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -49,13 +43,11 @@ def test_local_counter_counts_each_shape_in_order():
 def test_budget_ends_the_endless_calendar_and_keeps_every_article(tmp_path):
     site = FixtureSite(articles=20, seed=41)
     with start_server(site) as server:
-        result = run_cli("crawl", "news", "--url", server.url, "--out", str(tmp_path), *FAST,
-                         *UNBOUNDED)
-        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+        crawl_site(server.url, tmp_path, *UNBOUNDED, spider="news")
         fetched = _calendar_fetches(server)
         expected = set(site.article_urls(server.url.rstrip("/")))
     crawl = crawl_dir(tmp_path)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished"  # the queue ran dry: not the timeout
     assert BUDGET // 2 < fetched <= BUDGET, fetched
     assert manifest["stats"]["discovery/over_shape_budget"] > 0
@@ -79,7 +71,7 @@ def test_budget_holds_for_the_whole_distributed_crawl(tmp_path):
         (shapes_key,) = list(client.scan_iter(match="shapes:*:shapes"))
         counted = int(client.hget(shapes_key, CALENDAR))
     crawl = crawl_dir(out)
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     assert manifest["finish_reason"] == "finished"
     assert BUDGET // 2 < fetched <= BUDGET, fetched
     assert counted > BUDGET  # both workers' links counted in one place, past the budget

@@ -8,27 +8,24 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from crawler.fixture import FixtureSite
 from crawler.fixture.server import start_server
-from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli
+from tests.helpers.cli import FAST, run_cli, start_cli
+from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
+from tests.helpers.servers import serving, url_of
 
 NEWS = [*FAST, "-s", "RECHECK_DAYS=3650"]  # every article counts as recent: rechecked next time
 
 
 def _crawl_news(server, out: Path, *extra: str) -> subprocess.Popen[str]:
-    import os
-
-    return subprocess.Popen(
-        [*CRAWLER, "crawl", "news", "--url", server.url, "--out", str(out), *NEWS, *extra],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return start_cli("crawl", "news", "--url", server.url, "--out", str(out), *NEWS, *extra,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _folder(server) -> str:
@@ -52,7 +49,7 @@ def test_crawls_of_two_sites_run_at_once_into_one_output(tmp_path):
         records = read_records(crawl_dir(out, site.name))
         assert records and {r["site"] for r in records} == {server.url.rstrip("/")}
         assert all(r["url"].startswith(server.url) for r in records)
-        manifest = json.loads((crawl_dir(out, site.name) / "manifest.json").read_text())
+        manifest = read_manifest(crawl_dir(out, site.name))
         assert manifest["site"] == site.name
         assert manifest["spider_args"]["site_origin"] == server.url.rstrip("/")
     assert hosts_a  # site A was crawled, by its own crawl only
@@ -70,7 +67,7 @@ def test_a_sites_crawl_never_requests_another_sites_urls(tmp_path):
         result = run_cli("crawl", "news", "--url", b.url, "--out", str(out), *NEWS)
         assert result.returncode == 0, result.stdout + result.stderr[-3000:]
         assert a.requests == []  # not one request to the other site
-    manifest = json.loads((crawl_dir(out, _folder(b)) / "manifest.json").read_text())
+    manifest = read_manifest(crawl_dir(out, _folder(b)))
     stats = manifest["stats"]
     assert stats["state/incremental"] is False  # its site's first crawl: a full one
     assert not stats.get("incremental/rechecks_scheduled")
@@ -138,31 +135,20 @@ class _Site(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def two_ports() -> Iterator[tuple[str, str]]:
-    other = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    other_url = f"http://127.0.0.1:{other.server_address[1]}"
-    handler = type("SiteHandler", (_Site,), {"other": other_url})
-    site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    servers = (other, site)
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Recorder.hits = []
-    try:
-        yield f"http://127.0.0.1:{site.server_address[1]}/", other_url
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+    with serving(_Recorder) as other:
+        handler = type("SiteHandler", (_Site,), {"other": url_of(other)})
+        with serving(handler) as site:
+            _Recorder.hits = []
+            yield f"{url_of(site)}/", url_of(other)
 
 
 def test_out_of_scope_requests_are_counted_listed_and_never_sent(two_ports, tmp_path):
     site_url, other_url = two_ports
     out = tmp_path / "out"
-    result = run_cli("crawl", "news", "--url", site_url, "--out", str(out), *FAST,
-                     "-s", "MONITOR_MIN_ARTICLES=0")
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    result = crawl_site(site_url, out, "-s", "MONITOR_MIN_ARTICLES=0", spider="news")
     assert _Recorder.hits == []  # neither the sitemap entry, the redirect nor the image
     crawl = crawl_dir(out)
-    stats = json.loads((crawl / "manifest.json").read_text())["stats"]
+    stats = read_manifest(crawl)["stats"]
     assert stats["scope/refused"] == 2
     refused = json.loads((crawl / "report.json").read_text())["observations"]["out_of_scope"]
     assert refused["total"] == 2

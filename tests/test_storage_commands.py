@@ -15,16 +15,7 @@ from crawler.storage.objects import ObjectStore
 from crawler.storage.s3 import S3Location, StoreConfig
 from crawler.storage.spool import read_target
 from crawler.storage.uploader import Uploader
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import make_spooled_crawl
-
-
-def run(*argv: str) -> int | None:
-    parser = argparse.ArgumentParser(prog="crawler")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("crawl")
-    commands.add_commands(sub)
-    return commands.dispatch(parser.parse_args(argv))
+from tests.helpers.storage import make_spooled_crawl, run_storage_command
 
 
 def _upload(moto_url: str, bucket: str, crawl_dir) -> None:
@@ -46,23 +37,23 @@ def test_not_our_command():
 def test_help_texts(capsys):
     for name in commands.COMMANDS:
         with pytest.raises(SystemExit):
-            run(name, "--help")
+            run_storage_command(name, "--help")
         assert "usage: crawler " + name in capsys.readouterr().out
 
 
 def test_verify_local_detects_missing_and_corrupted(tmp_path, capsys):
     out = make_spooled_crawl(tmp_path, "s3://unused-bucket/p", None)
-    assert run("verify", str(out.root)) == 0
+    assert run_storage_command("verify", str(out.root)) == 0
     assert "OK:" in capsys.readouterr().out
     warc = next(out.warc_dir.iterdir())
     warc.write_bytes(b"X" + warc.read_bytes()[1:])
     next(out.index_dir.iterdir()).unlink()
-    assert run("verify", str(out.root)) == 1
+    assert run_storage_command("verify", str(out.root)) == 1
     printed = capsys.readouterr().out
     assert f"corrupted: warc/{warc.name}" in printed
     assert "missing: indexes/" in printed
     with pytest.raises(UsageError):
-        run("verify", str(tmp_path / "nope"))
+        run_storage_command("verify", str(tmp_path / "nope"))
 
 
 def test_verify_s3_detects_missing_and_corrupted(s3, bucket, moto_url, tmp_path, capsys):
@@ -71,7 +62,7 @@ def test_verify_s3_detects_missing_and_corrupted(s3, bucket, moto_url, tmp_path,
     _upload(moto_url, bucket, out.root)
     crawl_uri = f"{uri}/news/{out.crawl_id}"
     for quick in ((), ("--quick",)):
-        assert run("verify", crawl_uri, "--endpoint-url", moto_url, *quick) == 0
+        assert run_storage_command("verify", crawl_uri, "--endpoint-url", moto_url, *quick) == 0
         assert "OK: " + crawl_uri in capsys.readouterr().out
 
     warc = next(out.warc_dir.iterdir())
@@ -80,12 +71,13 @@ def test_verify_s3_detects_missing_and_corrupted(s3, bucket, moto_url, tmp_path,
                   Body=os.urandom(warc.stat().st_size))  # same size, other bytes
     s3.delete_object(Bucket=bucket, Key=prefix + f"indexes/{next(out.index_dir.iterdir()).name}")
     for quick in ((), ("--quick",)):
-        assert run("verify", crawl_uri, "--endpoint-url", moto_url, *quick) == 1
+        assert run_storage_command("verify", crawl_uri, "--endpoint-url", moto_url, *quick) == 1
         printed = capsys.readouterr().out
         assert f"corrupted: warc/{warc.name}" in printed
         assert "missing: indexes/" in printed and "FAILED (2 problems)" in printed
 
-    assert run("verify", f"{uri}/news/nothing-here", "--endpoint-url", moto_url) == 1
+    assert run_storage_command("verify", f"{uri}/news/nothing-here", "--endpoint-url",
+                               moto_url) == 1
     assert "no manifest.json" in capsys.readouterr().out
 
 
@@ -98,7 +90,7 @@ def test_ls_local_and_s3(s3, bucket, moto_url, tmp_path, capsys):
         _upload(moto_url, bucket, crawl.root)
     listings = []
     for target, extra in ((str(tmp_path), ()), (uri, ("--endpoint-url", moto_url))):
-        assert run("ls", target, *extra) == 0
+        assert run_storage_command("ls", target, *extra) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].split() == ["SITE", "CRAWL-ID", "FINISHED", "ARTICLES", "PAGES",
                                     "WARC-BYTES", "STATUS"]
@@ -113,9 +105,10 @@ def test_ls_local_and_s3(s3, bucket, moto_url, tmp_path, capsys):
                                 else "in progress or abandoned (no manifest"), state
     assert listings[0] == listings[1]
     # a site folder or a single crawl folder works too
-    assert run("ls", f"{uri}/news/20250101T000000Z-aaaa", "--endpoint-url", moto_url) == 0
+    assert run_storage_command("ls", f"{uri}/news/20250101T000000Z-aaaa", "--endpoint-url",
+                               moto_url) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
-    assert run("ls", str(tmp_path / "news")) == 0
+    assert run_storage_command("ls", str(tmp_path / "news")) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3
 
 
@@ -123,18 +116,20 @@ def test_upload_command_finishes_a_spool_and_is_idempotent(s3, bucket, moto_url,
                                                           capsys):
     uri = f"s3://{bucket}/arch"
     out = make_spooled_crawl(tmp_path, uri, moto_url)
-    assert run("upload", str(tmp_path), "--keep") == 0
+    assert run_storage_command("upload", str(tmp_path), "--keep") == 0
     assert f"complete: {uri}/news/{out.crawl_id}" in capsys.readouterr().out
-    assert run("upload", str(out.root)) == 0  # again: all verified present, nothing re-sent
+    # again: all verified present, nothing re-sent
+    assert run_storage_command("upload", str(out.root)) == 0
     printed = capsys.readouterr().out
     assert "uploaded 0 files (0 bytes), 4 already in the store" in printed
     assert not out.root.exists()
-    assert run("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url", moto_url) == 0
+    assert run_storage_command("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url",
+                               moto_url) == 0
     with pytest.raises(UsageError, match="holds no spooled"):
-        run("upload", str(tmp_path))
+        run_storage_command("upload", str(tmp_path))
 
 
 def test_upload_command_reports_missing_bucket(s3, moto_url, tmp_path):
     make_spooled_crawl(tmp_path, "s3://gone-bucket/arch", moto_url)
     with pytest.raises(UsageError, match="does not exist"):
-        run("upload", str(tmp_path))
+        run_storage_command("upload", str(tmp_path))

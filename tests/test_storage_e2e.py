@@ -7,14 +7,14 @@ import gzip
 import json
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, run_cli, site_folder
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import AWS_ENV
+from tests.helpers.cli import FAST, run_cli
+from tests.helpers.crawls import site_folder
+from tests.helpers.s3moto import AWS_ENV
+from tests.helpers.waiting import wait_until
 
 SECRET = AWS_ENV["AWS_SECRET_ACCESS_KEY"]
 SMALL_FILES = ["-s", "WARC_MAX_SIZE=60000", "-s", "ARTICLES_PART_RECORDS=8"]
@@ -55,14 +55,6 @@ def _spooled_bytes(spool: Path) -> int:
     """Bytes of finished files in the spool's crawl folders."""
     return sum(p.stat().st_size for p in spool.glob("*/*/*/*")
                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".open"))
-
-
-def _wait_for(condition, what: str, limit: float = 120) -> None:
-    """Poll until ``condition()``; the limit only keeps a broken test from hanging."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def _in_background(fn, *args):
@@ -143,10 +135,10 @@ def test_store_down_mid_crawl_pauses_and_loses_nothing(site, s3, bucket, moto_ur
     thread, outcome = _in_background(
         _crawl, server, f"s3://{bucket}/archive", spool, fault_proxy.url,
         "-s", f"SPOOL_MAX_BYTES={limit}", *QUICK_RETRY)
-    _wait_for(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
-              "the crawl to start")
+    wait_until(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
+               "the crawl to start", limit=120)
     fault_proxy.set_mode("refuse")
-    _wait_for(lambda: _spooled_bytes(spool) > limit, "the spool to fill up")
+    wait_until(lambda: _spooled_bytes(spool) > limit, "the spool to fill up", limit=120)
     fault_proxy.set_mode("up")
     thread.join(240)
     result = outcome["r"]
@@ -168,8 +160,8 @@ def test_crawl_ending_with_store_down_is_finished_later(finisher, site, s3, buck
     thread, outcome = _in_background(
         _crawl, server, f"s3://{bucket}/archive", spool, fault_proxy.url,
         "-s", "STORE_FINAL_TIMEOUT=1", *QUICK_RETRY)
-    _wait_for(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
-              "the crawl to start")
+    wait_until(lambda: any(spool.glob(f"{site_folder(server.url)}/*/.store-target.json")),
+               "the crawl to start", limit=120)
     fault_proxy.set_mode("503")
     thread.join(240)
     result = outcome["r"]

@@ -4,7 +4,6 @@ front of moto refuses, answers 503 or hangs, and are uploaded and verified once 
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -14,9 +13,8 @@ from crawler.storage.objects import ObjectStore
 from crawler.storage.s3 import S3Location, StoreConfig
 from crawler.storage.spool import read_target
 from crawler.storage.uploader import Uploader
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import make_spooled_crawl
-from tests.test_storage_commands import run
+from tests.helpers.storage import make_spooled_crawl, object_keys, run_storage_command
+from tests.helpers.waiting import wait_until
 
 EXPECTED_ERROR = {"refuse": "cannot reach the object store", "503": "is unavailable (503)",
                   "hang": "is unavailable (ReadTimeoutError)"}
@@ -26,18 +24,6 @@ def _through(proxy, bucket: str, **kw) -> Uploader:
     config = StoreConfig(endpoint_url=proxy.url, connect_timeout=1, read_timeout=1)
     store = ObjectStore(config.client(max_attempts=1), S3Location(bucket), config)
     return Uploader(store, workers=2, backoff_base=0.05, backoff_max=0.3, **kw)
-
-
-def _wait_for(condition, what: str, limit: float = 60) -> None:
-    """Poll until ``condition()``; the limit only keeps a broken test from hanging."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
-
-
-def _keys(s3, bucket: str) -> list[str]:
-    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
 def _spooled(crawl_dir) -> list[str]:
@@ -55,9 +41,9 @@ def test_files_wait_in_spool_until_store_returns(fault, s3, bucket, moto_url, fa
     uploader = _through(fault_proxy, bucket)
     for job in jobs_for(out.root, read_target(out.root)):
         uploader.submit(job)
-    _wait_for(lambda: uploader.counts.retries >= 6, "retries against the failing store")
+    wait_until(lambda: uploader.counts.retries >= 6, "retries against the failing store")
     assert EXPECTED_ERROR[fault] in uploader.last_error
-    assert _keys(s3, bucket) == []
+    assert object_keys(s3, bucket) == set()
     assert _spooled(out.root) == before  # nothing dropped, nothing removed
     assert uploader.pending_bytes == sum((out.root / p).stat().st_size for p in before)
 
@@ -65,7 +51,8 @@ def test_files_wait_in_spool_until_store_returns(fault, s3, bucket, moto_url, fa
     assert uploader.wait(60)
     assert uploader.pending_jobs() == [] and uploader.counts.uploaded_files == 4
     assert not out.root.exists()
-    assert run("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url", moto_url) == 0
+    assert run_storage_command("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url",
+                               moto_url) == 0
     assert "OK: " in capsys.readouterr().out
 
 
@@ -77,21 +64,22 @@ def test_stopped_while_down_then_upload_command_finishes(s3, bucket, moto_url, f
     jobs = jobs_for(out.root, read_target(out.root))
     # the first files get through, then the store goes away
     uploader.submit(jobs[0])
-    _wait_for(uploader.idle, "the first upload")
+    wait_until(uploader.idle, "the first upload")
     fault_proxy.set_mode("refuse")
     for job in jobs[1:]:
         uploader.submit(job)
-    _wait_for(lambda: uploader.counts.retries >= 3, "retries")
+    wait_until(lambda: uploader.counts.retries >= 3, "retries")
     uploader.stop()  # the crawl ended with the store still down
     waiting = [j.relpath for j in uploader.pending_jobs()]
     assert waiting[-1] == "manifest.json" and len(waiting) == 3
     assert _spooled(out.root) == sorted(waiting)
-    assert not [k for k in _keys(s3, bucket) if k.endswith("manifest.json")]
+    assert not [k for k in object_keys(s3, bucket) if k.endswith("manifest.json")]
 
     fault_proxy.set_mode("up")
-    assert run("upload", str(tmp_path), "--endpoint-url", fault_proxy.url) == 0
+    assert run_storage_command("upload", str(tmp_path), "--endpoint-url", fault_proxy.url) == 0
     assert f"complete: {uri}/news/{out.crawl_id}" in capsys.readouterr().out
-    assert run("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url", moto_url) == 0
+    assert run_storage_command("verify", f"{uri}/news/{out.crawl_id}", "--endpoint-url",
+                               moto_url) == 0
 
 
 def test_upload_command_gives_up_with_a_list_when_store_stays_down(bucket, moto_url,
@@ -108,7 +96,8 @@ def test_upload_command_gives_up_with_a_list_when_store_stays_down(bucket, moto_
         fault_proxy.set_mode("503")
 
     monkeypatch.setattr(commands, "preflight", preflight_then_fail)
-    code = run("upload", str(out.root), "--endpoint-url", fault_proxy.url, "--timeout", "2")
+    code = run_storage_command("upload", str(out.root), "--endpoint-url", fault_proxy.url,
+                               "--timeout", "2")
     assert code == 1 and calls["n"] == 1
     printed = capsys.readouterr().out
     assert f"not finished: s3://{bucket}/arch/news/{out.crawl_id}: 4 files wait" in printed
@@ -138,5 +127,5 @@ def test_spool_limit_calls_full_then_room(s3, bucket, moto_url, fault_proxy, tmp
     assert uploader.wait(60)
     assert [name for name, _ in events] == ["full", "room"]
     assert events[1][1] <= 4000
-    keys = _keys(s3, bucket)
+    keys = sorted(object_keys(s3, bucket))
     assert len(keys) == 4 and f"arch/news/{out.crawl_id}/manifest.json" in keys

@@ -16,13 +16,7 @@ import pytest
 
 from crawler.storage import StorageError, preflight
 from crawler.storage.s3 import S3Location, StoreConfig
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers.net import free_port
 
 
 def _one_line(exc: pytest.ExceptionInfo) -> str:
@@ -54,7 +48,7 @@ def test_missing_bucket(s3, moto_url):
 
 
 def test_unreachable_endpoint(aws_env):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StorageError) as exc:
         preflight("s3://bucket-x/p", {"S3_ENDPOINT_URL": url, "S3_CONNECT_TIMEOUT": 2})
     message = _one_line(exc)
@@ -79,7 +73,7 @@ def test_bad_uri_and_settings():
 @pytest.fixture(scope="module")
 def auth_store(tmp_path_factory):
     """A separate moto server that checks credentials (first 3 calls set up a user)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"}
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "wb") as sink:

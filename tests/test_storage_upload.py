@@ -12,8 +12,7 @@ from crawler.storage.objects import SHA256_META, ObjectStore
 from crawler.storage.s3 import MiB, S3Location, StoreConfig
 from crawler.storage.spool import COMMITTED_FILE, TARGET_FILE, read_target
 from crawler.storage.uploader import Uploader
-from tests.s3moto import *  # noqa: F403 - pytest fixtures
-from tests.s3moto import make_spooled_crawl
+from tests.helpers.storage import make_spooled_crawl
 
 URI = "s3://{bucket}/archive/v1"
 

@@ -14,15 +14,14 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from crawler.fixture.unseen import ZONES, UnseenSite, build_sites, serve_unseen_sites
 from crawler.fixture.unseen.model import gold_published
+from tests.helpers.cli import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"

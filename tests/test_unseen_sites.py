@@ -17,24 +17,17 @@ import pytest
 from crawler.fixture.unseen import serve_unseen_sites
 from crawler.fixture.unseen.scoring import TARGETS, overall, read_records, score_site
 from crawler.reextract import same_record
-from tests.conftest import FAST, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.crawls import crawl_site, read_manifest, site_dir
 
 
-def crawl(url: str, out: Path, *extra: str):
-    result = run_cli("crawl", "news", "--url", url, "--out", str(out), *FAST, *extra,
-                     timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    return result
-
-
-def site_folder(out: Path) -> Path:
-    """``<out>/<site>/``: a news crawl's folder is named after its site (127.0.0.1_PORT)."""
-    (folder,) = [p for p in out.iterdir() if p.is_dir()]
-    return folder
+def _crawl(url: str, out: Path, *extra: str):
+    """The generic spider; the slowest unseen sites take a while."""
+    return crawl_site(url, out, *extra, spider="news", timeout=300)
 
 
 def crawl_folder(out: Path) -> Path:
-    (folder,) = [p for p in site_folder(out).iterdir() if (p / "manifest.json").exists()]
+    (folder,) = [p for p in site_dir(out).iterdir() if (p / "manifest.json").exists()]
     return folder
 
 
@@ -44,7 +37,7 @@ def crawled(tmp_path_factory):
     base = tmp_path_factory.mktemp("unseen")
     with serve_unseen_sites() as sites:
         with ThreadPoolExecutor(3) as pool:
-            list(pool.map(lambda r: crawl(r.url, base / r.site.key), sites))
+            list(pool.map(lambda r: _crawl(r.url, base / r.site.key), sites))
         yield {r.site.key: (r, base / r.site.key) for r in sites}
 
 
@@ -79,15 +72,15 @@ def test_records_say_where_each_offset_came_from(crawled):
 
 def test_the_next_crawl_starts_knowing_the_site(crawled, tmp_path):
     running, out = crawled["ghost"]
-    state = site_folder(out) / "state.sqlite"
+    state = site_dir(out) / "state.sqlite"
     with sqlite3.connect(state) as db:
         (facts,) = db.execute("SELECT facts FROM site_facts").fetchone()
     assert json.loads(facts)["boilerplate"]["articles"] >= 30
     again = tmp_path / "again"
-    (again / site_folder(out).name).mkdir(parents=True)
-    (again / site_folder(out).name / "state.sqlite").write_bytes(state.read_bytes())
-    crawl(running.url, again, "-s", "INCREMENTAL_ENABLED=False")  # same origin, port too
-    manifest = json.loads((crawl_folder(again) / "manifest.json").read_text())
+    (again / site_dir(out).name).mkdir(parents=True)
+    (again / site_dir(out).name / "state.sqlite").write_bytes(state.read_bytes())
+    _crawl(running.url, again, "-s", "INCREMENTAL_ENABLED=False")  # same origin, port too
+    manifest = read_manifest(crawl_folder(again))
     metrics, _ = score_site(running.site.gold(), running.site.spec.boilerplate,
                             read_records(again))
     assert manifest["stats"]["site_facts/release"] == "learned before"
@@ -99,7 +92,7 @@ def reextracted(folder: Path, *extra: str) -> tuple[Path, dict, list[dict]]:
     result = run_cli("reextract", str(folder), *extra)
     assert result.returncode == 0, result.stderr[-3000:]
     set_dir = Path(result.stdout.strip().splitlines()[-1])
-    manifest = json.loads((set_dir / "manifest.json").read_text())
+    manifest = read_manifest(set_dir)
     records = []
     for entry in manifest["files"]:
         if entry["kind"] == "articles":

@@ -4,14 +4,14 @@ say what was wrong and what to do, no traceback, and no file or folder created."
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CRAWLER, ROOT, tiny_crawl
+from tests.helpers.cli import CRAWLER, ROOT
+from tests.helpers.crawls import tiny_crawl
+from tests.helpers.net import busy_port
 
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens on loopback
 STORE_ENV = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": CLOSED,
@@ -19,14 +19,6 @@ STORE_ENV = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": CLOSED,
              "AWS_CONFIG_FILE": "/nonexistent"}
 NO_STORE = {**STORE_ENV, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
 NO_CREDENTIALS = dict(STORE_ENV)
-
-
-@pytest.fixture(scope="module")
-def busy_port() -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        yield s.getsockname()[1]
 
 
 def _check(args: list[str], cwd: Path, env: dict[str, str] | None, *wanted: str) -> None:
@@ -91,8 +83,9 @@ def test_usage_error(args, env, wanted, tmp_path):
     _check(args, tmp_path, env, *wanted)
 
 
-def test_replay_on_a_port_in_use(busy_port, tmp_path):
+def test_replay_on_a_port_in_use(tmp_path):
     crawl = tmp_path / "site" / "20260101T000000Z-abcd"
     tiny_crawl(crawl)
-    _check(["replay", str(crawl), "--port", str(busy_port)], tmp_path, None,
-           f"cannot serve on 127.0.0.1:{busy_port}", "pass a free --port")
+    with busy_port() as port:
+        _check(["replay", str(crawl), "--port", str(port)], tmp_path, None,
+               f"cannot serve on 127.0.0.1:{port}", "pass a free --port")

@@ -17,8 +17,9 @@ import pytest
 from crawler import replay
 from crawler.reader import open_crawl
 from crawler.wacz import wacz_bin
-from tests.conftest import FAST, crawl_dir, read_records, run_cli
-from tests.test_replay import serving_wayback
+from tests.helpers.cli import run_cli
+from tests.helpers.crawls import crawl_dir, crawl_site, read_records
+from tests.helpers.wayback import serving_wayback
 
 pytestmark = pytest.mark.pywb
 
@@ -30,8 +31,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("wacz-out")
     with start_server(FixtureSite(articles=8, seed=3)) as server:
-        result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", str(out), *FAST)
-    assert result.returncode == 0, result.stderr[-3000:]
+        crawl_site(server.url, out)
     return crawl_dir(out)
 
 

@@ -15,7 +15,7 @@ from crawler.warc.blocks import exchange_parts, sha1_b32
 from crawler.warc.cdxj import LineMaker, index_warcs
 from crawler.warc.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, warc_date
 from crawler.warc.writer import RotatingWarcWriter, member, serialize
-from tests.test_warc_records import BODY, WHEN, capture
+from tests.helpers.captures import BODY, WHEN, capture
 
 WARCINFO = "<urn:uuid:11111111-2222-3333-4444-555555555555>"
 ORIGINAL = Original(uri="https://news.example.org/first", date="2025-02-01T00:00:00.000001Z",

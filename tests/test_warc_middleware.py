@@ -1,7 +1,7 @@
 """A real Scrapy crawl of a loopback HTTP server, archived by WarcArchiveMiddleware.
 
 Two crawls write into one output folder so the second de-duplicates against the first; the site
-and the crawl runner are in ``tests/warc_site.py``.
+and the crawl runner are in ``tests/helpers/warc_site.py``.
 """
 
 from __future__ import annotations
@@ -19,29 +19,28 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.records import payload_digest
-from tests.warc_site import (
+from tests.helpers.cli import WARCIO
+from tests.helpers.crawls import read_manifest
+from tests.helpers.servers import serving, url_of
+from tests.helpers.warc_site import (
     CHUNKS,
     HTML,
     PATHS,
     SAME,
     SPIDER,
-    WARCIO,
     OldHandler,
     SiteHandler,
     by_uri,
     records,
     run_crawl,
-    start_server,
 )
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[str, str]]:
     """An HTTP/1.1 and an HTTP/1.0 server on loopback ports."""
-    new, old = start_server(SiteHandler), start_server(OldHandler)
-    yield f"http://127.0.0.1:{new.server_port}", f"http://127.0.0.1:{old.server_port}"
-    new.shutdown()
-    old.shutdown()
+    with serving(SiteHandler) as new, serving(OldHandler) as old:
+        yield url_of(new), url_of(old)
 
 
 @pytest.fixture(scope="module")
@@ -137,10 +136,10 @@ def test_warcio_check_and_index_pass(crawls: dict[str, Any]) -> None:
     assert len(list(crawls["first"].glob("warc/*.warc.gz"))) > 1  # WARC_MAX_SIZE=3000 rotated
     assert not list(crawls["first"].glob("warc/*.open"))
     for path in files:
-        check = subprocess.run([WARCIO, "check", "-v", path], capture_output=True, text=True)
+        check = subprocess.run([*WARCIO, "check", "-v", path], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
         assert "digest pass" in check.stdout and "failed" not in check.stdout
-        index = subprocess.run([WARCIO, "index", path], capture_output=True, text=True)
+        index = subprocess.run([*WARCIO, "index", path], capture_output=True, text=True)
         assert index.returncode == 0 and index.stdout.count("\n") >= 2, index.stderr
 
 
@@ -187,7 +186,7 @@ def test_index_is_sorted_and_matches_cdxj_indexer(crawls: dict[str, Any], tmp_pa
     assert lines == sorted(lines) and len(lines) >= 10
     reference = index_warcs(sorted(crawl.glob("warc/*.warc.gz")), tmp_path / "ref.cdxj")
     assert lines == reference.read_text().splitlines()
-    manifest = json.loads((crawl / "manifest.json").read_text())
+    manifest = read_manifest(crawl)
     kinds = {f["path"]: f["kind"] for f in manifest["files"]}
     assert kinds[f"indexes/{ours[0].name}"] == "index"
     assert sorted(p for p, k in kinds.items() if k == "warc") == sorted(
@@ -214,7 +213,7 @@ def test_second_crawl_revisits_first(crawls: dict[str, Any]) -> None:
     entries = list(read_cdxj(originals[0]))
     first_files = {p.name for p in crawls["first"].glob("warc/*.warc.gz")}
     assert entries and all(e.fields["filename"] in first_files for e in entries)
-    manifest = json.loads((crawls["second"] / "manifest.json").read_text())
+    manifest = read_manifest(crawls["second"])
     kinds = {f["path"]: f["kind"] for f in manifest["files"]}
     assert kinds[f"indexes/{originals[0].name}"] == "revisit-originals"
     pointers = json.loads((crawls["second"] / "pointers.json").read_text())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import io
 from typing import Any
@@ -12,7 +11,6 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc.records import (
     NOT_MODIFIED_PROFILE,
-    Capture,
     Original,
     RecordFactory,
     base32_digest,
@@ -23,31 +21,7 @@ from crawler.warc.records import (
     response_headers,
 )
 from crawler.warc.writer import serialize
-
-WHEN = dt.datetime(2025, 3, 1, 12, 30, 45, 123456, tzinfo=dt.UTC)
-BODY = gzip.compress(b"<html>" + b"<p>text</p>" * 100 + b"</html>", mtime=0)
-
-
-def capture(**changes: Any) -> Capture:
-    base = {
-        "url": "https://news.example.org/a/b?c=1&d=%C3%A9",
-        "method": "GET",
-        "request_headers": [(b"User-Agent", b"bot/1"), (b"Accept-Encoding", b"gzip")],
-        "status": 200,
-        "response_headers": [
-            (b"Content-Type", b"text/html; charset=utf-8"),
-            (b"Content-Encoding", b"gzip"),
-            (b"Transfer-Encoding", b"chunked"),
-            (b"Set-Cookie", b"a=1"),
-            (b"Set-Cookie", b"b=2"),
-            (b"Content-Disposition", 'attachment; filename="é.pdf"'.encode()),
-        ],
-        "body": BODY,
-        "date": WHEN,
-        "protocol": "HTTP/1.1",
-        "ip_address": "192.0.2.7",
-    }
-    return Capture(**{**base, **changes})
+from tests.helpers.captures import BODY, capture
 
 
 def read_back(records: list[Any]) -> list[Any]:

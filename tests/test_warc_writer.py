@@ -21,9 +21,8 @@ from crawler.warc.naming import final_path, open_path, warc_filename
 from crawler.warc.records import Capture, RecordFactory
 from crawler.warc.recover import recover_crawl_dir, recover_warc
 from crawler.warc.writer import RotatingWarcWriter, serialize
+from tests.helpers.cli import ROOT, WARCIO
 
-ROOT = Path(__file__).resolve().parents[1]
-WARCIO = ROOT / ".venv" / "bin" / "warcio"
 NAME = re.compile(r"^news-\d{17}-\d{5}-[A-Za-z0-9._]+\.warc\.gz$")
 
 
@@ -41,7 +40,7 @@ def capture(i: int) -> Capture:
 
 
 def warcio_check(path: Path) -> str:
-    proc = subprocess.run([WARCIO, "check", "-v", path], capture_output=True, text=True)
+    proc = subprocess.run([*WARCIO, "check", "-v", path], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 

@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers.net import free_port
 
 
 @contextmanager
@@ -26,7 +22,7 @@ def redis_server(workdir: Path) -> Iterator[str]:
     if binary is None:
         pytest.fail("redis-server is not installed: `./run.sh setup` installs it "
                     "(Debian package redis-server)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(workdir), "--protected-mode", "yes"],

@@ -1,9 +1,9 @@
 """The loopback site and the crawl runner shared by the WARC middleware and replay tests.
 
-Not a test module of its own: it serves the pages (gzip, chunked, redirect, 404, 500, robots.txt,
-two URLs with one payload, an HTTP/1.0 server) and runs a Scrapy crawl with the WARC middleware
-in a subprocess (``python -m tests.warc_site``), since a Twisted reactor cannot be
-restarted in one process.
+Its handlers (served with ``tests.helpers.servers``) answer gzip, chunked, redirect, 404, 500,
+robots.txt, two URLs with one payload, and as an HTTP/1.0 server; ``run_crawl`` runs a Scrapy crawl
+with the WARC middleware in a subprocess (``python -m tests.helpers.warc_site``), since a Twisted
+reactor cannot be restarted in one process.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ import gzip
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-ROOT = Path(__file__).resolve().parents[1]
-WARCIO = ROOT / ".venv" / "bin" / "warcio"
+from tests.helpers.cli import ROOT
+
 SPIDER = "warcsite"
 
 WORDS = " ".join(f"news{i * 7919 % 10007}" for i in range(400))  # gzips to over 256 bytes
@@ -86,16 +85,9 @@ class OldHandler(SiteHandler):
     protocol_version = "HTTP/1.0"
 
 
-def start_server(handler: type[BaseHTTPRequestHandler] = SiteHandler) -> ThreadingHTTPServer:
-    """Serve on a free loopback port in a daemon thread; call ``shutdown()`` when done."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def run_crawl(out: Path, crawl_id: str, urls: list[str], **settings: Any) -> Path:
     """Crawl ``urls`` in a subprocess into ``out``; returns the crawl folder."""
-    cmd = [sys.executable, "-m", "tests.warc_site", str(out), crawl_id,
+    cmd = [sys.executable, "-m", "tests.helpers.warc_site", str(out), crawl_id,
            json.dumps(settings), *urls]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-4000:]
