@@ -172,7 +172,8 @@ def run(args: Any) -> int:
         raise UsageError(str(exc)) from exc
     if args.profile is not None:
         _profile(args.profile, url or "http://example.invalid/")  # a bad name fails first
-    page = _fetch(url, settings, args.timeout) if is_url else _read_file(args.source, url)
+    page = _fetch(url, settings, args.timeout) if is_url and url is not None \
+        else _read_file(args.source, url)
     record = extract_record(page, args.profile)
     text = json.dumps(record, ensure_ascii=False, indent=None if args.compact else 2)
     if args.out:

@@ -210,7 +210,7 @@ def install(settings: Any) -> logging.Handler:
     for old in [h for h in root.handlers if getattr(h, "crawler_output", False)]:
         root.removeHandler(old)
         old.close()
-    handler.crawler_output = True  # type: ignore[attr-defined]
+    handler.crawler_output = True  # type: ignore[union-attr]
     root.addHandler(handler)
     root.setLevel(level)  # DEBUG records are not even built at INFO
     logging.getLogger(PROGRESS_LOGGER).setLevel(logging.INFO)

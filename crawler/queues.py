@@ -61,7 +61,8 @@ class SpillingLifoQueue:
         self._stuck: list[Request] = []  # could not be pickled; all older than self._memory
         self._disk: Any = None
         if Path(key).exists():  # a queue left by a previous run (JOBDIR)
-            self._disk = PickleLifoDiskQueue.from_crawler(crawler, key)
+            self._disk = PickleLifoDiskQueue.from_crawler(  # type: ignore[attr-defined]
+                crawler, key)
 
     @classmethod
     def from_crawler(cls, crawler: Any, key: str, *args: Any, **kwargs: Any) -> SpillingLifoQueue:
@@ -117,7 +118,8 @@ class SpillingLifoQueue:
         spilling, self._memory = self._memory[:count], self._memory[count:]
         self._budget.used -= count
         if self._disk is None:
-            self._disk = PickleLifoDiskQueue.from_crawler(self.crawler, self.key)
+            self._disk = PickleLifoDiskQueue.from_crawler(  # type: ignore[attr-defined]
+                self.crawler, self.key)
         written, stats = 0, getattr(self.crawler, "stats", None)
         for request in spilling:
             try:

@@ -66,7 +66,7 @@ def page_references(tree: etree._Element) -> list[str]:
 
 def is_stylesheet(response: Response) -> bool:
     """True for a CSS response (by Content-Type, else by the ``.css`` path)."""
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     return bool(_CSS_TYPE.search(ctype)) or urlsplit(response.url).path.endswith(".css")
 
 

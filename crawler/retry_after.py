@@ -69,7 +69,10 @@ class RetryAfterMiddleware:
         if slot is None or slot.latercall is not None:
             return
         # Block the slot's queue until the pause ends (the downloader's own delay mechanism).
-        slot.latercall = reactor.callLater(seconds, downloader._latercall, slot)
+        # (mypy reads zope's IReactorTime.callLater with its missing self: the delay "is" the
+        # callable)
+        later = downloader._latercall
+        slot.latercall = reactor.callLater(seconds, later, slot)  # type: ignore[arg-type]
         self.crawler.stats.inc_value("retry_after/pauses")
         self.crawler.stats.max_value("retry_after/max_seconds", seconds)
         logger.info("Retry-After %.1fs from %s: pausing the host", seconds, request.url)

@@ -37,7 +37,7 @@ _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 
 def _content_type(response: Response) -> tuple[str, str | None]:
     """The media type of a response and the charset its Content-Type names, if any."""
-    value = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    value = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     match = _CHARSET.search(value)
     return value.split(";")[0].strip(), match.group(1) if match else None
 
@@ -66,6 +66,9 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     profile: SiteProfile
     default_url: str | None = None
+    barren_limit: int  # set in from_crawler (BARREN_PAGES_LIMIT)
+    shape_budget: int  # PATH_SHAPE_BUDGET
+    requisites: RequisitePolicy  # REQUISITES_*
 
     def __init__(self, url: str | None = None, since: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)

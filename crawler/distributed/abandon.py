@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
@@ -37,7 +38,7 @@ from crawler.distributed.finalize import crawl_store, missing_in_store
 from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
 from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
-from crawler.distributed.shared import SharedCrawl, server_time_ms
+from crawler.distributed.shared import SharedCrawl, server_time_ms, text
 from crawler.layout import CrawlOutput, crawl_output
 from crawler.warc.naming import safe_part
 
@@ -97,7 +98,7 @@ def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOut
     head = f"--abandon-spool {worker}:"
     if shared.is_finalized():
         return f"{head} crawl {out.crawl_id} is finished already (its manifest is written)"
-    names = sorted(n.decode() for n in shared.client.smembers(shared.keys.worker_names))
+    names = sorted(text(n) for n in shared.client.smembers(shared.keys.worker_names))
     if worker not in names:
         known = ", ".join(n for n in names if n != shared.worker) or "none"
         return f"{head} no such worker in crawl {out.crawl_id} (its workers: {known})"
@@ -118,11 +119,11 @@ def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOut
 
 def abandoned(shared: SharedCrawl) -> dict[str, dict[str, Any]]:
     """What was given up of each abandoned worker's spool (for the manifest)."""
-    return {k.decode(): json.loads(v)
+    return {text(k): json.loads(v)
             for k, v in shared.client.hgetall(shared.keys.abandoned).items()}
 
 
-def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
+def check_abandon(spider_cls: type[Spider], url: str | None, settings: BaseSettings) -> None:
     """Before a worker starts (``crawler crawl``): raise :class:`AbandonRefused` unless every
     worker named can be abandoned."""
     from crawler.distributed.addon import connect

@@ -32,7 +32,7 @@ import redis
 from scrapy.settings import Settings
 
 from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
-from crawler.distributed.shared import SharedCrawl, redis_client
+from crawler.distributed.shared import SharedCrawl, redis_client, text
 from crawler.layout import new_crawl_id
 from crawler.ops import config
 from crawler.warc.naming import safe_part
@@ -85,7 +85,7 @@ def join_crawl(client: redis.Redis, site: SiteKeys, requested: str | None) -> st
     for _ in range(3):
         current = client.get(site.current)
         if current:
-            return current.decode()
+            return text(current)
         crawl_id = new_crawl_id()
         if client.set(site.current, crawl_id, nx=True):
             return crawl_id
@@ -163,7 +163,8 @@ class DistributedAddon:
                 settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
         }
         for name, value in shared_defaults.items():
-            if settings.getpriority(name) is None or settings.getpriority(name) < 40:
+            priority = settings.getpriority(name)
+            if priority is None or priority < 40:
                 settings.set(name, value, priority="cmdline")
         for name, value in forced.items():
             settings.set(name, value, priority="cmdline")

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler import __version__
-from crawler.distributed.shared import SharedCrawl
+from crawler.distributed.shared import SharedCrawl, text
 from crawler.layout import CrawlOutput
 from crawler.manifest import MANIFEST_VERSION, _jsonable, totals_by_kind, write_manifest
 from crawler.ops.counts import PEER_PAGES_STAT
@@ -100,7 +100,7 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "spider_args": (part or {}).get("spider_args"),
         "settings": (part or {}).get("settings"),
         "distributed": {"redis_keys": shared.keys.root, "workers": workers,
-                        "abandoned": {k.decode(): json.loads(v) for k, v in
+                        "abandoned": {text(k): json.loads(v) for k, v in
                                       shared.client.hgetall(shared.keys.abandoned).items()}},
         "totals": totals_by_kind(files),
         "files": files,

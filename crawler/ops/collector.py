@@ -132,7 +132,8 @@ class ReportExtension:
         settings = self.crawler.settings
         try:
             stats = self.crawler.stats.get_stats()
-            files = [{"kind": f.kind, "size": f.size} for f in out.completed]
+            files: list[dict[str, Any]] = [{"kind": f.kind, "size": f.size}
+                                           for f in out.completed]
             warc = sum(f["size"] for f in files if f["kind"] == "warc")
             run = {**run_info(settings, spider),
                    "robots": robots_status(stats, settings.getbool("ROBOTSTXT_OBEY"))}

@@ -51,15 +51,15 @@ def metric_families(snap: dict[str, Any]) -> Iterator[Any]:
     for status, n in counts.status_counts(stats).items():
         by_status.add_metric([status], n)
     yield by_status
-    for name, doc, value in (
+    for name, doc, reading in (
         ("crawler_queue_size", "Requests waiting in the scheduler", snap.get("queue")),
         ("crawler_inflight_requests", "Requests in the downloader", snap.get("inflight")),
         ("crawler_elapsed_seconds", "Seconds since the crawl started", snap.get("elapsed")),
         ("crawler_longest_article_gap_seconds", "Longest fetching stretch without a new article",
          stats.get(GAP_STAT)),
     ):
-        if value is not None:
-            yield GaugeMetricFamily(name, doc, value=float(value))
+        if reading is not None:
+            yield GaugeMetricFamily(name, doc, value=float(reading))
 
 
 class _Collector:

@@ -43,7 +43,8 @@ class MonitorResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MonitorResult:
-        return cls(**{k: data.get(k) for k in ("name", "state", "detail", "value", "threshold")})
+        return cls(name=data["name"], state=data["state"], detail=data.get("detail") or "",
+                   value=data.get("value"), threshold=data.get("threshold"))
 
 
 def _ok_reasons() -> set[str]:
