@@ -18,10 +18,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.cli_options import add_out, add_settings_option
 from crawler.errors import EXIT_OK, CommandFailed, UsageError
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -61,7 +64,7 @@ def _profile(name: str | None, url: str) -> Any:
     return PROFILES[name]
 
 
-def _fetch(source: str, settings: Any, timeout: float | None) -> dict[str, Any]:
+def _fetch(source: str, settings: BaseSettings, timeout: float | None) -> dict[str, Any]:
     from crawler.dates import server_clock
     from crawler.fetch_page import HTML_TYPES, FetchError, PoliteFetcher
 

@@ -4,12 +4,15 @@ crawl's main process (its narrowest part) on every response and changes nothing.
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from isal import isal_zlib
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import Request, Response, TextResponse
+
+if TYPE_CHECKING:
+    from scrapy import Spider
 
 _REFRESH_WINDOW = 4 * 4096  # Scrapy reads the first 4,096 characters: at most 4 bytes each
 
@@ -32,7 +35,7 @@ class DecompressionMiddleware(HttpCompressionMiddleware):
     """
 
     def process_response(self, request: Request, response: Response,
-                         spider: Any = None) -> Request | Response:
+                         spider: Spider | None = None) -> Request | Response:
         if isinstance(response, TextResponse) and b"Content-Encoding" in response.headers:
             response = Response(**{name: getattr(response, name) for name in Response.attributes})
         return super().process_response(request, response)
@@ -68,7 +71,7 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
     is passed on untouched. UTF-16/32 pages (NUL bytes) still go through Scrapy's check."""
 
     def process_response(self, request: Request, response: Response,
-                         spider: Any = None) -> Request | Response:
+                         spider: Spider | None = None) -> Request | Response:
         head = response.body[:_REFRESH_WINDOW]
         if b"refresh" not in head.lower() and b"\x00" not in head:
             return response

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -31,6 +31,10 @@ from crawler.shape_budget import ShapeCounter, shape_counter
 from crawler.site import Site, site_for
 from crawler.urls import BadURL, canonical_url, path_shape, validate_start_url
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 
@@ -102,7 +106,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         return site_for(start, cls.profile, PROFILES.values())
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSiteSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSiteSpider:
         kwargs.setdefault("since", crawler.settings.get("SINCE") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
@@ -286,7 +290,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         of the spider is ``dont_filter``)."""
         return hash(url) in self.requested
 
-    def _scheduled(self, request: scrapy.Request, spider: Any = None) -> None:
+    def _scheduled(self, request: scrapy.Request, spider: Spider | None = None) -> None:
         """``request_scheduled``: the request passed the spider middlewares (depth, offsite)
         and reached the scheduler, whose duplicate filter now knows its URL: asking for it
         again is pointless."""

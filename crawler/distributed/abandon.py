@@ -25,7 +25,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -41,6 +41,9 @@ from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms, text
 from crawler.layout import CrawlOutput, crawl_output
 from crawler.warc.naming import safe_part
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +83,12 @@ class AbandonRefused(Exception):
     """The named worker's spool cannot be given up; the message says why (one line)."""
 
 
-def abandon_names(settings: Any) -> list[str]:
+def abandon_names(settings: BaseSettings) -> list[str]:
     """The workers named by ``--abandon-spool`` / ``DISTRIBUTED_ABANDON_WORKERS``."""
     return list(dict.fromkeys(n.strip() for n in settings.getlist(ABANDON_SETTING) if n.strip()))
 
 
-def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: Any,
+def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: BaseSettings,
                        worker: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The files ``worker`` registered, and those of them not in the store."""
     files = [f for f in shared.files() if f.get("worker") == worker]
@@ -93,7 +96,7 @@ def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: Any,
 
 
 def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOutput,
-            settings: Any) -> str | None:
+            settings: BaseSettings) -> str | None:
     """Why ``worker``'s spool cannot be abandoned now; None when it can."""
     head = f"--abandon-spool {worker}:"
     if shared.is_finalized():
@@ -181,7 +184,7 @@ class AbandonSpool:
     """Extension (enabled by the distributed add-on): gives up the named workers' missing files
     as this worker opens, before it takes any request."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.names = abandon_names(crawler.settings)
         if not self.names or not crawler.settings.get("REDIS_URL"):
             raise NotConfigured(f"{ABANDON_SETTING} is empty")
@@ -191,10 +194,10 @@ class AbandonSpool:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> AbandonSpool:
+    def from_crawler(cls, crawler: Crawler) -> AbandonSpool:
         return cls(crawler)
 
-    async def spider_opened(self, spider: Any) -> None:
+    async def spider_opened(self, spider: Spider) -> None:
         try:
             await maybe_deferred_to_future(threads.deferToThread(self.abandon_all, spider))
         except Exception as exc:  # refused, or the store or Redis failed: nothing crawled
@@ -203,7 +206,7 @@ class AbandonSpool:
             self.crawler.stats.set_value("distributed/abandon_refused", str(why))
             raise CloseSpider(REFUSED_REASON) from exc
 
-    def abandon_all(self, spider: Any) -> None:
+    def abandon_all(self, spider: Spider) -> None:
         if not crawl_output(self.crawler).uri.startswith("s3://"):
             raise AbandonRefused(S3_ONLY)
         # Registered before the crawl re-opens, so a worker leaving now is not the last one.
@@ -220,7 +223,7 @@ class AbandonSpool:
             finally:
                 self.shared.release_reaper_lock()
 
-    def abandon(self, worker: str, spider: Any) -> int:
+    def abandon(self, worker: str, spider: Spider) -> int:
         """Give up ``worker``'s files missing from the store; returns the articles queued."""
         shared, settings, stats = self.shared, self.crawler.settings, self.crawler.stats
         prior = abandoned(shared).get(worker)
@@ -239,7 +242,7 @@ class AbandonSpool:
         kept = {f["path"]: f for f in found.files}
         urls = sorted(url.decode() for url, owner in shared.client.hscan_iter(shared.keys.claims)
                       if owner.decode() == worker and url.decode() not in written)
-        queue = self.crawler.leased_scheduler.queue
+        queue = self.crawler.leased_scheduler.queue  # type: ignore[attr-defined]
         encoded = [queue._encode_request(Request(
             url, callback=getattr(spider, "parse_page", None), priority=ARTICLE_PRIORITY,
             dont_filter=True, meta={"barren": 0})) for url in urls]
@@ -263,7 +266,7 @@ class AbandonSpool:
             return 0
         stats.inc_value("distributed/abandoned_workers")
         stats.inc_value("distributed/abandoned_files", len(missing))
-        stats.inc_value("distributed/abandoned_bytes", record["bytes"])
+        stats.inc_value("distributed/abandoned_bytes", sum(int(f["size"]) for f in missing))
         stats.inc_value("distributed/abandoned_articles", queued)
         logger.warning("abandoned the spool of worker %s: %d files given up (%s); %d of its "
                        "article records were in them: their pages are queued to be fetched and "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -19,6 +19,10 @@ from scrapy.utils.asyncio import create_looping_call
 from crawler.ops import config, counts
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.ops.monitors import GAP_STAT
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ class _Collector:
 class MetricsExtension:
     """Serves ``/metrics`` for Prometheus on ``METRICS_HOST:METRICS_PORT`` during the crawl."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.port = config.get_int(settings, "METRICS_PORT")
         if not self.port:
@@ -93,10 +97,10 @@ class MetricsExtension:
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> MetricsExtension:
+    def from_crawler(cls, crawler: Crawler) -> MetricsExtension:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         from prometheus_client import start_http_server
 
         self.started = time.monotonic()
@@ -123,7 +127,7 @@ class MetricsExtension:
             "site": getattr(out, "folder", None),
         }
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.server is not None:
