@@ -12,7 +12,7 @@ import argparse
 import inspect
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.cli_options import (
     add_log_options,
@@ -27,6 +27,9 @@ from crawler.cli_options import (
 from crawler.cli_settings import build_settings
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
 from crawler.logs import notice
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 DEFAULT_LOG_LEVEL = "WARNING"
 FEED_HINT = ("is Scrapy's feed export; the crawler writes every article as a JSON record "
@@ -116,7 +119,7 @@ def check_logfile(path: str | None) -> None:
         raise UsageError(f"cannot write the log file {path}: permission denied")
 
 
-def _log_level(settings: Any, args: argparse.Namespace) -> None:
+def _log_level(settings: BaseSettings, args: argparse.Namespace) -> None:
     """The ``crawler`` command's default level, WARNING, unless ``--log-level`` or ``-s
     LOG_LEVEL`` said otherwise (``scrapy crawl`` keeps the project's INFO)."""
     if not args.log_level and (settings.getpriority("LOG_LEVEL") or 0) < 40:
@@ -187,7 +190,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     return code
 
 
-def _check_wacz(settings: Any) -> None:
+def _check_wacz(settings: BaseSettings) -> None:
     from crawler.wacz import WaczError, wacz_bin
 
     if settings.get("REDIS_URL"):
@@ -199,7 +202,7 @@ def _check_wacz(settings: Any) -> None:
         raise UsageError(f"--wacz: {exc}") from exc
 
 
-def package(result: dict[str, Any], settings: Any) -> tuple[str, bool]:
+def package(result: dict[str, Any], settings: BaseSettings) -> tuple[str, bool]:
     """``--wacz`` after the crawl: (where the WACZ is, or why there is none; whether that is
     a failure)."""
     from crawler.reader import ReaderError
@@ -219,7 +222,7 @@ def package(result: dict[str, Any], settings: Any) -> tuple[str, bool]:
         return f"none: {' '.join(str(exc).split())[:300]}", True
 
 
-def print_summary(result: dict[str, Any], settings: Any, code: int,
+def print_summary(result: dict[str, Any], settings: BaseSettings, code: int,
                   extra: list[str] | None = None) -> None:
     """The end-of-crawl summary on stdout: lines, or one JSON object with ``LOG_JSON``."""
     from crawler.ops.summary import crawl_seconds, summary_lines

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 from protego import Protego
@@ -108,7 +108,7 @@ def _child_text(elem: etree._Element, *path: str) -> str | None:
 class _Bounded(io.RawIOBase):
     """A readable stream that fails once more than ``limit`` bytes were read from ``raw``."""
 
-    def __init__(self, raw: BinaryIO, limit: int) -> None:
+    def __init__(self, raw: gzip.GzipFile, limit: int) -> None:
         self.raw, self.limit, self.left = raw, limit, limit
 
     def readable(self) -> bool:
@@ -122,7 +122,7 @@ class _Bounded(io.RawIOBase):
         return data
 
 
-def _xml_stream(body: bytes) -> BinaryIO:
+def _xml_stream(body: bytes) -> io.BytesIO | _Bounded:
     """The document in ``body``, decompressed as it is read when gzipped (bounded)."""
     if body[:2] != b"\x1f\x8b":
         return io.BytesIO(body)

@@ -11,9 +11,12 @@ site). Here a request counts as transferring from the moment it leaves the slot'
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader, Slot
+
+if TYPE_CHECKING:
+    from scrapy import Request
 
 
 class _ReservingQueue(deque):
@@ -32,7 +35,7 @@ class _ReservingQueue(deque):
 class PoliteDownloader(Downloader):
     """``DOWNLOADER``: Scrapy's own, with each slot's concurrency limit holding."""
 
-    def _get_slot(self, request: Any, *args: Any) -> tuple[str, Slot]:
+    def _get_slot(self, request: Request, *args: Any) -> tuple[str, Slot]:
         key, slot = super()._get_slot(request, *args)
         if not isinstance(slot.queue, _ReservingQueue):
             slot.queue = _ReservingQueue(slot.queue, slot)

@@ -18,10 +18,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.cli_options import add_out, add_settings_option
 from crawler.errors import EXIT_OK, CommandFailed, UsageError
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -61,7 +64,7 @@ def _profile(name: str | None, url: str) -> Any:
     return PROFILES[name]
 
 
-def _fetch(source: str, settings: Any, timeout: float | None) -> dict[str, Any]:
+def _fetch(source: str, settings: BaseSettings, timeout: float | None) -> dict[str, Any]:
     from crawler.dates import server_clock
     from crawler.fetch_page import HTML_TYPES, FetchError, PoliteFetcher
 
@@ -172,7 +175,8 @@ def run(args: Any) -> int:
         raise UsageError(str(exc)) from exc
     if args.profile is not None:
         _profile(args.profile, url or "http://example.invalid/")  # a bad name fails first
-    page = _fetch(url, settings, args.timeout) if is_url else _read_file(args.source, url)
+    page = _fetch(url, settings, args.timeout) if is_url and url is not None \
+        else _read_file(args.source, url)
     record = extract_record(page, args.profile)
     text = json.dumps(record, ensure_ascii=False, indent=None if args.compact else 2)
     if args.out:

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ THRESHOLDS = (20_000, 20, 40)
 class GcTuning:
     """Extension: freeze the start-up heap and set the collector's thresholds."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("GC_TUNING", True):
             raise NotConfigured("GC_TUNING is off")
         self.thresholds = THRESHOLDS
@@ -42,7 +45,7 @@ class GcTuning:
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> GcTuning:
+    def from_crawler(cls, crawler: Crawler) -> GcTuning:
         return cls(crawler)
 
     def engine_started(self) -> None:

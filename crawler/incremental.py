@@ -35,12 +35,16 @@ Settings:
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.state import state_off
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def _header(headers: Any, name: bytes) -> str | None:
 class IncrementalMiddleware:
     """Adds validators to requests the state can revalidate and records every response."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         state = getattr(crawler, "crawl_state", None)
         if state is None:
             raise state_off(crawler.settings, "no crawl state (STATE_ENABLED off)")
@@ -67,10 +71,10 @@ class IncrementalMiddleware:
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request, spider: Any = None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if request.method != "GET" or request.meta.get(META_SKIP):
             return None
         if urlparse_cached(request).path == "/robots.txt":
@@ -89,7 +93,7 @@ class IncrementalMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response,
-                         spider: Any = None) -> Response:
+                         spider: Spider | None = None) -> Response:
         if request.method != "GET" or urlparse_cached(response).scheme not in ("http", "https"):
             return response
         location = _header(response.headers, b"Location")

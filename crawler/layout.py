@@ -28,7 +28,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 SUBDIRS = ("warc", "indexes", "articles")
 RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
@@ -182,13 +185,13 @@ def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None)
     return Path(uri) / site / crawl_id
 
 
-def site_key_of(crawler: Any) -> str:
+def site_key_of(crawler: Crawler) -> str:
     """The site key of a Scrapy crawler's spider (``crawler.site``), else the spider's name."""
     site = getattr(getattr(crawler, "spider", None), "site", None)
     return getattr(site, "key", None) or crawler.spidercls.name
 
 
-def crawl_output(crawler: Any) -> CrawlOutput:
+def crawl_output(crawler: Crawler) -> CrawlOutput:
     """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
 
     Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
@@ -209,5 +212,5 @@ def crawl_output(crawler: Any) -> CrawlOutput:
         site=site,
     )
     out.prepare()
-    crawler.crawl_output = out
+    crawler.crawl_output = out  # type: ignore[attr-defined]
     return out

@@ -25,10 +25,14 @@ import logging
 import sys
 import traceback
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.utils.misc import load_object
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 PROGRESS_LOGGER = "crawler.progress"
 EVENT_ATTR = "crawl_event"  # a crawl event (dict) carried by a log record: JSON as it is
@@ -61,7 +65,7 @@ def describe_error(exc: BaseException, limit: int = 300) -> str:
     return f"{type(exc).__name__}: {text}"[:limit] if text else type(exc).__name__
 
 
-def network_errors(settings: Any) -> tuple[type[BaseException], ...]:
+def network_errors(settings: BaseSettings) -> tuple[type[BaseException], ...]:
     """The exception types of network failures: Scrapy's ``RETRY_EXCEPTIONS``."""
     found: list[type[BaseException]] = []
     for spec in settings.getlist("RETRY_EXCEPTIONS") if settings is not None else ():
@@ -158,7 +162,7 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
-def formatter(settings: Any) -> logging.Formatter:
+def formatter(settings: BaseSettings) -> logging.Formatter:
     """The formatter ``LOG_JSON`` asks for (Scrapy's ``LOG_FORMAT``/``LOG_DATEFORMAT`` for text)."""
     if settings.getbool("LOG_JSON"):
         return JsonFormatter()
@@ -166,7 +170,7 @@ def formatter(settings: Any) -> logging.Formatter:
                          settings.get("LOG_DATEFORMAT") or DATE_FORMAT)
 
 
-def notice(settings: Any, message: str, **fields: Any) -> None:
+def notice(settings: BaseSettings, message: str, **fields: Any) -> None:
     """A line for the user on stdout (a summary line, "resuming crawl …"): as it is, or with
     ``LOG_JSON`` one JSON object ``{"event": "notice", "time", "message", …}``."""
     if settings is not None and settings.getbool("LOG_JSON"):
@@ -176,7 +180,7 @@ def notice(settings: Any, message: str, **fields: Any) -> None:
     print(message, flush=True)
 
 
-def quiet_scrapy(settings: Any) -> None:
+def quiet_scrapy(settings: BaseSettings) -> None:
     """Install the logger filters (once per process): Scrapy's dumps to DEBUG, network errors
     in one line."""
     for name, starts in QUIET.items():
@@ -191,7 +195,7 @@ def quiet_scrapy(settings: Any) -> None:
         logger.addFilter(NetworkErrorInOneLine(kinds))
 
 
-def install(settings: Any) -> logging.Handler:
+def install(settings: BaseSettings) -> logging.Handler:
     """The ``crawler`` command's log output: one handler on the root logger (replacing one an
     earlier call installed), for ``CrawlerProcess(settings, install_root_handler=False)``."""
     level = logging.getLevelName(str(settings.get("LOG_LEVEL") or "WARNING").upper())
@@ -210,7 +214,7 @@ def install(settings: Any) -> logging.Handler:
     for old in [h for h in root.handlers if getattr(h, "crawler_output", False)]:
         root.removeHandler(old)
         old.close()
-    handler.crawler_output = True  # type: ignore[attr-defined]
+    handler.crawler_output = True  # type: ignore[union-attr]
     root.addHandler(handler)
     root.setLevel(level)  # DEBUG records are not even built at INFO
     logging.getLogger(PROGRESS_LOGGER).setLevel(logging.INFO)
@@ -222,7 +226,7 @@ class LogOutput:
     """Scrapy extension: :func:`quiet_scrapy` and ``LOG_JSON`` for ``scrapy crawl`` (the
     ``crawler`` command has set them up already)."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         quiet_scrapy(settings)
         if settings.getbool("LOG_JSON"):
@@ -236,5 +240,5 @@ class LogOutput:
                 handler.setFormatter(JsonFormatter())
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> LogOutput:
+    def from_crawler(cls, crawler: Crawler) -> LogOutput:
         return cls(crawler)

@@ -12,13 +12,17 @@ import logging
 import os
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
 from crawler import __version__
 from crawler.layout import CrawlOutput, crawl_output
 from crawler.storage.digests import sha256_hex
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -94,16 +98,16 @@ RECORDED_SETTINGS = (
 class ManifestExtension:
     """At the end of a crawl: close every writer, then write the manifest (the commit marker)."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ManifestExtension:
+    def from_crawler(cls, crawler: Crawler) -> ManifestExtension:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         out = crawl_output(self.crawler)
         logger.info("crawl %s writing to %s", out.crawl_id, out.root)
         # A crawl killed earlier left *.open files: cut them to their last whole record now.
@@ -115,7 +119,7 @@ class ManifestExtension:
                 for result in recover_crawl_dir(crawl):
                     logger.warning("recovered interrupted crawl %s: %s", crawl.name, result)
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         out = crawl_output(self.crawler)
         out.close_writers()
         settings = self.crawler.settings
@@ -127,7 +131,7 @@ class ManifestExtension:
                        "site_origin": getattr(site, "origin", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=_jsonable(recorded))
-        self.crawler.crawl_manifest = manifest
+        self.crawler.crawl_manifest = manifest  # type: ignore[attr-defined]
         if not settings.getbool("MANIFEST_WRITE", True):
             # A worker of a distributed crawl: its part goes to the crawl's registry and the
             # last worker writes the manifest of all parts (crawler.distributed.finalize).

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -31,6 +31,10 @@ from crawler.profiles import SiteProfile
 from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 from crawler.workerpool import ProcessPool, WorkerDied
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +100,7 @@ class PageWorkers:
     """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; the crawler's
     ``page_workers``."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         workers = settings.getint("EXTRACTION_WORKERS")
         if workers < 0:
@@ -106,20 +110,20 @@ class PageWorkers:
         self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
         self.pool: ProcessPool | None = None
         self.scope: ScanScope | None = None
-        crawler.page_workers = self
+        crawler.page_workers = self  # type: ignore[attr-defined]
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> PageWorkers:
+    def from_crawler(cls, crawler: Crawler) -> PageWorkers:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         scope = getattr(spider, "scan_scope", None)
         self.scope = scope() if callable(scope) else None
         self.pool = self._new_pool()
 
-    def spider_closed(self, spider: Any) -> None:
+    def spider_closed(self, spider: Spider) -> None:
         if self.pool is not None:
             self.pool.close()
 

@@ -7,7 +7,9 @@ A profile is plain data. The generic ``news`` spider builds one from ``--url``; 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 
@@ -84,3 +86,12 @@ VSEDELO = SiteProfile(
 )
 
 PROFILES: dict[str, SiteProfile] = {p.name: p for p in (GENERIC, VSEDELO)}
+
+
+class ProfiledSpider(Protocol):
+    """What crawler components use of the project's spiders (``spiders.base.NewsSiteSpider``)."""
+
+    name: str
+    profile: SiteProfile
+
+    def start_requests(self) -> Iterable[Any]: ...

@@ -22,13 +22,16 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.squeues import PickleLifoDiskQueue
 
 from crawler.scratch import ScratchLock, sweep
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ _budgets: weakref.WeakKeyDictionary[Any, _Budget] = weakref.WeakKeyDictionary()
 class SpillingLifoQueue:
     """LIFO queue: newest requests in memory, oldest in a lazily made pickle disk queue."""
 
-    def __init__(self, crawler: Any, key: str) -> None:
+    def __init__(self, crawler: Crawler, key: str) -> None:
         self.crawler, self.key = crawler, key
         if crawler not in _budgets:
             limit = crawler.settings.getint("SCHEDULER_MEMORY_REQUESTS", 2000)
@@ -61,10 +64,12 @@ class SpillingLifoQueue:
         self._stuck: list[Request] = []  # could not be pickled; all older than self._memory
         self._disk: Any = None
         if Path(key).exists():  # a queue left by a previous run (JOBDIR)
-            self._disk = PickleLifoDiskQueue.from_crawler(crawler, key)
+            self._disk = PickleLifoDiskQueue.from_crawler(  # type: ignore[attr-defined]
+                crawler, key)
 
     @classmethod
-    def from_crawler(cls, crawler: Any, key: str, *args: Any, **kwargs: Any) -> SpillingLifoQueue:
+    def from_crawler(cls, crawler: Crawler, key: str, *args: Any,
+                     **kwargs: Any) -> SpillingLifoQueue:
         return cls(crawler, key)
 
     @property
@@ -117,7 +122,8 @@ class SpillingLifoQueue:
         spilling, self._memory = self._memory[:count], self._memory[count:]
         self._budget.used -= count
         if self._disk is None:
-            self._disk = PickleLifoDiskQueue.from_crawler(self.crawler, self.key)
+            self._disk = PickleLifoDiskQueue.from_crawler(  # type: ignore[attr-defined]
+                self.crawler, self.key)
         written, stats = 0, getattr(self.crawler, "stats", None)
         for request in spilling:
             try:
@@ -142,7 +148,7 @@ class SpoolScheduler(Scheduler):
     _spool_lock: ScratchLock | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> SpoolScheduler:
+    def from_crawler(cls, crawler: Crawler) -> SpoolScheduler:
         scheduler = super().from_crawler(crawler)
         settings = crawler.settings
         if scheduler.dqdir is None and settings.getbool("SCHEDULER_SPOOL", True):

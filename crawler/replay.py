@@ -124,13 +124,13 @@ def build_collection(
                 continue
             filename = entry.fields["filename"]
             if filename not in own_files:
-                warc = _find_warc(filename, dirs)
-                if warc is None:
+                earlier = _find_warc(filename, dirs)
+                if earlier is None:
                     raise ReplayError(
                         f"{crawl_dir.name} refers to payloads in {filename}, an earlier crawl's "
                         f"WARC not found under {crawl_dir.parent}: replay it with that crawl"
                     )
-                _link(archive, warc)
+                _link(archive, earlier)
                 own_files.add(filename)
             lines.append(line)
     unresolved = check_revisits(lines)

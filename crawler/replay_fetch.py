@@ -8,6 +8,7 @@ revisits of earlier crawls, the earlier crawls' WARCs that hold the originals.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,8 @@ def _original_warcs(crawl_root: Path) -> set[str]:
     return names
 
 
-def fetch_crawl(uri: str, dest: Path, settings: Any = None, kinds: tuple[str, ...] = KINDS,
-                with_manifest: bool = False) -> Path:
+def fetch_crawl(uri: str, dest: Path, settings: Mapping[str, Any] | None = None,
+                kinds: tuple[str, ...] = KINDS, with_manifest: bool = False) -> Path:
     """Download ``s3://…/<spider>/<crawl-id>`` into ``dest/<spider>/<crawl-id>``; returns it.
 
     The crawl's files of ``kinds`` come (``manifest.json`` too with ``with_manifest``); sibling

@@ -18,13 +18,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from scrapy.http import Response, TextResponse
 
 from crawler.site import DEFAULT_PORTS, Site
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 # url(...) with or without quotes, and @import "..." (the url() form is caught by the first)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
@@ -66,7 +69,7 @@ def page_references(tree: etree._Element) -> list[str]:
 
 def is_stylesheet(response: Response) -> bool:
     """True for a CSS response (by Content-Type, else by the ``.css`` path)."""
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     return bool(_CSS_TYPE.search(ctype)) or urlsplit(response.url).path.endswith(".css")
 
 
@@ -96,7 +99,7 @@ class RequisitePolicy:
     site: Site | None = None  # when set, the site's own URLs are those it contains
 
     @classmethod
-    def from_settings(cls, settings: Any, site_hosts: Iterable[str],
+    def from_settings(cls, settings: BaseSettings, site_hosts: Iterable[str],
                       site: Site | None = None) -> RequisitePolicy:
         hosts = settings.getlist("REQUISITES_HOSTS")
         return cls(enabled=settings.getbool("REQUISITES_ENABLED", True),

@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +36,7 @@ def parse_retry_after(value: str, now: dt.datetime | None = None) -> float | Non
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
-def retry_after_seconds(response: Any, cap: float) -> float | None:
+def retry_after_seconds(response: Response, cap: float) -> float | None:
     """The pause a 429 or 503 asks for with ``Retry-After``, at most ``cap`` seconds; None
     for other responses and for a missing, unreadable or zero wait."""
     header = response.headers.get(b"Retry-After")
@@ -44,7 +49,7 @@ def retry_after_seconds(response: Any, cap: float) -> float | None:
 class RetryAfterMiddleware:
     """Downloader middleware: a 429/503 with Retry-After pauses the host's download slot."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         if not settings.getbool("RETRY_AFTER_ENABLED", True):
             raise NotConfigured
@@ -52,16 +57,16 @@ class RetryAfterMiddleware:
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 60.0)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Any, response: Any) -> Any:
+    def process_response(self, request: Request, response: Response) -> Any:
         seconds = retry_after_seconds(response, self.max_wait)
         if seconds:
             self._pause_slot(request, seconds)
         return response
 
-    def _pause_slot(self, request: Any, seconds: float) -> None:
+    def _pause_slot(self, request: Request, seconds: float) -> None:
         from twisted.internet import reactor
 
         downloader = self.crawler.engine.downloader
@@ -69,7 +74,10 @@ class RetryAfterMiddleware:
         if slot is None or slot.latercall is not None:
             return
         # Block the slot's queue until the pause ends (the downloader's own delay mechanism).
-        slot.latercall = reactor.callLater(seconds, downloader._latercall, slot)
+        # (mypy reads zope's IReactorTime.callLater with its missing self: the delay "is" the
+        # callable)
+        later = downloader._latercall
+        slot.latercall = reactor.callLater(seconds, later, slot)  # type: ignore[arg-type]
         self.crawler.stats.inc_value("retry_after/pauses")
         self.crawler.stats.max_value("retry_after/max_seconds", seconds)
         logger.info("Retry-After %.1fs from %s: pausing the host", seconds, request.url)

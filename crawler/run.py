@@ -9,7 +9,7 @@ import contextlib
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -22,11 +22,14 @@ from crawler.ops import counts
 from crawler.ops.monitors import failed_monitors
 from crawler.urls import BadURL
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 OK_FINISH_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount"}
 LOG_LEVELS = logs.LEVELS
 
 
-def check_output(uri: str, settings: Any = None) -> Path | None:
+def check_output(uri: str, settings: BaseSettings | None = None) -> Path | None:
     """Fail early, with the path or the store's problem, when the output cannot be written;
     returns the outermost folder this created (None: it was there, or ``s3://``), so a usage
     error found later can leave nothing behind (:func:`remove_created`)."""

@@ -22,7 +22,7 @@ does not count as an error. A spider without a ``site`` is not gated.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
@@ -31,6 +31,10 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.requisites import host_matches
 from crawler.site import DEFAULT_PORTS, Site
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ def came_from(request: Request) -> str:
 class ScopeGate:
     """Downloader middleware: only the crawl's site and the requisite hosts are requested."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.extra_hosts = tuple(h for h in crawler.settings.getlist("REQUISITES_HOSTS")
@@ -64,10 +68,10 @@ class ScopeGate:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ScopeGate:
+    def from_crawler(cls, crawler: Crawler) -> ScopeGate:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.site = getattr(spider, "site", None)
         if self.site is not None:
             logger.info("scope: %s (hosts %s%s)", self.site.origin, ", ".join(self.site.hosts),
@@ -87,7 +91,7 @@ class ScopeGate:
             return False
         return host_matches(parts.hostname.lower(), port, self.extra_hosts)
 
-    def process_request(self, request: Request, spider: Any = None) -> None:
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.allows(request):
             return None
         assert self.site is not None

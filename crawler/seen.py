@@ -108,5 +108,6 @@ class CompactDupeFilter(RFPDupeFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        loaded, self._fingerprints = self._fingerprints, _FingerprintKeys()
+        # a set-like store of 8-byte keys in place of Scrapy's set of fingerprints
+        loaded, self._fingerprints = self._fingerprints, _FingerprintKeys()  # type: ignore[assignment]
         self._fingerprints.update(loaded)

@@ -111,7 +111,8 @@ WORKER_IDLE_POLL_SECONDS = 0.5
 # s3:// output: close and upload the files this often, then acknowledge the finished requests
 DISTRIBUTED_CHECKPOINT_SECONDS = 60.0
 DISTRIBUTED_KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's Redis keys expire after this
-DISTRIBUTED_ABANDON_WORKERS = []  # --abandon-spool: workers whose lost spools are given up
+# --abandon-spool: workers whose lost spools are given up
+DISTRIBUTED_ABANDON_WORKERS: list[str] = []
 REDIS_LOST_SECONDS = 60.0  # a worker that lost Redis this long stops (0: waits forever)
 # Per-host limits for the whole distributed crawl; the add-on copies CONCURRENT_REQUESTS_PER_DOMAIN
 # and DOWNLOAD_DELAY into them unless they are set on the command line.

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from scrapy.utils.misc import build_from_crawler, load_object
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 DEFAULT_COUNTER = "crawler.shape_budget.LocalShapeCounter"
 
@@ -35,7 +38,7 @@ class LocalShapeCounter:
         self.counts: Counter[str] = Counter()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> LocalShapeCounter:
+    def from_crawler(cls, crawler: Crawler) -> LocalShapeCounter:
         return cls()
 
     def add(self, shapes: Sequence[str]) -> list[int]:
@@ -46,7 +49,7 @@ class LocalShapeCounter:
         return out
 
 
-def shape_counter(crawler: Any) -> ShapeCounter:
+def shape_counter(crawler: Crawler) -> ShapeCounter:
     """The ``PATH_SHAPE_COUNTER`` component of ``crawler``."""
     cls = load_object(crawler.settings.get("PATH_SHAPE_COUNTER") or DEFAULT_COUNTER)
     return build_from_crawler(cls, crawler)

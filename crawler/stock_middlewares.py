@@ -4,12 +4,15 @@ crawl's main process (its narrowest part) on every response and changes nothing.
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from isal import isal_zlib
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import Request, Response, TextResponse
+
+if TYPE_CHECKING:
+    from scrapy import Spider
 
 _REFRESH_WINDOW = 4 * 4096  # Scrapy reads the first 4,096 characters: at most 4 bytes each
 
@@ -32,7 +35,7 @@ class DecompressionMiddleware(HttpCompressionMiddleware):
     """
 
     def process_response(self, request: Request, response: Response,
-                         spider: Any = None) -> Request | Response:
+                         spider: Spider | None = None) -> Request | Response:
         if isinstance(response, TextResponse) and b"Content-Encoding" in response.headers:
             response = Response(**{name: getattr(response, name) for name in Response.attributes})
         return super().process_response(request, response)
@@ -52,7 +55,7 @@ def one_gzip_member(body: bytes, max_size: int = 0) -> bytes | None:
     inflater = isal_zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         data = inflater.decompress(body, max_size + 1 if max_size else 0)
-    except (isal_zlib.error, ValueError):
+    except (isal_zlib.error, ValueError):  # type: ignore[misc]  # isal's stub: error is a type
         return None
     if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
         return None
@@ -68,7 +71,7 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
     is passed on untouched. UTF-16/32 pages (NUL bytes) still go through Scrapy's check."""
 
     def process_response(self, request: Request, response: Response,
-                         spider: Any = None) -> Request | Response:
+                         spider: Spider | None = None) -> Request | Response:
         head = response.body[:_REFRESH_WINDOW]
         if b"refresh" not in head.lower() and b"\x00" not in head:
             return response

@@ -15,10 +15,13 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler import replay
 from crawler.reader import open_crawl
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
 
@@ -92,7 +95,7 @@ def build_wacz(crawl_dir: Path, output: Path | None = None) -> Path:
 
 
 def package_crawl(output_uri: str, crawl_root: Path, site: str, crawl_id: str,
-                  settings: Any) -> str:
+                  settings: BaseSettings) -> str:
     """``crawler crawl --wacz``: the finished crawl as ``<out>/<site>/<crawl-id>.wacz``; for
     ``s3://`` output the crawl is read back from the store (its manifest, WARCs, indexes and
     records, checked against their sha256) and the WACZ stored beside it. Returns where it is."""

@@ -27,7 +27,7 @@ import socket
 import struct
 from collections import deque
 from collections.abc import Callable
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkServerContext, SpawnContext
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class ProcessPool:
     """``workers`` processes of ``context`` (each starting with ``initializer(*initargs)``);
     :meth:`run` a picklable call in one of them from the event loop's thread."""
 
-    def __init__(self, workers: int, context: BaseContext,
+    def __init__(self, workers: int, context: ForkServerContext | SpawnContext,
                  initializer: Callable[..., Any] | None = None, initargs: tuple = (),
                  max_in_flight: int = 2) -> None:
         self.size = max(1, workers)

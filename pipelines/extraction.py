@@ -11,7 +11,7 @@ process when the pool is switched off with ``EXTRACTION_WORKERS = -1``).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -22,26 +22,31 @@ from crawler.pageworkers import extract_in_worker
 from crawler.record import build_record
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.profiles import ProfiledSpider
+
 logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
     """Turns :class:`ArticlePage` items into article JSON records."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         if not crawler.settings.getbool("EXTRACTION_ENABLED", True):
             raise NotConfigured("EXTRACTION_ENABLED is off")
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
         stats = self.crawler.stats
-        spider = self.crawler.spider
+        spider = cast("ProfiledSpider", self.crawler.spider)
         result = item.extracted
         if result is None:  # not extracted with its scan
             result = await self._extract(item, spider.profile)

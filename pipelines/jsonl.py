@@ -11,7 +11,7 @@ import gzip
 import json
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
@@ -19,11 +19,14 @@ from crawler.layout import CrawlOutput, crawl_output
 from crawler.seen import SeenUrls
 from crawler.warc.naming import safe_part
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class ArticleJsonLinesPipeline:
     """Writes records (dicts with ``schema_version``) and drops repeated canonical URLs."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.crawler = crawler
         self.part_records = settings.getint("ARTICLES_PART_RECORDS", 10_000)
@@ -39,7 +42,7 @@ class ArticleJsonLinesPipeline:
         self._serial = 0
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ArticleJsonLinesPipeline:
+    def from_crawler(cls, crawler: Crawler) -> ArticleJsonLinesPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -32,12 +32,16 @@ from crawler.site import Site, site_for
 from crawler.urls import BadURL, canonical_url, path_shape, validate_start_url
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
 def _content_type(response: Response) -> tuple[str, str | None]:
     """The media type of a response and the charset its Content-Type names, if any."""
-    value = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    value = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     match = _CHARSET.search(value)
     return value.split(";")[0].strip(), match.group(1) if match else None
 
@@ -66,6 +70,9 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     profile: SiteProfile
     default_url: str | None = None
+    barren_limit: int  # set in from_crawler (BARREN_PAGES_LIMIT)
+    shape_budget: int  # PATH_SHAPE_BUDGET
+    requisites: RequisitePolicy  # REQUISITES_*
 
     def __init__(self, url: str | None = None, since: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -99,7 +106,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         return site_for(start, cls.profile, PROFILES.values())
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSiteSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSiteSpider:
         kwargs.setdefault("since", crawler.settings.get("SINCE") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
@@ -283,7 +290,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         of the spider is ``dont_filter``)."""
         return hash(url) in self.requested
 
-    def _scheduled(self, request: scrapy.Request, spider: Any = None) -> None:
+    def _scheduled(self, request: scrapy.Request, spider: Spider | None = None) -> None:
         """``request_scheduled``: the request passed the spider middlewares (depth, offsite)
         and reached the scheduler, whose duplicate filter now knows its URL: asking for it
         again is pointless."""

@@ -7,7 +7,7 @@ which provides ``_follow``, ``_wants``, ``parse_page`` and the settings read her
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
@@ -15,6 +15,10 @@ from scrapy.http import Response, TextResponse
 
 from crawler.discovery import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.pagetype import looks_like_article_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 # Request priorities: discovery documents first, then articles, then listings.
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 30, 20, 0
@@ -29,8 +33,8 @@ class DiscoveryDocuments:
     obey_crawl_delay: bool
     since: Any
     profile: Any
-    crawler: Any
-    settings: Any
+    crawler: Crawler
+    settings: BaseSettings
     logger: Any
     _follow: Any
     _wants: Any

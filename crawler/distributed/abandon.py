@@ -25,11 +25,12 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
@@ -37,9 +38,12 @@ from crawler.distributed.finalize import crawl_store, missing_in_store
 from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
 from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
-from crawler.distributed.shared import SharedCrawl, server_time_ms
+from crawler.distributed.shared import SharedCrawl, server_time_ms, text
 from crawler.layout import CrawlOutput, crawl_output
 from crawler.warc.naming import safe_part
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +83,12 @@ class AbandonRefused(Exception):
     """The named worker's spool cannot be given up; the message says why (one line)."""
 
 
-def abandon_names(settings: Any) -> list[str]:
+def abandon_names(settings: BaseSettings) -> list[str]:
     """The workers named by ``--abandon-spool`` / ``DISTRIBUTED_ABANDON_WORKERS``."""
     return list(dict.fromkeys(n.strip() for n in settings.getlist(ABANDON_SETTING) if n.strip()))
 
 
-def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: Any,
+def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: BaseSettings,
                        worker: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The files ``worker`` registered, and those of them not in the store."""
     files = [f for f in shared.files() if f.get("worker") == worker]
@@ -92,12 +96,12 @@ def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: Any,
 
 
 def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOutput,
-            settings: Any) -> str | None:
+            settings: BaseSettings) -> str | None:
     """Why ``worker``'s spool cannot be abandoned now; None when it can."""
     head = f"--abandon-spool {worker}:"
     if shared.is_finalized():
         return f"{head} crawl {out.crawl_id} is finished already (its manifest is written)"
-    names = sorted(n.decode() for n in shared.client.smembers(shared.keys.worker_names))
+    names = sorted(text(n) for n in shared.client.smembers(shared.keys.worker_names))
     if worker not in names:
         known = ", ".join(n for n in names if n != shared.worker) or "none"
         return f"{head} no such worker in crawl {out.crawl_id} (its workers: {known})"
@@ -118,11 +122,11 @@ def refusal(shared: SharedCrawl, worker: str, dead_seconds: float, out: CrawlOut
 
 def abandoned(shared: SharedCrawl) -> dict[str, dict[str, Any]]:
     """What was given up of each abandoned worker's spool (for the manifest)."""
-    return {k.decode(): json.loads(v)
+    return {text(k): json.loads(v)
             for k, v in shared.client.hgetall(shared.keys.abandoned).items()}
 
 
-def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
+def check_abandon(spider_cls: type[Spider], url: str | None, settings: BaseSettings) -> None:
     """Before a worker starts (``crawler crawl``): raise :class:`AbandonRefused` unless every
     worker named can be abandoned."""
     from crawler.distributed.addon import connect
@@ -180,7 +184,7 @@ class AbandonSpool:
     """Extension (enabled by the distributed add-on): gives up the named workers' missing files
     as this worker opens, before it takes any request."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.names = abandon_names(crawler.settings)
         if not self.names or not crawler.settings.get("REDIS_URL"):
             raise NotConfigured(f"{ABANDON_SETTING} is empty")
@@ -190,10 +194,10 @@ class AbandonSpool:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> AbandonSpool:
+    def from_crawler(cls, crawler: Crawler) -> AbandonSpool:
         return cls(crawler)
 
-    async def spider_opened(self, spider: Any) -> None:
+    async def spider_opened(self, spider: Spider) -> None:
         try:
             await maybe_deferred_to_future(threads.deferToThread(self.abandon_all, spider))
         except Exception as exc:  # refused, or the store or Redis failed: nothing crawled
@@ -202,7 +206,7 @@ class AbandonSpool:
             self.crawler.stats.set_value("distributed/abandon_refused", str(why))
             raise CloseSpider(REFUSED_REASON) from exc
 
-    def abandon_all(self, spider: Any) -> None:
+    def abandon_all(self, spider: Spider) -> None:
         if not crawl_output(self.crawler).uri.startswith("s3://"):
             raise AbandonRefused(S3_ONLY)
         # Registered before the crawl re-opens, so a worker leaving now is not the last one.
@@ -219,7 +223,7 @@ class AbandonSpool:
             finally:
                 self.shared.release_reaper_lock()
 
-    def abandon(self, worker: str, spider: Any) -> int:
+    def abandon(self, worker: str, spider: Spider) -> int:
         """Give up ``worker``'s files missing from the store; returns the articles queued."""
         shared, settings, stats = self.shared, self.crawler.settings, self.crawler.stats
         prior = abandoned(shared).get(worker)
@@ -238,7 +242,7 @@ class AbandonSpool:
         kept = {f["path"]: f for f in found.files}
         urls = sorted(url.decode() for url, owner in shared.client.hscan_iter(shared.keys.claims)
                       if owner.decode() == worker and url.decode() not in written)
-        queue = self.crawler.leased_scheduler.queue
+        queue = self.crawler.leased_scheduler.queue  # type: ignore[attr-defined]
         encoded = [queue._encode_request(Request(
             url, callback=getattr(spider, "parse_page", None), priority=ARTICLE_PRIORITY,
             dont_filter=True, meta={"barren": 0})) for url in urls]
@@ -262,7 +266,7 @@ class AbandonSpool:
             return 0
         stats.inc_value("distributed/abandoned_workers")
         stats.inc_value("distributed/abandoned_files", len(missing))
-        stats.inc_value("distributed/abandoned_bytes", record["bytes"])
+        stats.inc_value("distributed/abandoned_bytes", sum(int(f["size"]) for f in missing))
         stats.inc_value("distributed/abandoned_articles", queued)
         logger.warning("abandoned the spool of worker %s: %d files given up (%s); %d of its "
                        "article records were in them: their pages are queued to be fetched and "

@@ -25,17 +25,21 @@ if there is none, or ``CRAWL_ID`` when given), and switches the components a wor
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import redis
 from scrapy.settings import Settings
 
 from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
-from crawler.distributed.shared import SharedCrawl, redis_client
+from crawler.distributed.shared import SharedCrawl, redis_client, text
 from crawler.layout import new_crawl_id
 from crawler.ops import config
 from crawler.warc.naming import safe_part
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +89,7 @@ def join_crawl(client: redis.Redis, site: SiteKeys, requested: str | None) -> st
     for _ in range(3):
         current = client.get(site.current)
         if current:
-            return current.decode()
+            return text(current)
         crawl_id = new_crawl_id()
         if client.set(site.current, crawl_id, nx=True):
             return crawl_id
@@ -102,7 +106,7 @@ def reserve_worker_id(client: redis.Redis, keys: CrawlKeys, name: str) -> str:
     return candidate
 
 
-def site_of(spider: Any) -> str:
+def site_of(spider: Spider) -> str:
     """The site part of the keys: the start URL's host and port, else the spider's name."""
     url = getattr(spider, "start_url", None)
     return safe_part(urlsplit(url).netloc) if url else safe_part(spider.name)
@@ -111,11 +115,11 @@ def site_of(spider: Any) -> str:
 class DistributedAddon:
     """``ADDONS`` entry; active when ``REDIS_URL`` is set."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DistributedAddon:
+    def from_crawler(cls, crawler: Crawler) -> DistributedAddon:
         return cls(crawler)
 
     def update_settings(self, settings: Settings) -> None:
@@ -123,14 +127,16 @@ class DistributedAddon:
         if not url:
             return
         spider = self.crawler.spider
+        if spider is None:
+            raise RuntimeError("the distributed add-on starts with the spider (engine_started)")
         client = connect(url)
         worker = safe_part(settings.get("WORKER_ID") or default_worker_id())
         site = SiteKeys(settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX, spider.name,
                         site_of(spider))
         crawl_id = join_crawl(client, site, settings.get("CRAWL_ID") or None)
         worker = reserve_worker_id(client, site.crawl(crawl_id), worker)
-        self.crawler.shared_crawl = SharedCrawl(client, site.crawl(crawl_id), worker)
-        self.crawler.shared_site = site
+        self.crawler.shared_crawl = SharedCrawl(client, site.crawl(crawl_id), worker)  # type: ignore[attr-defined]
+        self.crawler.shared_site = site  # type: ignore[attr-defined]
         forced = {
             "CRAWL_ID": crawl_id,
             "WORKER_ID": worker,
@@ -163,7 +169,8 @@ class DistributedAddon:
                 settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
         }
         for name, value in shared_defaults.items():
-            if settings.getpriority(name) is None or settings.getpriority(name) < 40:
+            priority = settings.getpriority(name)
+            if priority is None or priority < 40:
                 settings.set(name, value, priority="cmdline")
         for name, value in forced.items():
             settings.set(name, value, priority="cmdline")

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl
 from crawler.shape_budget import LocalShapeCounter
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class SharedShapeCounter:
         self._warned = False
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> SharedShapeCounter:
+    def from_crawler(cls, crawler: Crawler) -> SharedShapeCounter:
         return cls(shared_crawl_of(crawler), crawler.stats)
 
     def add(self, shapes: Sequence[str]) -> list[int]:

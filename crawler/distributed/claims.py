@@ -12,7 +12,7 @@ request, this one closes with ``closespider_itemcount`` and the others finish as
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from scrapy.exceptions import DropItem, NotConfigured
@@ -23,11 +23,14 @@ from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import MAX_ITEMS_REASON
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class ArticleClaimPipeline:
     """Item pipeline, just before the JSON writer."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
@@ -36,7 +39,7 @@ class ArticleClaimPipeline:
         self._stopping = False
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ArticleClaimPipeline:
+    def from_crawler(cls, crawler: Crawler) -> ArticleClaimPipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:

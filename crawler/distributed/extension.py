@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -41,13 +41,19 @@ from crawler.ops.monitors import (
 )
 from crawler.storage.spool import remove_if_done
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from crawler.profiles import ProfiledSpider
+
 logger = logging.getLogger(__name__)
 
 
 class DistributedCrawlExtension:
     """Scrapy extension of a worker (``EXTENSIONS``, enabled by the distributed add-on)."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
@@ -76,11 +82,11 @@ class DistributedCrawlExtension:
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DistributedCrawlExtension:
+    def from_crawler(cls, crawler: Crawler) -> DistributedCrawlExtension:
         return cls(crawler)
 
     # --- alive, and the reaper ------------------------------------------------------------------
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.shared.heartbeat()
         self._beat.start(self.heartbeat_seconds, now=False)
         self._acker.start(0.5, now=False)
@@ -140,7 +146,7 @@ class DistributedCrawlExtension:
             return
         out = crawl_output(self.crawler)
         if store.stored([f.relpath for f in out.completed if f.kind != "manifest"]):
-            scheduler = self.crawler.leased_scheduler
+            scheduler = self.crawler.leased_scheduler  # type: ignore[attr-defined]
             for batch in self._checkpoints:
                 scheduler.acknowledge(batch)
             self._checkpoints = []
@@ -168,7 +174,7 @@ class DistributedCrawlExtension:
         self.crawler.stats.set_value(PEER_PAGES_STAT, peers)
 
     @without_redis("idle, waiting for it", keep_open=True)
-    def spider_idle(self, spider: Any) -> None:
+    def spider_idle(self, spider: Spider) -> None:
         scheduler = getattr(self.crawler, "leased_scheduler", None)
         if scheduler is not None:
             scheduler.sweep(engine_idle=True)
@@ -192,8 +198,11 @@ class DistributedCrawlExtension:
         dropped its claim): seed here. Requests it did queue are filtered as duplicates."""
         if self.shared.is_seeded() or not self.shared.claim_seeding():
             return
+        spider = cast("ProfiledSpider | None", self.crawler.spider)
+        if spider is None:  # the engine closed meanwhile
+            return
         count = sum(bool(scheduler.enqueue_request(request))
-                    for request in self.crawler.spider.start_requests())
+                    for request in spider.start_requests())
         self.shared.mark_seeded()
         logger.warning("seeded the shared crawl again (its first seeder died): %d new start "
                        "requests", count)
@@ -206,7 +215,9 @@ class DistributedCrawlExtension:
             return
         nextcall = engine_nextcall(self.crawler)
         if nextcall is not None:
-            self._wake = reactor.callLater(self.idle_poll, nextcall.schedule)
+            # (mypy reads zope's IReactorTime.callLater without self: the delay "is" the callable)
+            self._wake = reactor.callLater(self.idle_poll,  # type: ignore[arg-type]
+                                           nextcall.schedule)
 
     @without_redis("this worker did not register its files and stats nor leave the crawl; a "
                    "worker of the crawl reaps it once Redis answers (its files are in its output)")
@@ -246,7 +257,7 @@ class DistributedCrawlExtension:
             logger.error("%s", held)
             self.crawler.stats.set_value(MANIFEST_HELD_STAT, str(held).splitlines()[0])
         if self.finalized is not None:
-            self.crawler.crawl_manifest = self.finalized
+            self.crawler.crawl_manifest = self.finalized  # type: ignore[attr-defined]
             self.crawler.stats.set_value("distributed/finalized", True)
             for name, value in with_results(self.crawler.stats.get_stats(), checks).items():
                 self.crawler.stats.set_value(name, value)

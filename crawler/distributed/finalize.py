@@ -15,14 +15,17 @@ import json
 import logging
 import socket
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
-from crawler.distributed.shared import SharedCrawl
+from crawler.distributed.shared import SharedCrawl, text
 from crawler.layout import CrawlOutput
 from crawler.manifest import MANIFEST_VERSION, _jsonable, totals_by_kind, write_manifest
 from crawler.ops.counts import PEER_PAGES_STAT
 from crawler.ops.monitors import MonitorResult, with_results
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
         "spider_args": (part or {}).get("spider_args"),
         "settings": (part or {}).get("settings"),
         "distributed": {"redis_keys": shared.keys.root, "workers": workers,
-                        "abandoned": {k.decode(): json.loads(v) for k, v in
+                        "abandoned": {text(k): json.loads(v) for k, v in
                                       shared.client.hgetall(shared.keys.abandoned).items()}},
         "totals": totals_by_kind(files),
         "files": files,
@@ -126,7 +129,7 @@ def note_spool(out: CrawlOutput, stats: Any) -> None:
         stats.set_value(SPOOL_HOST_STAT, socket.gethostname())
 
 
-def missing_in_store(out: CrawlOutput, settings: Any,
+def missing_in_store(out: CrawlOutput, settings: BaseSettings,
                      files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Registered files that are not in the ``s3://`` output with their registered size (one
     listing of the crawl's prefix)."""
@@ -167,7 +170,7 @@ class ManifestHeld(Exception):
     the message says what is missing and what to do."""
 
 
-def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
+def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings,
              current_key: str | None = None,
              part: Mapping[str, Any] | None = None,
              monitors: list[MonitorResult] | None = None) -> dict[str, Any] | None:
@@ -214,7 +217,7 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: Any,
     return manifest
 
 
-def crawl_store(out: CrawlOutput, settings: Any) -> tuple[Any, str]:
+def crawl_store(out: CrawlOutput, settings: BaseSettings) -> tuple[Any, str]:
     """The object store of an ``s3://`` crawl output and the key prefix of this crawl."""
     from crawler.storage.objects import ObjectStore
 
@@ -222,7 +225,7 @@ def crawl_store(out: CrawlOutput, settings: Any) -> tuple[Any, str]:
     return store, store.location.child(out.folder, out.crawl_id).key()
 
 
-def _upload_manifest(out: CrawlOutput, settings: Any, path: Any) -> None:
+def _upload_manifest(out: CrawlOutput, settings: BaseSettings, path: Any) -> None:
     from crawler.storage.digests import sha256_hex
 
     store, crawl_key = crawl_store(out, settings)

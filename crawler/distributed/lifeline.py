@@ -20,13 +20,17 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task, threads
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ _warned_at: dict[str, float] = {}
 class RedisLifeline:
     """Extension: pings Redis; closes the spider after ``REDIS_LOST_SECONDS`` without it."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         shared = getattr(crawler, "shared_crawl", None)
         if shared is None:
             raise NotConfigured("not a worker of a distributed crawl")
@@ -51,18 +55,18 @@ class RedisLifeline:
         self.down_since: float | None = None
         self.closing = False
         self._probe = task.LoopingCall(self._ping)
-        crawler.redis_lifeline = self
+        crawler.redis_lifeline = self  # type: ignore[attr-defined]
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RedisLifeline:
+    def from_crawler(cls, crawler: Crawler) -> RedisLifeline:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self._probe.start(PROBE_SECONDS, now=False)
 
-    def spider_closed(self, spider: Any) -> None:
+    def spider_closed(self, spider: Spider) -> None:
         if self._probe.running:
             self._probe.stop()
 
@@ -96,7 +100,7 @@ class RedisLifeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_LOST_REASON))
 
 
-def stop_waiting(crawler: Any) -> bool:
+def stop_waiting(crawler: Crawler) -> bool:
     """True when work that waits for Redis should give up: the lifeline ended the crawl, or
     the spider is closing for another reason (a signal, a limit)."""
     lifeline = getattr(crawler, "redis_lifeline", None)
@@ -106,7 +110,7 @@ def stop_waiting(crawler: Any) -> bool:
     return slot is not None and slot.closing is not None
 
 
-async def until_redis_answers(crawler: Any, call: Callable[[], Any]) -> Any:
+async def until_redis_answers(crawler: Crawler, call: Callable[[], Any]) -> Any:
     """``call()`` (a Redis command), retried every second while Redis does not answer; raises
     the last :class:`redis.RedisError` once :func:`stop_waiting` says so."""
     from twisted.internet import reactor

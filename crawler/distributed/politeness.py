@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from scrapy import Request
@@ -34,6 +34,10 @@ from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.retry_after import retry_after_seconds
 from crawler.urls import host_of
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 META_KEY = "_shared_host_slot"
 FULL_POLL_SECONDS = 0.05
@@ -69,7 +73,7 @@ return pause
 class SharedPolitenessMiddleware:
     """Downloader middleware (next to the downloader) that waits for a crawl-wide host slot."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
@@ -89,14 +93,14 @@ class SharedPolitenessMiddleware:
         self._unreleased: deque[tuple[str, str]] = deque()  # (host, token) Redis missed
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> SharedPolitenessMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> SharedPolitenessMiddleware:
         return cls(crawler)
 
     def _delay_ms(self) -> int:
         spread = random.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter else 1.0
         return int(self.delay * spread * 1000)
 
-    def _publish_crawl_delay(self, host: str, spider: Any) -> None:
+    def _publish_crawl_delay(self, host: str, spider: Spider) -> None:
         """A robots.txt Crawl-delay this worker's spider found becomes every worker's."""
         delay = float(getattr(spider, "download_delay", 0) or 0)
         if delay > self._published.get(host, 0.0):
@@ -117,7 +121,7 @@ class SharedPolitenessMiddleware:
             gate = self._local_gates[key] = defer.DeferredSemaphore(max(1, places))
         return key, gate
 
-    async def process_request(self, request: Request, spider: Any = None) -> None:
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         key, gate = self._local_gate(request)
         await maybe_deferred_to_future(gate.acquire())
         try:
@@ -127,7 +131,7 @@ class SharedPolitenessMiddleware:
             raise
         request.meta[META_KEY] = (host_of(request.url), token, key)
 
-    async def _take_shared_slot(self, request: Request, spider: Any) -> str:
+    async def _take_shared_slot(self, request: Request, spider: Spider | None) -> str:
         from twisted.internet import reactor
 
         host = host_of(request.url)
@@ -151,7 +155,8 @@ class SharedPolitenessMiddleware:
             waited += pause
             await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
         if waited:
-            self.stats.inc_value("distributed/politeness_wait_seconds", waited)
+            self.stats.inc_value("distributed/politeness_wait_seconds",
+                                 waited)  # type: ignore[arg-type]  # seconds, a float
         return token
 
     def _try_acquire(self, keys: list[str], token: str) -> int:
@@ -180,7 +185,8 @@ class SharedPolitenessMiddleware:
                 return
             self._unreleased.popleft()
 
-    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+    def process_response(self, request: Request, response: Response,
+                         spider: Spider | None = None) -> Any:
         self._release(request)
         seconds = retry_after_seconds(response, self.retry_after_max) if self.retry_after else None
         if seconds:
@@ -196,5 +202,6 @@ class SharedPolitenessMiddleware:
             return
         self.stats.inc_value("distributed/retry_after_pauses")
 
-    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+    def process_exception(self, request: Request, exception: Exception,
+                          spider: Spider | None = None) -> None:
         self._release(request)

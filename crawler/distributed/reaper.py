@@ -7,7 +7,7 @@ under the crawl's reaper lock, for a worker silent for ``WORKER_DEAD_SECONDS``.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crawler.distributed.finalize import crawl_store, salvaged_stats
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
@@ -15,10 +15,13 @@ from crawler.distributed.shared import SharedCrawl
 from crawler.layout import crawl_output
 from crawler.warc.naming import safe_part
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
 
 
-def reap_worker(crawler: Any, shared: SharedCrawl, worker: str, dead_seconds: float) -> bool:
+def reap_worker(crawler: Crawler, shared: SharedCrawl, worker: str, dead_seconds: float) -> bool:
     """Register a dead ``worker``'s files, release its claims on articles it has no record for,
     put its leases back in the queue and free its host slots; False when it is not dead after
     all (it came back, another worker reaped it, or a live process still holds its WARC)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from scrapy import Request
@@ -33,6 +33,10 @@ from twisted.internet import task
 
 from crawler.distributed.shared import SharedCrawl
 from crawler.seen import SeenKeys, fingerprint_key
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ return 1
 """
 
 
-def shared_crawl_of(crawler: Any) -> SharedCrawl:
+def shared_crawl_of(crawler: Crawler) -> SharedCrawl:
     shared = getattr(crawler, "shared_crawl", None)
     if shared is None:
         raise RuntimeError("no shared crawl: REDIS_URL is not set or the distributed add-on "
@@ -57,7 +61,7 @@ def shared_crawl_of(crawler: Any) -> SharedCrawl:
     return shared
 
 
-def engine_nextcall(crawler: Any) -> Any:
+def engine_nextcall(crawler: Crawler) -> Any:
     """The engine's hook that has it ask the scheduler for requests again (``schedule()``);
     None before the engine has opened the spider."""
     slot = getattr(getattr(crawler, "engine", None), "_slot", None)
@@ -67,7 +71,7 @@ def engine_nextcall(crawler: Any) -> Any:
 class LeasedScheduler(Scheduler):
     """The shared queue of a distributed crawl (``SCHEDULER`` when ``REDIS_URL`` is set)."""
 
-    def __init__(self, crawler: Any, shared: SharedCrawl) -> None:
+    def __init__(self, crawler: Crawler, shared: SharedCrawl) -> None:
         super().__init__(
             server=shared.client,
             persist=True,  # the queue belongs to the crawl, not to this worker
@@ -91,15 +95,15 @@ class LeasedScheduler(Scheduler):
         self._ack_later: list[int] = []  # done, acknowledgement failed: retried
         self._enqueue = shared.client.register_script(_ENQUEUE)
         self._stop_seen, self._stop_checked = False, -STOP_CHECK_SECONDS
-        crawler.leased_scheduler = self
+        crawler.leased_scheduler = self  # type: ignore[attr-defined]
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> LeasedScheduler:
+    def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
         instance = cls(crawler, shared_crawl_of(crawler))
         instance.stats = crawler.stats
         return instance
 
-    def open(self, spider: Any) -> None:
+    def open(self, spider: Spider) -> None:
         self.spider = spider
         self.queue = PriorityQueue(server=self.server, spider=spider, key=self.queue_key)
         queued = len(self.queue)

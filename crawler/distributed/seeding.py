@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.scheduler import shared_crawl_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +20,14 @@ class SeedOnceMiddleware:
     """Spider middleware: passes the spider's start requests through on the seeding worker only,
     and marks the crawl seeded once all of them are in the shared queue."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> SeedOnceMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> SeedOnceMiddleware:
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -105,6 +105,11 @@ def redis_client(url: str) -> redis.Redis:
                                 health_check_interval=30)
 
 
+def text(value: bytes | str) -> str:
+    """A Redis reply as text (our clients return bytes; redis-py types replies as either)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def server_time_ms(client: redis.Redis) -> int:
     """Redis's clock in milliseconds: one clock for every worker on every machine."""
     seconds, micros = client.time()
@@ -173,8 +178,9 @@ class SharedCrawl:
 
     def workers(self) -> dict[str, int]:
         """Registered workers and their last heartbeat (ms, Redis clock)."""
-        return {w.decode(): int(s) for w, s in self.client.zrange(self.keys.workers, 0, -1,
-                                                                  withscores=True)}
+        scored = cast(list[tuple[bytes, float]],
+                      self.client.zrange(self.keys.workers, 0, -1, withscores=True))
+        return {text(w): int(s) for w, s in scored}
 
     def silent_workers(self, ttl_seconds: float) -> list[str]:
         """Workers with no heartbeat for ``ttl_seconds``: presumed dead."""
@@ -195,14 +201,14 @@ class SharedCrawl:
                                 args=[self.worker, how]))
 
     def departed(self) -> dict[str, str]:
-        return {k.decode(): v.decode() for k, v in self.client.hgetall(self.keys.departed).items()}
+        return {text(k): text(v) for k, v in self.client.hgetall(self.keys.departed).items()}
 
     def release_host_slots(self, worker: str) -> int:
         """Free the per-host politeness slots ``worker`` held (it died holding them)."""
         freed = 0
         for key in self.client.scan_iter(match=self.keys.host_slots("*"), count=200):
-            tokens = [t for t in self.client.zrange(key, 0, -1)
-                      if t.decode().startswith(worker + ":")]
+            tokens = [t for t in cast(list[bytes], self.client.zrange(key, 0, -1))
+                      if text(t).startswith(worker + ":")]
             if tokens:
                 freed += int(self.client.zrem(key, *tokens))
         return freed
@@ -257,11 +263,11 @@ class SharedCrawl:
             self.client.hsetnx(self.keys.stats, worker or self.worker, value)
 
     def all_stats(self) -> dict[str, dict[str, Any]]:
-        return {k.decode(): json.loads(v) for k, v in self.client.hgetall(self.keys.stats).items()}
+        return {text(k): json.loads(v) for k, v in self.client.hgetall(self.keys.stats).items()}
 
     def responses(self) -> dict[str, int]:
         """Responses each worker had received when it last acknowledged leases."""
-        return {k.decode(): int(v)
+        return {text(k): int(v)
                 for k, v in self.client.hgetall(self.keys.responses).items()}
 
     # --- articles written once ---------------------------------------------------------------
@@ -278,7 +284,7 @@ class SharedCrawl:
     def stop_reason(self) -> str | None:
         """Why the crawl stopped before its end (``closespider_itemcount``), None if it did not."""
         reason = self.client.get(self.keys.stopped)
-        return reason.decode() if reason else None
+        return text(reason) if reason else None
 
     def stop(self, reason: str) -> None:
         """Stop the crawl before its end (``discovery_stall``): marked done, no more leases or

@@ -11,12 +11,15 @@ window, the trip is withdrawn; otherwise the stall holds for the crawl, and
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import redis
 
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ class CrawlArticleClock:
         self._age = shared.client.register_script(_AGE)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CrawlArticleClock:
+    def from_crawler(cls, crawler: Crawler) -> CrawlArticleClock:
         return cls(shared_crawl_of(crawler))
 
     def article_age(self) -> float | None:

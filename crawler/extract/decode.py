@@ -151,8 +151,8 @@ def _decode(data: bytes, http_charset: str | None) -> Decoded:
         if data.startswith(bom):
             return Decoded(data.decode(codec, errors="replace"), codec.replace("-sig", ""), "bom")
     for label, source in ((http_charset, "http"), (_meta_charset(data), "meta")):
-        codec = codec_name(label)
-        if codec and (found := _try(data, codec, source)):
+        named = codec_name(label)
+        if named and (found := _try(data, named, source)):
             return found
     if mostly := _mostly_utf8(data):
         return Decoded(mostly, "utf-8", "utf-8")

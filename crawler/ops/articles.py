@@ -55,7 +55,8 @@ def _labels(first: dt.date, last: dt.date, unit: str) -> list[str]:
     if unit == "year":
         return [str(y) for y in range(first.year, last.year + 1)]
     step = dt.timedelta(days=1 if unit == "day" else 7 if unit == "week" else 28)
-    labels, day = [], first
+    labels: list[str] = []
+    day = first
     while day <= last:
         if not labels or labels[-1] != _period(day, unit):
             labels.append(_period(day, unit))

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -31,6 +31,11 @@ from crawler.ops.previous import comparison, previous_manifest
 from crawler.ops.report import build_report, write_report
 from crawler.ops.runinfo import robots_status, run_info
 from crawler.scope import request_out_of_scope
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ def drop_reason(message: str, url: str | None) -> str:
     return _NUMBERS.sub("…", text)[:100] or "dropped"
 
 
-def _item_url(item: Any, response: Any) -> str:
+def _item_url(item: Any, response: Response) -> str:
     if isinstance(item, Mapping):
         url = item.get("url") or item.get("canonical_url")
     else:
@@ -60,7 +65,7 @@ def _item_url(item: Any, response: Any) -> str:
 class ReportExtension:
     """Collects bounded observations of the crawl and writes its report at the end."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not config.get_bool(crawler.settings, "REPORT_ENABLED"):
             raise NotConfigured
         self.crawler = crawler
@@ -79,26 +84,26 @@ class ReportExtension:
         connect(self.request_out_of_scope, signal=request_out_of_scope)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ReportExtension:
+    def from_crawler(cls, crawler: Crawler) -> ReportExtension:
         return cls(crawler)
 
     def _now(self) -> float:
         return time.monotonic() - self.started
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
         crawl_output(self.crawler).add_closer(self.write, order=CLOSE_ORDER)
 
-    def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         self._answered.add(id(request))
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         self.obs.response(self._now(), response.url, response.status, ctype, len(response.body),
                           request.meta.get("download_latency"))
 
-    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         self.obs.received(found_in(request.meta))
 
-    def request_left_downloader(self, request: Any, spider: Any) -> None:
+    def request_left_downloader(self, request: Request, spider: Spider) -> None:
         if id(request) in self._answered:
             self._answered.discard(id(request))
             return
@@ -107,22 +112,22 @@ class ReportExtension:
         reason = f"{type(exc).__name__}: {exc}" if exc else "download error"
         self.obs.exception(self._now(), request.url, reason)
 
-    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+    def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         if isinstance(item, Mapping) and "schema_version" in item:
             source = found_in(response.meta) if response is not None else None
             self.obs.article(self._now(), item, source)
 
-    def item_dropped(self, item: Any, response: Any, exception: BaseException,
-                     spider: Any) -> None:
+    def item_dropped(self, item: Any, response: Response, exception: BaseException,
+                     spider: Spider) -> None:
         url = _item_url(item, response)
         self.obs.dropped(self._now(), url, drop_reason(str(exception), url), str(exception))
 
-    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+    def spider_error(self, failure: Any, response: Response, spider: Spider) -> None:
         exc = failure.value
         self.obs.spider_error(self._now(), getattr(response, "url", "?"),
                               f"{type(exc).__name__}: {exc}")
 
-    def request_out_of_scope(self, request: Any, spider: Any, reason: str, via: str) -> None:
+    def request_out_of_scope(self, request: Request, spider: Spider, reason: str, via: str) -> None:
         self.obs.refused(self._now(), request.url, reason, via)
 
     def write(self) -> None:
@@ -132,7 +137,8 @@ class ReportExtension:
         settings = self.crawler.settings
         try:
             stats = self.crawler.stats.get_stats()
-            files = [{"kind": f.kind, "size": f.size} for f in out.completed]
+            files: list[dict[str, Any]] = [{"kind": f.kind, "size": f.size}
+                                           for f in out.completed]
             warc = sum(f["size"] for f in files if f["kind"] == "warc")
             run = {**run_info(settings, spider),
                    "robots": robots_status(stats, settings.getbool("ROBOTSTXT_OBEY"))}
@@ -150,5 +156,5 @@ class ReportExtension:
             return
         for path in self.paths:
             out.file_completed(path, "report")
-        self.crawler.crawl_report_path = self.paths[1]
+        self.crawler.crawl_report_path = self.paths[1]  # type: ignore[attr-defined]
         logger.info("crawl report: %s", self.paths[1])

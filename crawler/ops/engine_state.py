@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
-def queue_and_inflight(crawler: Any) -> tuple[int | None, int | None]:
+def queue_and_inflight(crawler: Crawler) -> tuple[int | None, int | None]:
     """``(queued, in flight)``; None for what cannot be told (no engine, closed scheduler)."""
     engine = getattr(crawler, "engine", None)
     if engine is None:

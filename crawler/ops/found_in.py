@@ -10,7 +10,7 @@ pass spider middlewares and stay untagged (``other``). Setting: ``REPORT_ENABLED
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -20,6 +20,10 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from crawler.items import ArticlePage
 from crawler.ops import config
 from crawler.urls import BadURL, canonical_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 META_KEY = "found_in"
 _ARTICLE_SEEN = "found_in_article"  # set on a response's meta once it yielded an article
@@ -32,7 +36,7 @@ def found_in(meta: dict[str, Any]) -> str:
     return str(meta.get(META_KEY) or "other")
 
 
-def source_of(response: Any) -> str:
+def source_of(response: Response) -> str:
     """The kind of document ``response`` is, as a source of URLs."""
     callback = getattr(getattr(response, "request", None), "callback", None)
     name = getattr(callback, "__name__", "")
@@ -46,7 +50,7 @@ def source_of(response: Any) -> str:
 class FoundInMiddleware(BaseSpiderMiddleware):
     """Tags requests with :data:`META_KEY` (see the module docstring)."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not config.get_bool(crawler.settings, "REPORT_ENABLED"):
             raise NotConfigured
         super().__init__(crawler)
@@ -67,7 +71,7 @@ class FoundInMiddleware(BaseSpiderMiddleware):
                     continue
         return self._starts
 
-    def get_processed_request(self, request: Request, response: Any) -> Request:
+    def get_processed_request(self, request: Request, response: Response | None) -> Request:
         if META_KEY in request.meta:
             return request
         if response is None:  # a start request
@@ -79,7 +83,7 @@ class FoundInMiddleware(BaseSpiderMiddleware):
         request.meta[META_KEY] = kind
         return request
 
-    def get_processed_item(self, item: Any, response: Any) -> Any:
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
         if response is not None and isinstance(item, ArticlePage):
             response.meta[_ARTICLE_SEEN] = True
         return item

@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter, is_item
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
 from crawler.logs import describe_error, network_errors
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 URL_FIELDS = ("canonical_url", "url")
 
@@ -44,10 +50,10 @@ class ItemNamingLogFormatter(LogFormatter):
         self.network = network
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ItemNamingLogFormatter:
+    def from_crawler(cls, crawler: Crawler) -> ItemNamingLogFormatter:
         return cls(network_errors(crawler.settings))
 
-    def download_error(self, failure: Any, request: Any, spider: Any,
+    def download_error(self, failure: Any, request: Request, spider: Spider,
                        errmsg: str | None = None) -> LogFormatterResult:
         exc = getattr(failure, "value", None)
         if errmsg or exc is None or not isinstance(exc, self.network):
@@ -57,15 +63,17 @@ class ItemNamingLogFormatter(LogFormatter):
                 "args": {"request": request, "error": describe_error(exc),
                          "attempts": f" ({attempts} attempts)" if attempts > 1 else ""}}
 
-    def scraped(self, item: Any, response: Any, spider: Any) -> LogFormatterResult:
+    def scraped(self, item: Any, response: Response | Failure | None,
+                spider: Spider) -> LogFormatterResult:
         return _named(super().scraped(item, response, spider), item)
 
-    def dropped(self, item: Any, exception: BaseException, response: Any,
-                spider: Any) -> LogFormatterResult:
+    def dropped(self, item: Any, exception: BaseException, response: Response | Failure | None,
+                spider: Spider) -> LogFormatterResult:
         return _named(super().dropped(item, exception, response, spider), item)
 
-    def item_error(self, item: Any, exception: BaseException, response: Any,
-                   spider: Any) -> LogFormatterResult:
+    def item_error(self, item: Any, exception: BaseException,
+                   response: Response | Failure | None,
+                   spider: Spider) -> LogFormatterResult:
         return _named(super().item_error(item, exception, response, spider), item)
 
 

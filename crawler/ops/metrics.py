@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -19,6 +19,10 @@ from scrapy.utils.asyncio import create_looping_call
 from crawler.ops import config, counts
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.ops.monitors import GAP_STAT
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +55,15 @@ def metric_families(snap: dict[str, Any]) -> Iterator[Any]:
     for status, n in counts.status_counts(stats).items():
         by_status.add_metric([status], n)
     yield by_status
-    for name, doc, value in (
+    for name, doc, reading in (
         ("crawler_queue_size", "Requests waiting in the scheduler", snap.get("queue")),
         ("crawler_inflight_requests", "Requests in the downloader", snap.get("inflight")),
         ("crawler_elapsed_seconds", "Seconds since the crawl started", snap.get("elapsed")),
         ("crawler_longest_article_gap_seconds", "Longest fetching stretch without a new article",
          stats.get(GAP_STAT)),
     ):
-        if value is not None:
-            yield GaugeMetricFamily(name, doc, value=float(value))
+        if reading is not None:
+            yield GaugeMetricFamily(name, doc, value=float(reading))
 
 
 class _Collector:
@@ -73,7 +77,7 @@ class _Collector:
 class MetricsExtension:
     """Serves ``/metrics`` for Prometheus on ``METRICS_HOST:METRICS_PORT`` during the crawl."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.port = config.get_int(settings, "METRICS_PORT")
         if not self.port:
@@ -93,10 +97,10 @@ class MetricsExtension:
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> MetricsExtension:
+    def from_crawler(cls, crawler: Crawler) -> MetricsExtension:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         from prometheus_client import start_http_server
 
         self.started = time.monotonic()
@@ -123,7 +127,7 @@ class MetricsExtension:
             "site": getattr(out, "folder", None),
         }
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.server is not None:

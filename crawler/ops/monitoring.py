@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -32,6 +32,11 @@ from crawler.ops.monitors import (
 )
 from crawler.ops.stall import StallWatch
 
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
 logger = logging.getLogger(__name__)
 
 CLOSE_ORDER = 85  # after every writer (articles 10, WARC 20), before the report (90)
@@ -40,7 +45,7 @@ CLOSE_ORDER = 85  # after every writer (articles 10, WARC 20), before the report
 class MonitorExtension:
     """Live discovery-stall watch plus the end-of-crawl evaluation of all monitors."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not config.get_bool(settings, "MONITORS_ENABLED"):
             raise NotConfigured
@@ -55,17 +60,17 @@ class MonitorExtension:
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> MonitorExtension:
+    def from_crawler(cls, crawler: Crawler) -> MonitorExtension:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.watch = StallWatch(self.window, time.monotonic())
         crawl_output(self.crawler).add_closer(self.evaluate, order=CLOSE_ORDER)
 
-    def item_scraped(self, item: Any, spider: Any) -> None:
+    def item_scraped(self, item: Any, spider: Spider) -> None:
         self.watch.article(time.monotonic())
 
-    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         now = time.monotonic()
         tripped = self.watch.response(now)
         if tripped and self.crawl_clock is not None:

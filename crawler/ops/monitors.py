@@ -43,7 +43,8 @@ class MonitorResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MonitorResult:
-        return cls(**{k: data.get(k) for k in ("name", "state", "detail", "value", "threshold")})
+        return cls(name=data["name"], state=data["state"], detail=data.get("detail") or "",
+                   value=data.get("value"), threshold=data.get("threshold"))
 
 
 def _ok_reasons() -> set[str]:
@@ -77,7 +78,7 @@ def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
     return MonitorResult("finished", FAILED, "nothing was fetched", 0)
 
 
-def check_min_articles(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+def check_min_articles(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
     """At least ``MONITOR_MIN_ARTICLES`` article records were written."""
     want = config.get_int(settings, "MONITOR_MIN_ARTICLES")
     got = counts.articles(stats)
@@ -119,7 +120,7 @@ def check_crawl_error_rate(merged: Mapping[str, Any], limit: float) -> MonitorRe
 
 
 def check_crawl_stall(merged: Mapping[str, Any], stop_reason: str | None,
-                      settings: Any) -> MonitorResult:
+                      settings: Mapping[str, Any]) -> MonitorResult:
     """No discovery stall in a distributed crawl: each worker's watch asks the crawl before it
     trips (``crawler.distributed.stall``), and a stall stops the whole crawl (``stop_reason``).
     ``merged``: the crawl's stats (its longest gap is the longest any worker measured)."""
@@ -127,7 +128,7 @@ def check_crawl_stall(merged: Mapping[str, Any], stop_reason: str | None,
         {**merged, "finish_reason": stop_reason or "finished"}, settings))
 
 
-def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+def check_error_rate(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
     """Server errors (>= 500) and download exceptions stay within ``MONITOR_MAX_ERROR_RATE``."""
     limit = config.get_float(settings, "MONITOR_MAX_ERROR_RATE")
     rate = counts.error_rate(stats)
@@ -143,7 +144,7 @@ def check_error_rate(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
                          round(rate, 4), limit)
 
 
-def check_stall(stats: Mapping[str, Any], settings: Any) -> MonitorResult:
+def check_stall(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
     """No stretch longer than ``MONITOR_STALL_SECONDS`` of fetching without a new article."""
     window = config.get_float(settings, "MONITOR_STALL_SECONDS")
     gap = stats.get(GAP_STAT)
@@ -172,7 +173,7 @@ def check_store_backlog(stats: Mapping[str, Any]) -> MonitorResult:
     return MonitorResult("store_backlog", PASSED, "every file uploaded", 0, 0)
 
 
-def evaluate_monitors(stats: Mapping[str, Any], settings: Any) -> list[MonitorResult]:
+def evaluate_monitors(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> list[MonitorResult]:
     """Every monitor against ``stats``; ``settings`` is Scrapy ``Settings`` or a plain dict."""
     return [
         check_finished(stats),

@@ -13,9 +13,12 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.ops import counts
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ def local_previous(site_dir: Path, crawl_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _s3_manifest(out: Any, settings: Any) -> dict[str, Any] | None:
+def _s3_manifest(out: Any, settings: BaseSettings) -> dict[str, Any] | None:
     from crawler.storage.objects import ObjectStore
     from crawler.storage.s3 import S3Location, StoreConfig
 
@@ -50,7 +53,7 @@ def _s3_manifest(out: Any, settings: Any) -> dict[str, Any] | None:
     return None
 
 
-def previous_manifest(out: Any, settings: Any) -> dict[str, Any] | None:
+def previous_manifest(out: Any, settings: BaseSettings) -> dict[str, Any] | None:
     """The manifest of the site's previous crawl in the same output (None: this is its first).
     A store that cannot be read is logged and counts as none."""
     try:

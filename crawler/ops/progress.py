@@ -19,7 +19,7 @@ import shutil
 import sys
 import time
 from collections import deque
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -30,6 +30,10 @@ from crawler.ops import config, counts
 from crawler.ops.counts import fmt_bytes
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.ops.monitors import FAILED_STAT
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 LINE_REFRESH = 1.0
 RATE_WINDOW = 10  # samples the rates are averaged over
@@ -83,7 +87,7 @@ class _ClearLine(logging.Filter):
 class ProgressExtension:
     """Prints crawl progress: a status line on a terminal, JSON lines otherwise."""
 
-    def __init__(self, crawler: Any, stream: IO[str] | None = None) -> None:
+    def __init__(self, crawler: Crawler, stream: IO[str] | None = None) -> None:
         settings = crawler.settings
         mode = str(config.get(settings, "PROGRESS_MODE")).lower()
         if mode == "off":
@@ -108,7 +112,7 @@ class ProgressExtension:
         self._closing: dict[str, Any] | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ProgressExtension:
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
         return cls(crawler)
 
     def _ids(self) -> dict[str, Any]:
@@ -116,7 +120,7 @@ class ProgressExtension:
         return {"crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name,
                 "site": getattr(out, "folder", None)}
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
         self.history.append((0.0, 0, 0))
         if self.mode != "line":
@@ -154,7 +158,7 @@ class ProgressExtension:
             self.stream.flush()
             self.shown = False
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
         s = self.snapshot()

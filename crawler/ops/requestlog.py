@@ -12,10 +12,15 @@ missing robots.txt allows everything. Setting: ``LOG_FAILED_REQUESTS``.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -23,16 +28,16 @@ logger = logging.getLogger(__name__)
 class FailedRequestLog:
     """Logs ``failed: HTTP <status> <url>`` for every final response of 400 or more."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("LOG_FAILED_REQUESTS", True):
             raise NotConfigured
         crawler.signals.connect(self.response_received, signal=signals.response_received)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> FailedRequestLog:
+    def from_crawler(cls, crawler: Crawler) -> FailedRequestLog:
         return cls(crawler)
 
-    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if response.status < 400 or response.url.endswith("/robots.txt"):
             return
         notes = []

@@ -11,12 +11,16 @@ from __future__ import annotations
 import platform
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler import __version__
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.settings import BaseSettings
 
 # The settings an ops reader looks for first: politeness, limits, what is written.
 KEY_SETTINGS = (
@@ -65,13 +69,13 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def command_line_settings(settings: Any) -> list[str]:
+def command_line_settings(settings: BaseSettings) -> list[str]:
     """Names of the settings given on the command line (``-s``, or options that set them)."""
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     return sorted(name for name in settings if (settings.getpriority(name) or 0) >= cmdline)
 
 
-def run_info(settings: Any, spider: Any = None) -> dict[str, Any]:
+def run_info(settings: BaseSettings, spider: Spider | None = None) -> dict[str, Any]:
     """Software, user agent, settings and spider arguments of a crawl (JSON-ready)."""
     chosen = {name: masked(name, _plain(settings.get(name))) for name in KEY_SETTINGS}
     given = command_line_settings(settings)

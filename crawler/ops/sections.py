@@ -140,8 +140,8 @@ def compared(report: Mapping[str, Any]) -> str:
     if not comp:
         return ""
     before, after = comp.get("previous") or {}, comp.get("current") or {}
-    rows = [(label, fmt(before.get(key)) if before.get(key) is not None else "–",
-             fmt(after.get(key)) if after.get(key) is not None else "–",
+    rows = [(label, fmt(before[key]) if before.get(key) is not None else "–",
+             fmt(after[key]) if after.get(key) is not None else "–",
              _delta(before.get(key), after.get(key), fmt)) for label, key, fmt in _METRICS]
     changes = comp.get("changes")
     if changes is None:

@@ -60,7 +60,7 @@ def bar_chart(labels: list[str], series: list[Series], *, title: str, width: int
     step = max(1, math.ceil(n / MAX_X_LABELS))
     for i, label in enumerate(labels):
         x = PAD_LEFT + i * slot + (slot - bar_w) / 2
-        base = PAD_TOP + plot_h
+        base: float = PAD_TOP + plot_h
         for s in series:
             v = s.values[i]
             if v <= 0:

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -23,6 +23,9 @@ from scrapy.exceptions import NotConfigured
 from crawler import __version__
 from crawler.ops import config, counts
 from crawler.ops.monitors import MonitorResult, results_from_stats
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,7 @@ def safe_url(url: str) -> str:
 class WebhookExtension:
     """Notifies ``WEBHOOK_URL`` once the crawl has stopped."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.url = str(config.get(crawler.settings, "WEBHOOK_URL") or "")
         if not self.url:
             raise NotConfigured
@@ -97,7 +100,7 @@ class WebhookExtension:
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> WebhookExtension:
+    def from_crawler(cls, crawler: Crawler) -> WebhookExtension:
         return cls(crawler)
 
     def payload(self) -> dict[str, Any]:

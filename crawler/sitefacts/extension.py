@@ -26,7 +26,7 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -50,13 +50,17 @@ from crawler.sitefacts.finalize import (
 from crawler.sitefacts.learner import SiteLearner
 from crawler.warc.naming import safe_part
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
 
 CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is flushed (90)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
-def site_key(spider: Any) -> tuple[str, str | None]:
+def site_key(spider: Spider) -> tuple[str, str | None]:
     """(the site a spider crawls, its host): the spider's ``site`` (``crawler.site``), else
     the origin of its start URL."""
     site = getattr(spider, "site", None)
@@ -81,7 +85,7 @@ def _entry_evidence(entry: Entry) -> list[ZoneEvidence]:
 class SiteFactsExtension:
     """Holds the crawl's :class:`SiteLearner`, the dates of sitemap/feed entries, and the hold."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.getbool("SITE_FACTS_ENABLED", True):
             raise NotConfigured("SITE_FACTS_ENABLED is off")
@@ -105,16 +109,16 @@ class SiteFactsExtension:
         self._held_since: float | None = None
         self._idle_checks = 0
         self._loop: task.LoopingCall | None = None
-        crawler.site_facts = self
+        crawler.site_facts = self  # type: ignore[attr-defined]
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> SiteFactsExtension:
+    def from_crawler(cls, crawler: Crawler) -> SiteFactsExtension:
         return cls(crawler)
 
     # --- signals ----------------------------------------------------------------------------
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         self.site, host = site_key(spider)
         profile = getattr(spider, "profile", None)
         state = getattr(self.crawler, "crawl_state", None)
@@ -133,7 +137,7 @@ class SiteFactsExtension:
         self._loop = task.LoopingCall(self._check_hold)
         self._loop.start(0.5, now=False)
 
-    def spider_closed(self, spider: Any) -> None:
+    def spider_closed(self, spider: Spider) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
 

@@ -8,12 +8,15 @@ See docs/incremental.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
-def state_off(settings: Any, why: str = "STATE_ENABLED is off") -> NotConfigured:
+
+def state_off(settings: BaseSettings, why: str = "STATE_ENABLED is off") -> NotConfigured:
     """The NotConfigured a state component raises when the state is off: silent for a worker
     of a distributed crawl (off by design; the distributed add-on says so once)."""
     return NotConfigured() if settings.get("REDIS_URL") else NotConfigured(why)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet import task
@@ -38,24 +38,29 @@ from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
 from crawler.state.session import CrawlState
 from crawler.state.store import StateStore
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite"
 CLOSE_ORDER = 90  # after the writers (10, 20), before the manifest is built
 
 
-def site_dir(settings: Any, site: str) -> Path:
+def site_dir(settings: BaseSettings, site: str) -> Path:
     """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key."""
     uri = settings.get("OUTPUT_URI") or "out"
     return local_root_for(uri, site, "_", settings.get("SPOOL_DIR")).parent
 
 
-def state_path(settings: Any, site: str) -> Path:
+def state_path(settings: BaseSettings, site: str) -> Path:
     """Where the state database of a site lives (``STATE_PATH`` or beside its crawls)."""
     return Path(settings.get("STATE_PATH") or site_dir(settings, site) / STATE_FILE)
 
 
-def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
+def legacy_state_note(settings: BaseSettings, spider: str, site: str) -> str | None:
     """A one-line note when ``<out>/<spider>/state.sqlite`` is the state of the earlier layout
     (one folder per spider, shared by every site it crawled), which this crawl of ``site``
     does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
@@ -75,7 +80,7 @@ def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
 class CrawlStateExtension:
     """Holds the lock, opens the state, resumes, and commits state updates in batches."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.getbool("STATE_ENABLED", True):
             raise state_off(settings)
@@ -100,7 +105,7 @@ class CrawlStateExtension:
             count=lambda key, n: crawler.stats.inc_value(key, n),
         )
         self.state.begin(resumed=self.resume.written if self.resume else ())
-        crawler.crawl_state = self.state
+        crawler.crawl_state = self.state  # type: ignore[attr-defined]
         if self.resume is not None:
             for file_path, kind in self.resume.files:
                 out.file_completed(file_path, kind)
@@ -118,7 +123,7 @@ class CrawlStateExtension:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CrawlStateExtension:
+    def from_crawler(cls, crawler: Crawler) -> CrawlStateExtension:
         return cls(crawler)
 
     def _prepare_resume(self, base: Path) -> ResumeReport | None:
@@ -129,21 +134,21 @@ class CrawlStateExtension:
             logger.warning("nothing to resume in %s: starting a new crawl", base)
             return None
         if not crawl_id:  # the crawl output must use the resumed crawl's id and folder
-            self.crawler.crawl_output = CrawlOutput(
+            self.crawler.crawl_output = CrawlOutput(  # type: ignore[attr-defined]
                 root=target, spider=self.crawler.spidercls.name, crawl_id=target.name,
                 uri=settings.get("OUTPUT_URI") or "out", site=target.parent.name)
-            self.crawler.crawl_output.prepare()
+            self.crawler.crawl_output.prepare()  # type: ignore[attr-defined]
         return prepare_resume(target)
 
     # --- signals ----------------------------------------------------------------------------
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         # known from the start, so monitors (crawler.ops) can tell an incremental run
         self.crawler.stats.set_value("state/incremental", self.state.incremental)
         if self.interval > 0:
             self.loop = task.LoopingCall(self.state.flush)
             self.loop.start(self.interval, now=False)
 
-    def item_scraped(self, item: Any, spider: Any = None) -> None:
+    def item_scraped(self, item: Any, spider: Spider | None = None) -> None:
         if isinstance(item, dict) and "schema_version" in item:
             self.state.record_written(item)
 
@@ -157,7 +162,7 @@ class CrawlStateExtension:
         stats.set_value("state/commits", buffer.flushes)
         stats.set_value("state/commit_seconds", round(buffer.seconds, 4))
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         """After the manifest: the crawl's rows become trusted; the lock is released."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()

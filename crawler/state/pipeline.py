@@ -16,23 +16,26 @@ comparison with the previous crawl.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.state import state_off
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class StateRecordPipeline:
     """Consults ``crawler.crawl_state`` (set by ``crawler.state.extension``) for each record."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("STATE_ENABLED", True):
             raise state_off(crawler.settings)
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StateRecordPipeline:
+    def from_crawler(cls, crawler: Crawler) -> StateRecordPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:

@@ -18,7 +18,7 @@ _CHUNK = 1 << 20
 
 def _per_part(path: Path, part_size: int, algo: Callable[[], Any]) -> list[bytes]:
     """The binary digest of each ``part_size`` piece of the file."""
-    digests = []
+    digests: list[bytes] = []
     with open(path, "rb") as f:
         while True:
             digest, read, left = algo(), 0, part_size

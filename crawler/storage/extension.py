@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -35,6 +35,10 @@ from crawler.storage.spool import (
 )
 from crawler.storage.uploader import GB, Uploader
 
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
 
 
@@ -48,7 +52,7 @@ def _in_reactor(fn: Any, *args: Any) -> None:
 class StoreUploadExtension:
     """Uploads a crawl's files to ``OUTPUT_URI`` (s3://bucket/prefix) as they are finished."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         uri = settings.get("OUTPUT_URI") or ""
         if not is_s3_uri(uri):
@@ -72,7 +76,8 @@ class StoreUploadExtension:
             on_room=lambda size: _in_reactor(self._spool_room, size),
         )
         self.out: CrawlOutput | None = None
-        crawler.crawl_store = self  # distributed workers acknowledge work once it is stored
+        # distributed workers acknowledge work once it is stored
+        crawler.crawl_store = self  # type: ignore[attr-defined]
         self.locks: list[CrawlLock] = []
         self.closing = False
         self.paused = False
@@ -80,7 +85,7 @@ class StoreUploadExtension:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StoreUploadExtension:
+    def from_crawler(cls, crawler: Crawler) -> StoreUploadExtension:
         return cls(crawler)
 
     @staticmethod
@@ -95,7 +100,7 @@ class StoreUploadExtension:
         return mode == "commit"
 
     # --- signals --------------------------------------------------------------------------
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         out = self.out = crawl_output(self.crawler)
         lock = CrawlLock(out.root)
         if lock.acquire():
@@ -112,7 +117,7 @@ class StoreUploadExtension:
         logger.info("uploading to %s at %s; spool %s", self.uri, self.config.describe(
             self.store.client), out.root)
 
-    async def spider_closed(self, spider: Any, reason: str) -> None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Wait (without blocking the reactor) for the uploads, then report what is left."""
         from twisted.internet import reactor
 

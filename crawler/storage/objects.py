@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ class ObjectStore:
         self.transfer = config.transfer_config()
 
     @classmethod
-    def from_settings(cls, uri: str, settings: Any) -> ObjectStore:
+    def from_settings(cls, uri: str, settings: Mapping[str, Any]) -> ObjectStore:
         """The store of ``uri`` (``s3://bucket/prefix``) with a client from ``settings``."""
         config = StoreConfig.from_settings(settings)
         return cls(config.client(), S3Location.parse(uri), config)

@@ -92,7 +92,7 @@ class StoreConfig:
     max_concurrency: int = 4
 
     @classmethod
-    def from_settings(cls, settings: Any) -> StoreConfig:
+    def from_settings(cls, settings: Mapping[str, Any]) -> StoreConfig:
         """Read the ``S3_*`` settings (see docs/storage.md)."""
         style = str(_setting(settings, "S3_ADDRESSING_STYLE", "auto")).lower()
         if style not in ADDRESSING_STYLES:

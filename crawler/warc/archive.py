@@ -86,6 +86,7 @@ class WarcArchive:
 
     def _archive(self, capture: Capture) -> dict[str, Any]:
         profile = REVISIT_PROFILE
+        original: Original | None
         confirmed = self._not_modified(capture)
         if confirmed is not None:
             digest, original = confirmed

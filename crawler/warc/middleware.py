@@ -34,7 +34,7 @@ import datetime as dt
 import logging
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.exceptions import NotConfigured
@@ -49,6 +49,10 @@ from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
 from crawler.warc.naming import local_host, safe_part
 from crawler.warc.records import CONFORMS_TO, FORMAT, Capture
 from crawler.warc.writer import RotatingWarcWriter
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +128,7 @@ def capture_from(request: Request, response: Response, now: dt.datetime) -> Capt
 class WarcArchiveMiddleware:
     """Writes a request and a response (or revisit) record for every download."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
@@ -169,11 +173,11 @@ class WarcArchiveMiddleware:
         out.add_rotator(writer.close)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> WarcArchiveMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
         return cls(crawler)
 
     def process_response(
-        self, request: Request, response: Response, spider: Any = None
+        self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         """Archive the exchange and point ``request.meta["warc"]`` at its payload."""
         capture = capture_from(request, response, dt.datetime.now(dt.UTC))
