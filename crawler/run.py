@@ -20,9 +20,9 @@ from crawler import logs
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.ops import counts
 from crawler.ops.monitors import failed_monitors
+from crawler.outcome import OK_FINISH_REASONS
 from crawler.urls import BadURL
 
-OK_FINISH_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount"}
 LOG_LEVELS = logs.LEVELS
 
 
