@@ -25,13 +25,14 @@ logger = logging.getLogger(__name__)
 MANIFEST_VERSION = "1.0"
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` with datetimes as ISO 8601 strings and anything else JSON lacks as text."""
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
@@ -45,14 +46,11 @@ def totals_by_kind(files: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     return by_kind
 
 
-def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: str,
-                   spider: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
-    """The manifest document for a crawl whose writers are all closed."""
-    files = []
-    for done in sorted(out.completed, key=lambda f: f.relpath):
-        path = out.root / done.relpath
-        files.append({"path": done.relpath, "kind": done.kind, "size": path.stat().st_size,
-                      "sha256": sha256_hex(path)})
+def manifest_header(out: CrawlOutput, *, finish_reason: str, spider_args: Any,
+                    settings: Any) -> dict[str, Any]:
+    """The fields every manifest opens with, in order: what crawl, by which software, on which
+    host, how it ended, with which spider arguments and settings. The crawl's own fields
+    (``distributed``, ``totals``, ``files``, ``stats``) follow."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "crawl_id": out.crawl_id,
@@ -63,11 +61,25 @@ def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: st
         "host": socket.gethostname(),
         "finish_reason": finish_reason,
         "written_at": dt.datetime.now(dt.UTC).isoformat(),
-        "spider_args": spider,
+        "spider_args": spider_args,
         "settings": settings,
+    }
+
+
+def build_manifest(out: CrawlOutput, *, stats: dict[str, Any], finish_reason: str,
+                   spider: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """The manifest document for a crawl whose writers are all closed."""
+    files = []
+    for done in sorted(out.completed, key=lambda f: f.relpath):
+        path = out.root / done.relpath
+        files.append({"path": done.relpath, "kind": done.kind, "size": path.stat().st_size,
+                      "sha256": sha256_hex(path)})
+    return {
+        **manifest_header(out, finish_reason=finish_reason, spider_args=spider,
+                          settings=settings),
         "totals": totals_by_kind(files),
         "files": files,
-        "stats": _jsonable(stats),
+        "stats": jsonable(stats),
     }
 
 
@@ -126,7 +138,7 @@ class ManifestExtension:
                        "site": getattr(getattr(spider, "profile", None), "name", None),
                        "site_origin": getattr(site, "origin", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
-                                  spider=spider_args, settings=_jsonable(recorded))
+                                  spider=spider_args, settings=jsonable(recorded))
         self.crawler.crawl_manifest = manifest
         if not settings.getbool("MANIFEST_WRITE", True):
             # A worker of a distributed crawl: its part goes to the crawl's registry and the

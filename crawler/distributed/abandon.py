@@ -33,12 +33,12 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
-from crawler.distributed.finalize import crawl_store, missing_in_store
 from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
 from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms
 from crawler.layout import CrawlOutput, crawl_output
+from crawler.storage.crawls import crawl_store, missing_in_store
 from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
