@@ -33,7 +33,7 @@ _WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "scan_tree": "s
                   "extract_paragraphs": "text"}
 # where each timed function is looked up when the worker calls it
 _STAGE_MODULES = {"decode_html": "crawler.pagescan", "parse_html": "crawler.pagescan",
-                  "scan_tree": "crawler.pageworkers"}
+                  "scan_tree": "crawler.extract.worker"}
 
 
 def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:

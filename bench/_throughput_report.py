@@ -39,8 +39,8 @@ def _fetch(url: str) -> tuple[bytes, str | None]:
 
 def ceiling(base_url: str, articles_per_language: int) -> dict[str, Any]:
     """The article pages, fetched once, through the pipeline's worker function on all cores."""
+    from crawler.extract.worker import extract_in_worker, warm_up
     from crawler.fixture import FixtureSite
-    from crawler.pageworkers import extract_in_worker, warm_up
     from crawler.profiles import VSEDELO
 
     urls = FixtureSite(articles=articles_per_language).article_urls(base_url)

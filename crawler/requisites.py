@@ -16,13 +16,12 @@ Settings: ``REQUISITES_ENABLED`` (default True), ``REQUISITES_HOSTS`` (list or c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.http import Response, TextResponse
 
 from crawler.site import DEFAULT_PORTS, Site
 
@@ -64,10 +63,9 @@ def page_references(tree: etree._Element) -> list[str]:
     return refs
 
 
-def is_stylesheet(response: Response) -> bool:
-    """True for a CSS response (by Content-Type, else by the ``.css`` path)."""
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    return bool(_CSS_TYPE.search(ctype)) or urlsplit(response.url).path.endswith(".css")
+def is_stylesheet(content_type: str, url: str) -> bool:
+    """True for a CSS response (by its Content-Type, else by the ``.css`` path of its URL)."""
+    return bool(_CSS_TYPE.search(content_type)) or urlsplit(url).path.endswith(".css")
 
 
 def host_matches(host: str, port: int | None, patterns: Iterable[str]) -> bool:
@@ -132,12 +130,10 @@ class RequisitePolicy:
                 seen.add(url)
                 yield url
 
-    def from_stylesheet(self, response: Response, level: int) -> list[str]:
-        """The references of a stylesheet fetched at ``level`` (page requisites are level 0)."""
-        if not self.enabled or level >= self.depth or not is_stylesheet(response):
+    def from_stylesheet(self, url: str, content_type: str, level: int,
+                        text: Callable[[], str]) -> list[str]:
+        """The references of a stylesheet fetched at ``level`` (page requisites are level 0)
+        from ``url``; ``text`` decodes its body, called only for a stylesheet to follow."""
+        if not self.enabled or level >= self.depth or not is_stylesheet(content_type, url):
             return []
-        if not isinstance(response, TextResponse):
-            text = response.body.decode("utf-8", "replace")
-        else:
-            text = response.text
-        return list(self.select(response.url, css_references(text)))
+        return list(self.select(url, css_references(text())))

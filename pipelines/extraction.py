@@ -16,9 +16,9 @@ from typing import Any
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.dates import PageDates, moment_of
+from crawler.extract.worker import extract_in_worker
 from crawler.items import ArticlePage
 from crawler.layout import crawl_output
-from crawler.pageworkers import extract_in_worker
 from crawler.record import build_record
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 
 from crawler.dates import server_clock
 from crawler.items import ArticlePage
@@ -33,6 +33,13 @@ from crawler.urls import BadURL, canonical_url, path_shape, validate_start_url
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def _body_text(response: Response) -> str:
+    """The text of a response: decoded as Scrapy's TextResponse decodes it, else as UTF-8."""
+    if isinstance(response, TextResponse):
+        return response.text
+    return response.body.decode("utf-8", "replace")
 
 
 def _content_type(response: Response) -> tuple[str, str | None]:
@@ -244,8 +251,10 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """Nothing to extract (the WARC middleware has archived the response); a stylesheet
         yields the requisites it refers to, up to ``REQUISITES_DEPTH`` levels."""
         level = response.meta.get("requisite", 0)
-        yield from self._requisite_requests(self.requisites.from_stylesheet(response, level),
-                                            level + 1)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        refs = self.requisites.from_stylesheet(response.url, ctype, level,
+                                               lambda: _body_text(response))
+        yield from self._requisite_requests(refs, level + 1)
 
     # --- crawl state hooks (crawler.state: incremental crawls and resume) --------------------
     def _wants(self, url: str, is_article: bool, hints: dict[str, str] | None = None,
