@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 900.0, 10 * latency["ours_full"]["wall_s"]))
             print(f"(4) wget: {latency['wget']}", flush=True)
         if "newsplease" not in skip:
-            from crawler.fixture import FixtureSite
+            from fixture_site import FixtureSite
 
             urls = FixtureSite(articles=args.articles // 2).article_urls(server.url)
             sample = urls[:: max(1, len(urls) // args.newsplease_urls)][: args.newsplease_urls]

@@ -1,7 +1,7 @@
 """The ``crawler`` command's entry point (``python -m crawler`` too).
 
 Light on purpose: multiprocessing imports the main module again in every page worker it starts
-(``crawler.pageworkers``), so this module imports the command line, and with it Scrapy and
+(``crawler.plugins.pageworkers``), so this module imports the command line, and with it Scrapy and
 Twisted, only when it runs.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``crawler`` command (``crawler.cli``)."""
-    from crawler.cli import main as run_command
+    """Run the ``crawler`` command (``crawler.commands.cli``)."""
+    from crawler.commands.cli import main as run_command
 
     return run_command(argv)
 

@@ -7,7 +7,7 @@ Layout, identical on a local folder and on object storage::
                            /articles/*.jsonl.gz
                            /manifest.json      (written last: the commit marker)
 
-``<site>`` is the crawl's site key (``crawler.site``): the profile's name for a profile's own
+``<site>`` is the crawl's site key (``crawler.pages.site``): the profile's name for a profile's own
 site (``vsedelo``), else the host and a non-default port (``example.com``, ``127.0.0.1_8001``).
 Crawls of different sites never share a folder, a state, a lock or a spool. While a crawl runs,
 each process writing into its folder holds a shared ``flock`` on ``<crawl-id>/.running``, so
@@ -183,7 +183,8 @@ def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None)
 
 
 def site_key_of(crawler: Any) -> str:
-    """The site key of a Scrapy crawler's spider (``crawler.site``), else the spider's name."""
+    """The site key of a Scrapy crawler's spider (``crawler.pages.site``), else the spider's
+    name."""
     site = getattr(getattr(crawler, "spider", None), "site", None)
     return getattr(site, "key", None) or crawler.spidercls.name
 

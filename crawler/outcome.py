@@ -1,7 +1,7 @@
 """How a crawl ended: the finish reasons that count as a crawl that ran to its end.
 
-A leaf module (no imports of the crawler's own): the exit code (``crawler.run``), the monitors,
-the webhook and ``crawler ls`` all judge a finish reason by this one set.
+A leaf module (no imports of the crawler's own): the exit code (``crawler.commands.run``), the
+monitors, the webhook and ``crawler ls`` all judge a finish reason by this one set.
 """
 
 OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount"})

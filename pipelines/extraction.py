@@ -1,7 +1,7 @@
 """Article pages to article JSON records (``crawler.record``).
 
-The extraction itself runs in the page workers (``crawler.pageworkers``): the spider's scan of an
-article page brings its extraction along, so this pipeline finalises it with what the crawl
+The extraction itself runs in the page workers (``crawler.plugins.pageworkers``): the spider's scan
+of an article page brings its extraction along, so this pipeline finalises it with what the crawl
 learned of the site (``crawler.sitefacts``: dates in the site's zone, completed by the article's
 sitemap/feed entry; the site's boilerplate out of the text), builds the record and applies
 ``--since``. An article that arrives without one is extracted here, in the same pool (or in this

@@ -27,16 +27,16 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240,
 
 
 def site_folder(url: str, spider: str = "vsedelo") -> str:
-    """The folder (site key, ``crawler.site``) of a crawl of ``spider`` from ``url``."""
-    from crawler.profiles import PROFILES, VSEDELO
-    from crawler.site import site_for
+    """The folder (site key, ``crawler.pages.site``) of a crawl of ``spider`` from ``url``."""
+    from crawler.pages.profiles import PROFILES, VSEDELO
+    from crawler.pages.site import site_for
 
     return site_for(url, VSEDELO if spider == "vsedelo" else PROFILES["generic"],
                     PROFILES.values()).key
 
 
 def site_dir(out: Path) -> Path:
-    """The single site folder (``<out>/<site>``, ``crawler.site``) of an output."""
+    """The single site folder (``<out>/<site>``, ``crawler.pages.site``) of an output."""
     (site,) = [p for p in out.iterdir() if p.is_dir()]
     return site
 
@@ -77,8 +77,8 @@ def read_records(crawl: Path) -> list[dict]:
 @pytest.fixture(scope="session")
 def small_site():
     """A 30-article fixture site served on 127.0.0.1 for the whole session."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     site = FixtureSite(articles=30, seed=7)
     with start_server(site) as server:

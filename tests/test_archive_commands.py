@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from crawler.wacz import validate_wacz
+from crawler.commands.wacz import validate_wacz
 from tests.conftest import FAST, ROOT, crawl_dir, read_records, run_cli
 from tests.s3moto import *  # noqa: F403 - pytest fixtures
 from tests.s3moto import AWS_ENV
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.pywb
 
 @pytest.fixture(scope="module")
 def wacz_crawl(tmp_path_factory):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("crawl-wacz")
     with start_server(FixtureSite(articles=5, seed=8)) as server:
@@ -47,8 +47,8 @@ def test_crawl_wacz_packages_the_finished_crawl(wacz_crawl):
 
 
 def test_crawl_wacz_to_s3_stores_it_beside_the_crawl(s3, bucket, moto_url, tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     with start_server(FixtureSite(articles=3, seed=2)) as server:
         result = run_cli("crawl", "vsedelo", "--url", server.url, "--out", f"s3://{bucket}/w",

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import RunningServer, start_server
+from fixture_site import FixtureSite
+from fixture_site.server import RunningServer, start_server
 from tests.conftest import CRAWLER, ROOT, crawl_dir, read_records, run_cli
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)

@@ -26,9 +26,9 @@ from crawler.distributed.abandon import apply_abandonment, refusal
 from crawler.distributed.finalize import ManifestHeld, finalize
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import ROOT, run_cli, site_folder
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)

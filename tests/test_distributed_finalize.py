@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import run_cli, site_folder
 from tests.redisd import redis_server
 from tests.s3moto import *  # noqa: F403 - pytest fixtures (moto's S3 server)

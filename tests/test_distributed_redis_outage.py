@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.redisd import redis_server
 from tests.s3proxy import FaultProxy
 from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture

@@ -10,8 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import CRAWLER, FAST, ROOT, run_cli
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.commands.run import crawl_exit_code
 from crawler.distributed.finalize import merge_stats
 from crawler.ops.counts import PEER_PAGES_STAT
 from crawler.ops.monitors import (
@@ -13,7 +14,6 @@ from crawler.ops.monitors import (
     check_finished,
     evaluate_monitors,
 )
-from crawler.run import crawl_exit_code
 
 IDLE_WORKER = {"finish_reason": "finished", "articles/written": 0}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import CRAWLER, FAST, ROOT, tiny_crawl
 
 GRACE = 10.0  # seconds the helpers get to notice their parent is gone

@@ -16,14 +16,14 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
 import crawler.extract.worker as worker
-import crawler.pageworkers as pw
-from crawler.fixture import FixtureSite
-from crawler.pagescan import PageScan, ScanScope, scan_html
-from crawler.profiles import GENERIC, VSEDELO
-from crawler.requisites import RequisitePolicy
+import crawler.plugins.pageworkers as pw
+from crawler.pages.pagescan import PageScan, ScanScope, scan_html
+from crawler.pages.profiles import GENERIC, VSEDELO
+from crawler.pages.requisites import RequisitePolicy
+from crawler.plugins.stats import CrawlStatsCollector
+from crawler.plugins.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
 from crawler.sitefacts.boilerplate import paragraph_keys
-from crawler.stats import CrawlStatsCollector
-from crawler.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
+from fixture_site import FixtureSite
 from spiders.vsedelo import VsedeloSpider
 
 BASE = "http://127.0.0.1:8000"
@@ -150,7 +150,7 @@ def test_links_elsewhere_are_dropped_before_canonicalising(monkeypatch: pytest.M
                                                            ) -> None:
     """Share buttons, ads and other sites' links never reach the (costly) canonical form;
     every spelling of the site's own hosts that canonicalises into scope still counts."""
-    import crawler.pagescan as ps
+    import crawler.pages.pagescan as ps
 
     seen: list[str] = []
     real = ps.canonical_url
@@ -229,7 +229,8 @@ def test_gzip_decoded_as_scrapy_does_one_whole_member_without_gzipfile(
 
 
 def test_stats_collector_keeps_scrapy_behaviour() -> None:
-    crawler = get_crawler(settings_dict={"STATS_CLASS": "crawler.stats.CrawlStatsCollector"})
+    crawler = get_crawler(
+        settings_dict={"STATS_CLASS": "crawler.plugins.stats.CrawlStatsCollector"})
     stats = crawler.stats
     assert isinstance(stats, CrawlStatsCollector)
     stats.inc_value("a")

@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.extraction import extract_article
-from crawler.fixture import FixtureSite
-from crawler.profiles import VSEDELO
+from crawler.extract.article import extract_article
+from crawler.pages.profiles import VSEDELO
 from crawler.record import (
     SCHEMA_VERSION,
     RecordError,
@@ -22,6 +21,7 @@ from crawler.record import (
     record_errors,
     validate_record,
 )
+from fixture_site import FixtureSite
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8000"

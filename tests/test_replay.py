@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from crawler import replay
+from crawler.commands import replay
 from crawler.warc.cdxj import read_cdxj
 from tests.warc_site import (
     HTML,

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from crawler import replay
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from crawler.commands import replay
 from crawler.reader import open_crawl
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
 from tests.pngdiff import aligned_row_share
 from tests.test_replay import free_port, wait_for_wayback

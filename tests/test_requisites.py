@@ -15,9 +15,9 @@ import pytest
 from parsel import Selector
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
 
 

@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.scratch import ScratchLock, sweep
+from crawler.state.scratch import ScratchLock, sweep
 from tests.conftest import CRAWLER, FAST, ROOT, run_cli
 
-HOLD = "import sys, time; from crawler.scratch import ScratchLock; ScratchLock(sys.argv[1]); " \
-       "print('locked', flush=True); time.sleep(60)"
+HOLD = "import sys, time; from crawler.state.scratch import ScratchLock; " \
+       "ScratchLock(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
 
 
 def _age(path: Path, seconds: float = 120) -> None:
@@ -61,8 +61,8 @@ def test_a_lock_is_exclusive_until_released(tmp_path):
 
 
 def test_the_next_crawl_removes_what_a_killed_crawl_left(tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()

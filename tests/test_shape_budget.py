@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
-from crawler.shape_budget import LocalShapeCounter
-from crawler.urls import path_shape
+from crawler.pages.urls import path_shape
+from crawler.plugins.shape_budget import LocalShapeCounter
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import FAST, crawl_dir, read_records, run_cli
 from tests.redisd import redis_server
 from tests.test_distributed import (  # noqa: F401 - kill_leftover_workers: autouse fixture

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.conftest import CRAWLER, FAST, ROOT, crawl_dir, read_records, run_cli
 
 NEWS = [*FAST, "-s", "RECHECK_DAYS=3650"]  # every article counts as recent: rechecked next time

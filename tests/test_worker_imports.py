@@ -1,7 +1,7 @@
 """Page workers import neither Scrapy nor Twisted: their processes stay small and start fast.
 
-The worker side of ``crawler.pageworkers`` (the module of the function the pool runs) must load
-without them, and a pool started by the ``crawler`` console script (multiprocessing imports the
+The worker side of ``crawler.plugins.pageworkers`` (the module of the function the pool runs) must
+load without them, and a pool started by the ``crawler`` console script (multiprocessing imports the
 main script again in every worker) must start workers without them.
 """
 
@@ -13,7 +13,7 @@ import textwrap
 import tomllib
 from pathlib import Path
 
-from crawler.pageworkers import scan_in_worker
+from crawler.plugins.pageworkers import scan_in_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("scrapy", "twisted")
@@ -51,7 +51,7 @@ def test_pool_workers_of_the_crawler_command_have_no_scrapy(tmp_path: Path) -> N
 
         async def main():
             import scrapy.crawler  # noqa: F401  (what a crawl has loaded by now)
-            from crawler.pageworkers import PageWorkers
+            from crawler.plugins.pageworkers import PageWorkers
 
             pool = PageWorkers._new_pool(SimpleNamespace(workers=1, scope=None))
             try:

@@ -126,7 +126,7 @@ def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
     """Before a worker starts (``crawler crawl``): raise :class:`AbandonRefused` unless every
     worker named can be abandoned."""
     from crawler.distributed.addon import connect
-    from crawler.urls import validate_start_url
+    from crawler.pages.urls import validate_start_url
 
     names = abandon_names(settings)
     if not names:
@@ -146,7 +146,7 @@ def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
     client = connect(settings.get("REDIS_URL"))
     try:
         shared = SharedCrawl(client, keys, safe_part(settings.get("WORKER_ID") or "-"))
-        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.site)
+        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.pages.site)
         folder = site_of(start).key if site_of and start else spider_cls.name
         out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl_id, uri=uri,
                           site=folder)

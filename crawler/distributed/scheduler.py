@@ -32,7 +32,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.distributed.shared import SharedCrawl
-from crawler.seen import SeenKeys, fingerprint_key
+from crawler.plugins.seen import SeenKeys, fingerprint_key
 
 logger = logging.getLogger(__name__)
 

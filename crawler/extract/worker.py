@@ -2,7 +2,7 @@
 
 Pure: no Scrapy, no Twisted (a test holds it to that), so the workers' processes stay small and
 start fast. The pool that runs these and the Scrapy extension around it are
-``crawler.pageworkers``.
+``crawler.plugins.pageworkers``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crawler.extract.article import extract_article, extract_parsed
 from crawler.extract.decode import MAX_HTML_BYTES, Decoded
-from crawler.extraction import extract_article, extract_parsed
-from crawler.pagescan import PageScan, ScanScope, parse_page, scan_tree
-from crawler.profiles import SiteProfile
+from crawler.pages.pagescan import PageScan, ScanScope, parse_page, scan_tree
+from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 
@@ -24,7 +24,7 @@ def warm_up(scope: ScanScope | None = None) -> None:
     """Import the heavy modules once per worker, before the first page arrives; keep the
     crawl's scan scope (profile, hosts) so it is not pickled with every page."""
     global _SCOPE
-    import crawler.extraction  # noqa: F401
+    import crawler.extract.article  # noqa: F401
 
     _SCOPE = scope
 

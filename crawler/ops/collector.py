@@ -30,7 +30,7 @@ from crawler.ops.observations import CrawlObservations
 from crawler.ops.previous import comparison, previous_manifest
 from crawler.ops.report import build_report, write_report
 from crawler.ops.runinfo import robots_status, run_info
-from crawler.scope import request_out_of_scope
+from crawler.plugins.scope import request_out_of_scope
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.items import ArticlePage
 from crawler.ops import config
-from crawler.urls import BadURL, canonical_url
+from crawler.pages.urls import BadURL, canonical_url
 
 META_KEY = "found_in"
 _ARTICLE_SEEN = "found_in_article"  # set on a response's meta once it yielded an article

@@ -35,9 +35,9 @@ from twisted.internet import task
 
 from crawler.dates import EntryDate, ZoneEvidence, read_date
 from crawler.dates.page import PageDates
-from crawler.discovery import Entry
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
+from crawler.pages.discovery import Entry
 from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import (
@@ -57,7 +57,7 @@ MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
 def site_key(spider: Any) -> tuple[str, str | None]:
-    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.site``), else
+    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.pages.site``), else
     the origin of its start URL."""
     site = getattr(spider, "site", None)
     if site is not None:

@@ -2,8 +2,8 @@
 
 Extensions are built before the downloader and the pipelines, so when this one has run the lock
 is held, a resumed crawl folder is repaired, and ``crawler.crawl_state`` (a
-:class:`~crawler.state.session.CrawlState`) is there for the spider, ``crawler.incremental`` and
-``crawler.state.pipeline``.
+:class:`~crawler.state.session.CrawlState`) is there for the spider,
+``crawler.plugins.incremental`` and ``pipelines.state``.
 
 Settings:
 
@@ -12,13 +12,13 @@ Settings:
 ``STATE_PATH`` ("")
     The SQLite file; default ``<out>/<site>/state.sqlite``, or ``<spool>/<site>/state.sqlite``
     for ``s3://`` outputs (keep the spool on a persistent volume). One per site
-    (``crawler.site``): crawls of other sites never see its URLs.
+    (``crawler.pages.site``): crawls of other sites never see its URLs.
 ``STATE_COMMIT_ROWS`` (500), ``STATE_COMMIT_SECONDS`` (2.0)
     Pending updates are written in one transaction when this many URLs wait, or this often.
 ``RESUME`` (False)
     Continue the crawl ``CRAWL_ID`` (default: the last one, if it has no manifest) in its folder.
 ``INCREMENTAL_ENABLED``, ``RECHECK_DAYS``, ``INCREMENTAL_BARREN_PAGES``
-    See ``crawler.incremental``.
+    See ``crawler.plugins.incremental``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from scrapy import signals
 from twisted.internet import task
 
 from crawler.layout import CrawlOutput, crawl_output, local_root_for, site_key_of
-from crawler.lock import CrawlLock, held_here, lock_path
 from crawler.state import state_off
+from crawler.state.lock import CrawlLock, held_here, lock_path
 from crawler.state.policy import RecheckPolicy
 from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
 from crawler.state.session import CrawlState
@@ -60,7 +60,7 @@ def legacy_state_note(settings: Any, spider: str, site: str) -> str | None:
     (one folder per spider, shared by every site it crawled), which this crawl of ``site``
     does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
     still in use."""
-    from crawler.profiles import PROFILES
+    from crawler.pages.profiles import PROFILES
 
     if spider == site or spider in PROFILES or settings.get("STATE_PATH"):
         return None
