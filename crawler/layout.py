@@ -32,6 +32,25 @@ from typing import Any
 
 SUBDIRS = ("warc", "indexes", "articles")
 RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
+DEFAULT_OUTPUT_URI = "out"
+# The order in which a crawl's closers run when it ends (lower first; equal ones in the order
+# they were registered). Writers close before anything reads what they wrote; the manifest is
+# built after every closer has run (crawler.plugins.manifest).
+CLOSE_ORDER: dict[str, int] = {
+    "articles": 10,  # JSON Lines parts (pipelines.jsonl)
+    "warc": 20,  # WARC files and their indexes (crawler.warc.middleware)
+    "peers": 80,  # a distributed worker's view of the others, before the monitors read it
+    "monitors": 85,  # the crawl's checks, over every writer's stats (crawler.ops.monitoring)
+    "site_facts": 85,  # the site facts revisions, after the JSON parts (crawler.sitefacts)
+    "report": 90,  # report.json/report.html (crawler.ops.collector)
+    "state": 90,  # the crawl state's last batch (crawler.state.extension)
+}
+
+
+def output_uri(settings: Any) -> str:
+    """The crawl output the settings name: ``OUTPUT_URI`` (a folder or ``s3://bucket/prefix``),
+    ``out`` by default. The one place the setting is read."""
+    return str(settings.get("OUTPUT_URI") or DEFAULT_OUTPUT_URI)
 
 
 def new_crawl_id(now: dt.datetime | None = None) -> str:
@@ -59,6 +78,8 @@ class CrawlOutput:
     uri: str  # what the user asked for: a folder or s3://bucket/prefix
     site: str = ""  # the site key: the folder under the output (default: the spider's name)
     completed: list[CompletedFile] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None  # the crawl's manifest document, once built
+    report_path: Path | None = None  # the crawl report (report.html), once written
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
     _rotators: list[Callable[[], Any]] = field(default_factory=list)
@@ -114,9 +135,9 @@ class CrawlOutput:
                 return  # another process still writes the crawl
             path.unlink(missing_ok=True)
 
-    def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
-        """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
-        self._closers.append((order, closer))
+    def add_closer(self, closer: Callable[[], Any], stage: str) -> None:
+        """Call ``closer`` when the crawl ends, at its ``stage`` of :data:`CLOSE_ORDER`."""
+        self._closers.append((CLOSE_ORDER[stage], closer))
 
     def add_rotator(self, rotate: Callable[[], Any]) -> None:
         """Call ``rotate`` on :meth:`rotate`: close the file being written (the next write
@@ -189,19 +210,23 @@ def site_key_of(crawler: Any) -> str:
     return getattr(site, "key", None) or crawler.spidercls.name
 
 
-def crawl_output(crawler: Any) -> CrawlOutput:
-    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
+def crawl_output(crawler: Any, crawl_id: str | None = None) -> CrawlOutput:
+    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings
+    and never replaced.
 
-    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
-    ``SPOOL_DIR`` (local spool for object storage). The folder is the spider's site's.
+    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id;
+    ``crawl_id``, the crawl a resume continues, comes first), ``SPOOL_DIR`` (local spool for
+    object storage). The folder is the spider's site's.
     """
     existing = getattr(crawler, "crawl_output", None)
     if existing is not None:
+        if crawl_id and existing.crawl_id != crawl_id:
+            raise RuntimeError(f"the crawl output is {existing.crawl_id} already, not {crawl_id}")
         return existing
     settings = crawler.settings
     site = site_key_of(crawler)
-    crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
-    uri = settings.get("OUTPUT_URI") or "out"
+    crawl_id = crawl_id or settings.get("CRAWL_ID") or new_crawl_id()
+    uri = output_uri(settings)
     out = CrawlOutput(
         root=local_root_for(uri, site, crawl_id, settings.get("SPOOL_DIR")),
         spider=crawler.spidercls.name,

@@ -5,6 +5,7 @@ command line or in ``scrapy.cfg``/environment as usual with Scrapy.
 """
 
 from crawler import __version__
+from crawler.layout import DEFAULT_OUTPUT_URI
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
@@ -58,7 +59,7 @@ PATH_SHAPE_BUDGET = 5000
 PATH_SHAPE_COUNTER = "crawler.plugins.shape_budget.LocalShapeCounter"
 
 # --- Output ----------------------------------------------------------------------------
-OUTPUT_URI = "out"  # a folder or s3://bucket/prefix
+OUTPUT_URI = DEFAULT_OUTPUT_URI  # a folder or s3://bucket/prefix (crawler.layout)
 CRAWL_ID = ""  # empty: a new sortable id per run
 SINCE = ""  # only articles published on or after this date (ISO 8601)
 

@@ -45,7 +45,7 @@ class ArticleJsonLinesPipeline:
 
     def open_spider(self) -> None:
         self.out = crawl_output(self.crawler)
-        self.out.add_closer(self._close_part, order=10)
+        self.out.add_closer(self._close_part, "articles")
         self.out.add_rotator(self._close_part)
 
     def process_item(self, item: Any) -> Any:

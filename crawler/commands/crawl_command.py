@@ -26,6 +26,8 @@ from crawler.commands.cli_options import (
 )
 from crawler.commands.cli_settings import build_settings
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
+from crawler.layout import DEFAULT_OUTPUT_URI, output_uri
+from crawler.outcome import CrawlResult
 from crawler.plugins.logs import notice
 
 DEFAULT_LOG_LEVEL = "WARNING"
@@ -72,7 +74,8 @@ def add_commands(sub: Any) -> None:
     d = sub.add_parser("demo", help="crawl the offline fixture site end to end",
                        description="Serve the fixture news site on a free loopback port, crawl "
                                    "it with the real pipeline and print a summary.")
-    add_out(d, "output folder (default: ./out)", metavar="DIR", default="out")
+    add_out(d, f"output folder (default: ./{DEFAULT_OUTPUT_URI})", metavar="DIR",
+            default=DEFAULT_OUTPUT_URI)
     d.add_argument("--articles", type=int, default=100, help="articles per language (default 100)")
     d.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     add_settings_option(d)
@@ -163,7 +166,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if settings.get("REDIS_URL"):
         run.check_redis(settings, args.resume)
         run.check_abandon_spool(args.spider, url, settings)
-    created = run.check_output(settings.get("OUTPUT_URI"), settings)
+    created = run.check_output(output_uri(settings), settings)
     lock = None  # workers of a distributed crawl share it through Redis, not a lock file
     if not settings.get("REDIS_URL"):
         try:
@@ -199,27 +202,27 @@ def _check_wacz(settings: Any) -> None:
         raise UsageError(f"--wacz: {exc}") from exc
 
 
-def package(result: dict[str, Any], settings: Any) -> tuple[str, bool]:
+def package(result: CrawlResult, settings: Any) -> tuple[str, bool]:
     """``--wacz`` after the crawl: (where the WACZ is, or why there is none; whether that is
     a failure)."""
     from crawler.commands.wacz import WaczError, package_crawl
     from crawler.reader import ReaderError
     from crawler.storage.s3 import StorageError
 
-    out, stats = result.get("output"), result.get("stats") or {}
-    if out is None or not result.get("manifest"):
+    out, stats = result.output, result.stats
+    if out is None or not result.manifest:
         return "none: the crawl has no manifest (it did not finish)", True
     if stats.get("storage/pending_files"):
         return "none: files still wait in the local spool (`crawler upload`, then " \
                "`crawler wacz`)", True
     try:
-        return package_crawl(settings.get("OUTPUT_URI"), out.root, out.folder, out.crawl_id,
+        return package_crawl(output_uri(settings), out.root, out.folder, out.crawl_id,
                              settings), False
     except (WaczError, ReaderError, StorageError, OSError) as exc:
         return f"none: {' '.join(str(exc).split())[:300]}", True
 
 
-def print_summary(result: dict[str, Any], settings: Any, code: int,
+def print_summary(result: CrawlResult, settings: Any, code: int,
                   extra: list[str] | None = None) -> None:
     """The end-of-crawl summary on stdout: lines, or one JSON object with ``LOG_JSON``."""
     from crawler.ops.summary import crawl_seconds, summary_lines
@@ -228,9 +231,9 @@ def print_summary(result: dict[str, Any], settings: Any, code: int,
     if not settings.getbool("LOG_JSON"):
         print("\n".join(lines), flush=True)
         return
-    out = result.get("output")
+    out = result.output
     notice(settings, lines[0], event="crawl_summary", crawl_id=getattr(out, "crawl_id", None),
-           finish_reason=result.get("finish_reason"), seconds=crawl_seconds(result),
+           finish_reason=result.finish_reason, seconds=crawl_seconds(result),
            exit_code=code, lines=lines)
 
 

@@ -20,7 +20,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.ops import counts
 from crawler.ops.monitors import failed_monitors
-from crawler.outcome import OK_FINISH_REASONS
+from crawler.outcome import CrawlResult
 from crawler.pages.urls import BadURL
 from crawler.plugins import logs
 
@@ -78,8 +78,8 @@ def spider_class(spider: str, settings: Settings) -> Any:
     return loader.load(spider)
 
 
-def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> dict[str, Any]:
-    """Run one crawl in this process; returns stats, manifest and finish reason."""
+def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> CrawlResult:
+    """Run one crawl in this process; returns its stats, finish reason and output."""
     spider_class(spider, settings)
     # Our handler (crawler.plugins.logs): level, text or JSON, stderr or LOG_FILE; it sets the root
     # logger's level too, so DEBUG records ("Crawled", "Scraped from") are not even built.
@@ -91,21 +91,17 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> d
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return {
-        "stats": stats,
-        "manifest": getattr(crawler, "crawl_manifest", None),
-        "output": getattr(crawler, "crawl_output", None),
-        "shared": getattr(crawler, "shared_crawl", None),
-        "finish_reason": stats.get("finish_reason", "unknown"),
-        "seconds": time.monotonic() - started,
-    }
+    return CrawlResult(stats=stats, finish_reason=stats.get("finish_reason", "unknown"),
+                       seconds=time.monotonic() - started,
+                       output=getattr(crawler, "crawl_output", None),
+                       shared=getattr(crawler, "shared_crawl", None))
 
 
-def crawl_exit_code(result: dict[str, Any]) -> int:
+def crawl_exit_code(result: CrawlResult) -> int:
     """0 when the crawl finished and fetched something (a worker of a distributed crawl: it or
     the crawl's other workers), 1 otherwise."""
-    stats = result["stats"]
-    if result["finish_reason"] not in OK_FINISH_REASONS:
+    stats = result.stats
+    if not result.ended_well:
         return EXIT_CHECKS_FAILED
     if not counts.pages(stats) + counts.peer_pages(stats):
         return EXIT_CHECKS_FAILED

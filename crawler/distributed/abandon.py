@@ -37,7 +37,7 @@ from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
 from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms
-from crawler.layout import CrawlOutput, crawl_output
+from crawler.layout import CrawlOutput, crawl_output, output_uri
 from crawler.storage.crawls import crawl_store, missing_in_store
 from crawler.warc.naming import safe_part
 
@@ -132,7 +132,7 @@ def check_abandon(spider_cls: type, url: str | None, settings: Any) -> None:
     if not names:
         return
     crawl_id = settings.get("CRAWL_ID")
-    uri = settings.get("OUTPUT_URI") or "out"
+    uri = output_uri(settings)
     if not crawl_id:
         raise AbandonRefused("--abandon-spool needs --crawl-id: the crawl whose worker's spool "
                              "is lost")

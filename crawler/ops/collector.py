@@ -34,7 +34,6 @@ from crawler.plugins.scope import request_out_of_scope
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 90
 _PAREN = re.compile(r"\(([^()]{1,100})\)")
 _NUMBERS = re.compile(r"\d[\d:.T+-]*")
 
@@ -87,7 +86,7 @@ class ReportExtension:
 
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
-        crawl_output(self.crawler).add_closer(self.write, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self.write, "report")
 
     def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
         self._answered.add(id(request))
@@ -150,5 +149,5 @@ class ReportExtension:
             return
         for path in self.paths:
             out.file_completed(path, "report")
-        self.crawler.crawl_report_path = self.paths[1]
+        out.report_path = self.paths[1]
         logger.info("crawl report: %s", self.paths[1])

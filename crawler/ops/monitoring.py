@@ -34,7 +34,6 @@ from crawler.ops.stall import StallWatch
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 85  # after every writer (articles 10, WARC 20), before the report (90)
 
 
 class MonitorExtension:
@@ -60,7 +59,7 @@ class MonitorExtension:
 
     def spider_opened(self, spider: Any) -> None:
         self.watch = StallWatch(self.window, time.monotonic())
-        crawl_output(self.crawler).add_closer(self.evaluate, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self.evaluate, "monitors")
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         self.watch.article(time.monotonic())

@@ -173,7 +173,7 @@ class ProgressExtension:
         if self._closing is None:
             return
         out = getattr(self.crawler, "crawl_output", None)
-        report = getattr(self.crawler, "crawl_report_path", None)
+        report = out.report_path if out is not None else None
         manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
         failed = self.crawler.stats.get_value(FAILED_STAT)
         fields = {**self._closing, "monitors_failed": failed,

@@ -112,7 +112,7 @@ class WebhookExtension:
             local = str(out.manifest_path.resolve())
         manifest = manifest_location(crawl["output"] or "", folder, crawl["crawl_id"] or "",
                                      local) if local else None
-        report = getattr(self.crawler, "crawl_report_path", None)
+        report = out.report_path if out is not None else None
         return webhook_payload(crawl=crawl, stats=stats, monitors=results_from_stats(stats),
                                manifest=manifest, report=str(report.resolve()) if report else None)
 

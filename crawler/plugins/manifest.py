@@ -60,7 +60,7 @@ class ManifestExtension:
                        "site_origin": getattr(site, "origin", None)}
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=jsonable(recorded))
-        self.crawler.crawl_manifest = manifest
+        out.manifest = manifest
         if not settings.getbool("MANIFEST_WRITE", True):
             # A worker of a distributed crawl: its part goes to the crawl's registry and the
             # last worker writes the manifest of all parts (crawler.distributed.finalize).

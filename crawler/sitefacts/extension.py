@@ -52,7 +52,6 @@ from crawler.warc.naming import safe_part
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is flushed (90)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
@@ -129,7 +128,7 @@ class SiteFactsExtension:
             self._release("learned before")
         elif self.hold_records <= 0:
             self._release("no hold")
-        crawl_output(self.crawler).add_closer(self._save, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self._save, "site_facts")
         self._loop = task.LoopingCall(self._check_hold)
         self._loop.start(0.5, now=False)
 

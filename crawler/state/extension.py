@@ -30,7 +30,7 @@ from typing import Any
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.layout import CrawlOutput, crawl_output, local_root_for, site_key_of
+from crawler.layout import crawl_output, local_root_for, output_uri, site_key_of
 from crawler.state import state_off
 from crawler.state.lock import CrawlLock, held_here, lock_path
 from crawler.state.policy import RecheckPolicy
@@ -41,13 +41,11 @@ from crawler.state.store import StateStore
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite"
-CLOSE_ORDER = 90  # after the writers (10, 20), before the manifest is built
 
 
 def site_dir(settings: Any, site: str) -> Path:
     """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key."""
-    uri = settings.get("OUTPUT_URI") or "out"
-    return local_root_for(uri, site, "_", settings.get("SPOOL_DIR")).parent
+    return local_root_for(output_uri(settings), site, "_", settings.get("SPOOL_DIR")).parent
 
 
 def state_path(settings: Any, site: str) -> Path:
@@ -112,7 +110,7 @@ class CrawlStateExtension:
                         self.state.store.count())
         self.interval = settings.getfloat("STATE_COMMIT_SECONDS", 2.0)
         self.loop: task.LoopingCall | None = None
-        out.add_closer(self._flush_and_count, order=CLOSE_ORDER)
+        out.add_closer(self._flush_and_count, "state")
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -128,11 +126,8 @@ class CrawlStateExtension:
         if target is None or not target.is_dir():
             logger.warning("nothing to resume in %s: starting a new crawl", base)
             return None
-        if not crawl_id:  # the crawl output must use the resumed crawl's id and folder
-            self.crawler.crawl_output = CrawlOutput(
-                root=target, spider=self.crawler.spidercls.name, crawl_id=target.name,
-                uri=settings.get("OUTPUT_URI") or "out", site=target.parent.name)
-            self.crawler.crawl_output.prepare()
+        if not crawl_id:  # the crawl output uses the resumed crawl's id, hence its folder
+            crawl_output(self.crawler, crawl_id=target.name)
         return prepare_resume(target)
 
     # --- signals ----------------------------------------------------------------------------

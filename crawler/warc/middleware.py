@@ -53,7 +53,6 @@ from crawler.warc.writer import RotatingWarcWriter
 logger = logging.getLogger(__name__)
 
 META_KEY = "warc"
-CLOSE_ORDER = 20  # before writers that may read the WARC pointers, after nothing else
 # Settings that change what a crawl fetches; written into each warcinfo record.
 INFO_SETTINGS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
@@ -165,7 +164,7 @@ class WarcArchiveMiddleware:
             dedup,
             on_index=lambda path: out.file_completed(path, index_kind(path)),
         )
-        out.add_closer(self.close, order=CLOSE_ORDER)
+        out.add_closer(self.close, "warc")
         out.add_rotator(writer.close)
 
     @classmethod
