@@ -203,6 +203,12 @@ def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None)
     return Path(uri) / site / crawl_id
 
 
+def site_dir(settings: Any, site: str) -> Path:
+    """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key: its
+    crawls, state and lock."""
+    return local_root_for(output_uri(settings), site, "_", settings.get("SPOOL_DIR")).parent
+
+
 def site_key_of(crawler: Any) -> str:
     """The site key of a Scrapy crawler's spider (``crawler.pages.site``), else the spider's
     name."""
@@ -226,12 +232,11 @@ def crawl_output(crawler: Any, crawl_id: str | None = None) -> CrawlOutput:
     settings = crawler.settings
     site = site_key_of(crawler)
     crawl_id = crawl_id or settings.get("CRAWL_ID") or new_crawl_id()
-    uri = output_uri(settings)
     out = CrawlOutput(
-        root=local_root_for(uri, site, crawl_id, settings.get("SPOOL_DIR")),
+        root=site_dir(settings, site) / crawl_id,
         spider=crawler.spidercls.name,
         crawl_id=crawl_id,
-        uri=uri,
+        uri=output_uri(settings),
         site=site,
     )
     out.prepare()

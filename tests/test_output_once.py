@@ -25,10 +25,14 @@ def _fake_crawler(tmp_path: Path, **settings: object) -> SimpleNamespace:
                            spidercls=SimpleNamespace(name="news"), spider=None)
 
 
-def test_output_uri_is_read_in_one_module() -> None:
-    reads = re.compile(r"""get\(\s*["']OUTPUT_URI["']""")
+@pytest.mark.parametrize("setting", ["OUTPUT_URI", "SPOOL_DIR"])
+def test_the_output_settings_are_read_in_one_module(setting: str) -> None:
+    reads = re.compile(r"""get\(\s*["']""" + setting + """["']""")
     readers = sorted(str(p.relative_to(ROOT)) for p in SOURCES if reads.search(p.read_text()))
     assert readers == ["crawler/layout.py"]
+
+
+def test_output_uri_has_one_default() -> None:
     assert output_uri(Settings()) == "out"
     assert output_uri(Settings({"OUTPUT_URI": "s3://b/p"})) == "s3://b/p"
 

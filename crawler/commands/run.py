@@ -165,9 +165,9 @@ def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
     """Take the lock of the site's folder ``<out>/<site>/`` (exit 2 when another crawl of the
     site holds it) and, with ``--resume``, point ``CRAWL_ID`` at the crawl to continue
     (``crawler.state.resume``)."""
-    from crawler.state.extension import site_dir
+    from crawler.layout import site_dir
     from crawler.state.lock import CrawlLock, CrawlLocked, lock_path
-    from crawler.state.resume import resumable_crawl
+    from crawler.state.resume import resume_target
 
     if not settings.getbool("STATE_ENABLED", True):
         if resume:
@@ -181,7 +181,7 @@ def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
     if not resume:
         return lock
     crawl_id = settings.get("CRAWL_ID")
-    target = base / crawl_id if crawl_id else resumable_crawl(base)
+    target = resume_target(base, crawl_id)
     if target is None:
         logs.notice(settings, f"nothing to resume in {base}: starting a new crawl")
         return lock

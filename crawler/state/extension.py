@@ -30,22 +30,17 @@ from typing import Any
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.layout import crawl_output, local_root_for, output_uri, site_key_of
+from crawler.layout import crawl_output, site_dir, site_key_of
 from crawler.state import state_off
 from crawler.state.lock import CrawlLock, held_here, lock_path
 from crawler.state.policy import RecheckPolicy
-from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
+from crawler.state.resume import ResumeReport, prepare_resume, resume_target
 from crawler.state.session import CrawlState
 from crawler.state.store import StateStore
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite"
-
-
-def site_dir(settings: Any, site: str) -> Path:
-    """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key."""
-    return local_root_for(output_uri(settings), site, "_", settings.get("SPOOL_DIR")).parent
 
 
 def state_path(settings: Any, site: str) -> Path:
@@ -122,7 +117,7 @@ class CrawlStateExtension:
     def _prepare_resume(self, base: Path) -> ResumeReport | None:
         settings = self.crawler.settings
         crawl_id = settings.get("CRAWL_ID") or ""
-        target = base / crawl_id if crawl_id else resumable_crawl(base)
+        target = resume_target(base, crawl_id)
         if target is None or not target.is_dir():
             logger.warning("nothing to resume in %s: starting a new crawl", base)
             return None
