@@ -170,7 +170,7 @@ def _signal_names() -> dict[int, str]:
 
     names = {id(v): k for k, v in vars(signals).items() if not k.startswith("_")}
     try:
-        from crawler.scope import request_out_of_scope
+        from crawler.plugins.scope import request_out_of_scope
         names[id(request_out_of_scope)] = "request_out_of_scope"
     except ImportError:
         pass
@@ -267,7 +267,8 @@ def _install_ours() -> None:
 
     targets = [("spiders.base", "NewsSiteSpider", SPIDER_METHODS),
                ("spiders.discovery", "DiscoveryDocuments", SPIDER_METHODS),
-               ("crawler.pageworkers", "PageWorkers", ("scan", "extract", "_run", "submit")),
+               ("crawler.plugins.pageworkers", "PageWorkers",
+                ("scan", "extract", "_run", "submit")),
                ("crawler.sitefacts.extension", "SiteFactsExtension", ("finalize",))]
     for module, name, methods in targets:
         try:
@@ -297,7 +298,7 @@ def thread_cpu() -> dict[str, float]:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0])
-    import crawler.run as run
+    import crawler.commands.run as run
 
     original = run.run_crawl
 
@@ -336,7 +337,7 @@ def main(argv: list[str]) -> int:
 
     Crawler.crawl = crawl_with_stats
     atexit.register(dump)
-    from crawler.cli import main as cli_main
+    from crawler.commands.cli import main as cli_main
 
     return cli_main(argv[1:])
 

@@ -1,7 +1,7 @@
 """A fast server of the fixture site for benchmarks, run as its own process.
 
 ``crawler site`` renders every page on demand in a thread per connection; that costs more CPU
-than the crawler spends on a page. Here the same :class:`~crawler.fixture.FixtureSite` answers
+than the crawler spends on a page. Here the same :class:`~fixture_site.FixtureSite` answers
 through an asyncio server, every response is cached once rendered (the site is deterministic;
 ``/special/`` pages are not cached), and ``--prewarm`` renders the whole site (a breadth-first
 walk of its links) before it starts listening, so a timed crawl only pays for socket I/O.
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.fixture import FixtureSite  # noqa: E402
-from crawler.fixture.responses import SERVER_NAME, Response, accepts_gzip  # noqa: E402
+from fixture_site import FixtureSite  # noqa: E402
+from fixture_site.responses import SERVER_NAME, Response, accepts_gzip  # noqa: E402
 
 ARTICLE = re.compile(r"^(?:/ru)?/news/\w+/\d+-[\w-]+\.html$")
 _LINK = re.compile(rb"""(?:href|src)=["']([^"'#]+)|<loc>([^<]+)</loc>""")

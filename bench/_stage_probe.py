@@ -7,7 +7,7 @@ output path are the ``crawler`` CLI's). Nothing in the crawler changes: this pro
   links and requisites, the article item), WARC record building and writing, the record
   building after extraction, JSON Lines writing, and the whole process's CPU time (the rest is
   Scrapy, Twisted, the network and handing pages to the workers);
-* page workers (``crawler.pageworkers.scan_in_worker`` is swapped for
+* page workers (``crawler.plugins.pageworkers.scan_in_worker`` is swapped for
   :func:`probed_scan`): decoding and parsing, the page scan (canonical, links, requisites),
   metadata, boilerplate cleaning, dates, trafilatura's text extraction, the worker total.
 
@@ -32,8 +32,8 @@ _WORKER_STAGES = {"decode_html": "parse", "parse_html": "parse", "scan_tree": "s
                   "clean_tree": "clean", "find_page_dates": "dates",
                   "extract_paragraphs": "text"}
 # where each timed function is looked up when the worker calls it
-_STAGE_MODULES = {"decode_html": "crawler.pagescan", "parse_html": "crawler.pagescan",
-                  "scan_tree": "crawler.pageworkers"}
+_STAGE_MODULES = {"decode_html": "crawler.pages.pagescan", "parse_html": "crawler.pages.pagescan",
+                  "scan_tree": "crawler.extract.worker"}
 
 
 def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,11 +72,11 @@ def probed_scan(*args: Any) -> Any:
     global _installed
     import importlib
 
-    import crawler.pageworkers as pw
+    import crawler.plugins.pageworkers as pw
 
     if not _installed:
         for attr in _WORKER_STAGES:
-            module = importlib.import_module(_STAGE_MODULES.get(attr, "crawler.extraction"))
+            module = importlib.import_module(_STAGE_MODULES.get(attr, "crawler.extract.article"))
             setattr(module, attr, _timed(attr, getattr(module, attr)))
         _installed = True
     TOTALS.clear()
@@ -94,7 +94,7 @@ def probed_scan(*args: Any) -> Any:
 
 
 def _install_main() -> None:
-    import crawler.pageworkers as pw
+    import crawler.plugins.pageworkers as pw
     import pipelines.extraction as pe
     from crawler.warc.middleware import WarcArchiveMiddleware
     from pipelines.jsonl import ArticleJsonLinesPipeline
@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
         out.write_text(json.dumps(data, indent=2))
 
     atexit.register(dump)
-    from crawler.cli import main as cli_main
+    from crawler.commands.cli import main as cli_main
 
     return cli_main(argv[1:])
 

@@ -39,9 +39,9 @@ def _fetch(url: str) -> tuple[bytes, str | None]:
 
 def ceiling(base_url: str, articles_per_language: int) -> dict[str, Any]:
     """The article pages, fetched once, through the pipeline's worker function on all cores."""
-    from crawler.fixture import FixtureSite
-    from crawler.pageworkers import extract_in_worker, warm_up
-    from crawler.profiles import VSEDELO
+    from crawler.extract.worker import extract_in_worker, warm_up
+    from crawler.pages.profiles import VSEDELO
+    from fixture_site import FixtureSite
 
     urls = FixtureSite(articles=articles_per_language).article_urls(base_url)
     pages = [(url, *_fetch(url)) for url in urls]
@@ -69,7 +69,7 @@ def server_speed(port: int, articles_per_language: int, requests: int = 3000,
     import http.client
     import threading
 
-    from crawler.fixture import FixtureSite
+    from fixture_site import FixtureSite
 
     base = f"http://127.0.0.1:{port}"
     paths = [u[len(base):] for u in FixtureSite(articles=articles_per_language)

@@ -32,9 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract.fixture_eval import evaluate_fixture  # noqa: E402
-from crawler.extraction import extract_article  # noqa: E402
-from crawler.profiles import GENERIC, VSEDELO  # noqa: E402
+from crawler.extract.article import extract_article  # noqa: E402
+from crawler.pages.profiles import GENERIC, VSEDELO  # noqa: E402
+from fixture_site.evaluation import evaluate_fixture  # noqa: E402
 
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 DATA = SHARED / "benchmarks"
@@ -57,7 +57,7 @@ def ours(raw: bytes, url: str) -> tuple[Any, float]:
 
 # --- 1. fixture --------------------------------------------------------------------------------
 def bench_fixture(articles: int) -> dict[str, Any]:
-    from crawler.fixture import FixtureSite
+    from fixture_site import FixtureSite
 
     site = FixtureSite(articles=articles, seed=1)
     out = {}

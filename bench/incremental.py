@@ -35,9 +35,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.fixture import FixtureSite  # noqa: E402
-from crawler.fixture.model import STEP_MINUTES  # noqa: E402
-from crawler.fixture.server import start_server  # noqa: E402
+from fixture_site import FixtureSite  # noqa: E402
+from fixture_site.model import STEP_MINUTES  # noqa: E402
+from fixture_site.server import start_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "incremental.json"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",

@@ -5,7 +5,7 @@ fixture is per language, so ``articles/2`` of it). All measured in one run, agai
 site served by ``bench/_fixture_server.py`` in its own process (pre-rendered, cached):
 
 1. extraction ceiling: the article pages (fetched once) through extraction alone
-   (``crawler.pageworkers.extract_in_worker``) in a process pool of one worker per core, pages/s,
+   (``crawler.extract.worker.extract_in_worker``) in a process pool of one worker per core, pages/s,
    and ``E``, its ms per page per core;
 2. full crawl (fetch, WARC, extraction, JSON) with the real CLI: pages/s, ratio to (1), and its
    CPU per article page (all processes) as a multiple of ``E``; with ``--before DIR`` the same
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 900.0, 10 * latency["ours_full"]["wall_s"]))
             print(f"(4) wget: {latency['wget']}", flush=True)
         if "newsplease" not in skip:
-            from crawler.fixture import FixtureSite
+            from fixture_site import FixtureSite
 
             urls = FixtureSite(articles=args.articles // 2).article_urls(server.url)
             sample = urls[:: max(1, len(urls) // args.newsplease_urls)][: args.newsplease_urls]

@@ -1,6 +1,6 @@
 """Benchmark: what trafilatura does on a page our extraction has already parsed and cleaned.
 
-A page worker parses a page once (``crawler.pagescan``), scans it, reads its metadata, removes
+A page worker parses a page once (``crawler.pages.pagescan``), scans it, reads its metadata, removes
 boilerplate (``crawler.extract.clean``) and hands the cleaned tree to trafilatura
 (``crawler.extract.text``). This measures, on the fixture site's article pages (rendered
 in-process) and the Zyte article benchmark's pages (``../shared/benchmarks/scrapinghub-aeb``):
@@ -88,8 +88,8 @@ def instrument(count: bool) -> None:
 
 def pages(fixture_articles: int) -> list[tuple[str, str, bytes, Any]]:
     """(source, url, html, profile) for the fixture's article pages and the Zyte pages."""
-    from crawler.fixture import FixtureSite
-    from crawler.profiles import GENERIC, VSEDELO
+    from crawler.pages.profiles import GENERIC, VSEDELO
+    from fixture_site import FixtureSite
 
     base = "http://127.0.0.1:8000"
     site = FixtureSite(articles=fixture_articles, seed=1)
@@ -105,7 +105,7 @@ def pages(fixture_articles: int) -> list[tuple[str, str, bytes, Any]]:
 
 
 def extract_all(todo: list[tuple[str, str, bytes, Any]], fast: bool) -> tuple[dict, float]:
-    import crawler.extraction as extraction
+    import crawler.extract.article as extraction
     from crawler.extract.text import TextSettings
 
     options = extraction.ExtractOptions(text=replace(TextSettings(), fast=fast))

@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python bench/unseen_sites.py [--quick] [--jobs 2]
 
-For every site of ``crawler.fixture.unseen`` (served on loopback, one origin each, with the
+For every site of ``fixture_site.unseen`` (served on loopback, one origin each, with the
 site's simulated clock in the HTTP Date header) it runs, as a new user would::
 
     .venv/bin/crawler crawl news --url http://127.0.0.1:PORT/ --out <tmp>/<site> \\
@@ -31,14 +31,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.fixture.unseen import RunningSite, serve_unseen_sites  # noqa: E402
-from crawler.fixture.unseen.scoring import (  # noqa: E402
+from fixture_site.unseen import RunningSite, serve_unseen_sites  # noqa: E402
+from fixture_site.unseen.scoring import (  # noqa: E402
     TARGETS,
     overall,
     read_records,
     score_site,
 )
-from crawler.fixture.unseen.sites import THEMES  # noqa: E402
+from fixture_site.unseen.sites import THEMES  # noqa: E402
 
 
 def crawl(running: RunningSite, out: Path, log_level: str) -> dict[str, Any]:

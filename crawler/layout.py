@@ -7,7 +7,7 @@ Layout, identical on a local folder and on object storage::
                            /articles/*.jsonl.gz
                            /manifest.json      (written last: the commit marker)
 
-``<site>`` is the crawl's site key (``crawler.site``): the profile's name for a profile's own
+``<site>`` is the crawl's site key (``crawler.pages.site``): the profile's name for a profile's own
 site (``vsedelo``), else the host and a non-default port (``example.com``, ``127.0.0.1_8001``).
 Crawls of different sites never share a folder, a state, a lock or a spool. While a crawl runs,
 each process writing into its folder holds a shared ``flock`` on ``<crawl-id>/.running``, so
@@ -32,9 +32,29 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 SUBDIRS = ("warc", "indexes", "articles")
 RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
+DEFAULT_OUTPUT_URI = "out"
+# The order in which a crawl's closers run when it ends (lower first; equal ones in the order
+# they were registered). Writers close before anything reads what they wrote; the manifest is
+# built after every closer has run (crawler.plugins.manifest).
+CLOSE_ORDER: dict[str, int] = {
+    "articles": 10,  # JSON Lines parts (pipelines.jsonl)
+    "warc": 20,  # WARC files and their indexes (crawler.warc.middleware)
+    "peers": 80,  # a distributed worker's view of the others, before the monitors read it
+    "monitors": 85,  # the crawl's checks, over every writer's stats (crawler.ops.monitoring)
+    "site_facts": 85,  # the site facts revisions, after the JSON parts (crawler.sitefacts)
+    "report": 90,  # report.json/report.html (crawler.ops.collector)
+    "state": 90,  # the crawl state's last batch (crawler.state.extension)
+}
+
+
+def output_uri(settings: Any) -> str:
+    """The crawl output the settings name: ``OUTPUT_URI`` (a folder or ``s3://bucket/prefix``),
+    ``out`` by default. The one place the setting is read."""
+    return str(settings.get("OUTPUT_URI") or DEFAULT_OUTPUT_URI)
 
 
 def new_crawl_id(now: dt.datetime | None = None) -> str:
@@ -62,6 +82,8 @@ class CrawlOutput:
     uri: str  # what the user asked for: a folder or s3://bucket/prefix
     site: str = ""  # the site key: the folder under the output (default: the spider's name)
     completed: list[CompletedFile] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None  # the crawl's manifest document, once built
+    report_path: Path | None = None  # the crawl report (report.html), once written
     _closers: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _listeners: list[Callable[[CompletedFile], Any]] = field(default_factory=list)
     _rotators: list[Callable[[], Any]] = field(default_factory=list)
@@ -117,9 +139,9 @@ class CrawlOutput:
                 return  # another process still writes the crawl
             path.unlink(missing_ok=True)
 
-    def add_closer(self, closer: Callable[[], Any], order: int = 50) -> None:
-        """Call ``closer`` when the crawl ends; lower ``order`` runs first."""
-        self._closers.append((order, closer))
+    def add_closer(self, closer: Callable[[], Any], stage: str) -> None:
+        """Call ``closer`` when the crawl ends, at its ``stage`` of :data:`CLOSE_ORDER`."""
+        self._closers.append((CLOSE_ORDER[stage], closer))
 
     def add_rotator(self, rotate: Callable[[], Any]) -> None:
         """Call ``rotate`` on :meth:`rotate`: close the file being written (the next write
@@ -185,30 +207,40 @@ def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None)
     return Path(uri) / site / crawl_id
 
 
+def site_dir(settings: BaseSettings, site: str) -> Path:
+    """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key: its
+    crawls, state and lock."""
+    return local_root_for(output_uri(settings), site, "_", settings.get("SPOOL_DIR")).parent
+
+
 def site_key_of(crawler: Crawler) -> str:
-    """The site key of a Scrapy crawler's spider (``crawler.site``), else the spider's name."""
+    """The site key of a Scrapy crawler's spider (``crawler.pages.site``), else the spider's
+    name."""
     site = getattr(getattr(crawler, "spider", None), "site", None)
     return getattr(site, "key", None) or crawler.spidercls.name
 
 
-def crawl_output(crawler: Crawler) -> CrawlOutput:
-    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings.
+def crawl_output(crawler: Crawler, crawl_id: str | None = None) -> CrawlOutput:
+    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings
+    and never replaced.
 
-    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id),
-    ``SPOOL_DIR`` (local spool for object storage). The folder is the spider's site's.
+    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id;
+    ``crawl_id``, the crawl a resume continues, comes first), ``SPOOL_DIR`` (local spool for
+    object storage). The folder is the spider's site's.
     """
     existing = getattr(crawler, "crawl_output", None)
     if existing is not None:
+        if crawl_id and existing.crawl_id != crawl_id:
+            raise RuntimeError(f"the crawl output is {existing.crawl_id} already, not {crawl_id}")
         return existing
     settings = crawler.settings
     site = site_key_of(crawler)
-    crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
-    uri = settings.get("OUTPUT_URI") or "out"
+    crawl_id = crawl_id or settings.get("CRAWL_ID") or new_crawl_id()
     out = CrawlOutput(
-        root=local_root_for(uri, site, crawl_id, settings.get("SPOOL_DIR")),
+        root=site_dir(settings, site) / crawl_id,
         spider=crawler.spidercls.name,
         crawl_id=crawl_id,
-        uri=uri,
+        uri=output_uri(settings),
         site=site,
     )
     out.prepare()

@@ -5,6 +5,7 @@ command line or in ``scrapy.cfg``/environment as usual with Scrapy.
 """
 
 from crawler import __version__
+from crawler.layout import DEFAULT_OUTPUT_URI
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
@@ -26,19 +27,20 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-RETRY_AFTER_ENABLED = True  # a 429/503 with Retry-After pauses the host (crawler.retry_after)
+# a 429/503 with Retry-After pauses the host (crawler.plugins.retry_after)
+RETRY_AFTER_ENABLED = True
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Scrapy's downloader, with CONCURRENT_REQUESTS_PER_DOMAIN holding under the asyncio reactor.
-DOWNLOADER = "crawler.downloader.PoliteDownloader"
-# Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.queues).
-SCHEDULER = "crawler.queues.SpoolScheduler"
+DOWNLOADER = "crawler.plugins.downloader.PoliteDownloader"
+# Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.plugins.queues).
+SCHEDULER = "crawler.plugins.queues.SpoolScheduler"
 SCHEDULER_SPOOL = True
 # The newest requests (SCHEDULER_MEMORY_REQUESTS, default 2000) stay in memory unpickled.
-SCHEDULER_DISK_QUEUE = "crawler.queues.SpillingLifoQueue"
+SCHEDULER_DISK_QUEUE = "crawler.plugins.queues.SpillingLifoQueue"
 SCHEDULER_MEMORY_REQUESTS = 2000
 SCHEDULER_SPOOL_DIR = ""  # empty: the temporary folder
-# Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.seen)
-DUPEFILTER_CLASS = "crawler.seen.CompactDupeFilter"
+# Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.plugins.seen)
+DUPEFILTER_CLASS = "crawler.plugins.seen.CompactDupeFilter"
 # Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
 CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -52,12 +54,12 @@ DEPTH_PRIORITY = 0
 # article (calendar and faceted-search traps, endless pagination).
 BARREN_PAGES_LIMIT = 3
 # Follow at most this many non-article pages of one path shape (digits folded), counted by
-# PATH_SHAPE_COUNTER (crawler.shape_budget; a distributed crawl counts in Redis).
+# PATH_SHAPE_COUNTER (crawler.plugins.shape_budget; a distributed crawl counts in Redis).
 PATH_SHAPE_BUDGET = 5000
-PATH_SHAPE_COUNTER = "crawler.shape_budget.LocalShapeCounter"
+PATH_SHAPE_COUNTER = "crawler.plugins.shape_budget.LocalShapeCounter"
 
 # --- Output ----------------------------------------------------------------------------
-OUTPUT_URI = "out"  # a folder or s3://bucket/prefix
+OUTPUT_URI = DEFAULT_OUTPUT_URI  # a folder or s3://bucket/prefix (crawler.layout)
 CRAWL_ID = ""  # empty: a new sortable id per run
 SINCE = ""  # only articles published on or after this date (ISO 8601)
 
@@ -70,7 +72,7 @@ WARC_DEDUP = True
 WARC_DEDUP_MIN_SIZE = 256
 WARC_DEDUP_DIR = ""  # the payload digest index's scratch folder; empty: the temporary folder
 
-# --- Page requisites (crawler.requisites): images, CSS, JS, fonts of archived articles ----
+# --- Page requisites (crawler.pages.requisites): images, CSS, JS, fonts of archived articles ----
 REQUISITES_ENABLED = True
 # CDN hosts besides the site's own, comma-separated (a list works too); a domain matches its
 # subdomains: "cdn.example.com,static.example.net"
@@ -91,7 +93,7 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 ARTICLES_PART_RECORDS = 10_000
 ARTICLES_FLUSH_RECORDS = 20  # flush the open part (a gzip member) after this many records
 
-# --- Crawl state, incremental crawls, resume (crawler.state, crawler.incremental) ---------
+# --- Crawl state, incremental crawls, resume (crawler.state, crawler.plugins.incremental) ---------
 STATE_ENABLED = True
 STATE_PATH = ""  # default: <out>/<spider>/state.sqlite (the spool's folder for s3://)
 STATE_COMMIT_ROWS = 500
@@ -143,20 +145,20 @@ ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     # One scope gate for every request: the crawl's site (ports included) and REQUISITES_HOSTS
-    # (crawler.scope), in place of Scrapy's OffsiteMiddleware, which knows no ports.
+    # (crawler.plugins.scope), in place of Scrapy's OffsiteMiddleware, which knows no ports.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "crawler.scope.ScopeGate": 50,
+    "crawler.plugins.scope.ScopeGate": 50,
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
     # Below the WARC middleware: validators go into the archived request, a 304 is archived.
-    "crawler.incremental.IncrementalMiddleware": 900,
+    "crawler.plugins.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
-    "crawler.retry_after.RetryAfterMiddleware": 555,
-    # Scrapy's own two, in their places, minus wasted work (crawler.stock_middlewares).
+    "crawler.plugins.retry_after.RetryAfterMiddleware": 555,
+    # Scrapy's own two, in their places, minus wasted work (crawler.plugins.stock_middlewares).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.stock_middlewares.QuickMetaRefreshMiddleware": 580,
+    "crawler.plugins.stock_middlewares.QuickMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.stock_middlewares.DecompressionMiddleware": 590,
+    "crawler.plugins.stock_middlewares.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
 SPIDER_MIDDLEWARES = {
@@ -166,17 +168,17 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     # Drops records a resumed crawl holds already and (incremental) unchanged texts.
-    "crawler.state.pipeline.StateRecordPipeline": 700,
+    "pipelines.state.StateRecordPipeline": 700,
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
-    # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.logs).
-    "crawler.logs.LogOutput": 0,
-    # The start-up heap frozen, young objects collected less often (crawler.gctune).
-    "crawler.gctune.GcTuning": 10,
-    # Parse, scan and extract pages in a process pool (crawler.pageworkers).
-    "crawler.pageworkers.PageWorkers": 50,
-    "crawler.manifest.ManifestExtension": 100,
+    # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.plugins.logs).
+    "crawler.plugins.logs.LogOutput": 0,
+    # The start-up heap frozen, young objects collected less often (crawler.plugins.gctune).
+    "crawler.plugins.gctune.GcTuning": 10,
+    # Parse, scan and extract pages in a process pool (crawler.plugins.pageworkers).
+    "crawler.plugins.pageworkers.PageWorkers": 50,
+    "crawler.plugins.manifest.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
     "crawler.state.extension.CrawlStateExtension": 150,
     # The site's zone and boilerplate, learned and kept in the state (after it: reads it).
@@ -210,10 +212,10 @@ WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
 
 # Python's garbage collector: start-up heap frozen, young objects collected less often
-# (crawler.gctune)
+# (crawler.plugins.gctune)
 GC_TUNING = True
 
-# --- Log output (crawler.logs; see docs/ops.md#logs) --------------------------------------
+# --- Log output (crawler.plugins.logs; see docs/ops.md#logs) --------------------------------------
 # `scrapy crawl` logs at INFO; the `crawler` command at WARNING unless --log-level says more.
 LOG_LEVEL = "INFO"
 LOG_JSON = False  # --log-format json: every line one JSON object
@@ -222,5 +224,5 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failed-request line says it; no second 
 # Dropped and scraped items are logged by URL, not with the fetched HTML they carry; network
 # errors in one line.
 LOG_FORMATTER = "crawler.ops.logformat.ItemNamingLogFormatter"
-STATS_CLASS = "crawler.stats.CrawlStatsCollector"
+STATS_CLASS = "crawler.plugins.stats.CrawlStatsCollector"
 LOGSTATS_INTERVAL = 30.0

@@ -1,7 +1,7 @@
 """Article pages to article JSON records (``crawler.record``).
 
-The extraction itself runs in the page workers (``crawler.pageworkers``): the spider's scan of an
-article page brings its extraction along, so this pipeline finalises it with what the crawl
+The extraction itself runs in the page workers (``crawler.plugins.pageworkers``): the spider's scan
+of an article page brings its extraction along, so this pipeline finalises it with what the crawl
 learned of the site (``crawler.sitefacts``: dates in the site's zone, completed by the article's
 sitemap/feed entry; the site's boilerplate out of the text), builds the record and applies
 ``--since``. An article that arrives without one is extracted here, in the same pool (or in this
@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, cast
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.dates import PageDates, moment_of
+from crawler.extract.worker import extract_in_worker
 from crawler.items import ArticlePage
 from crawler.layout import crawl_output
-from crawler.pageworkers import extract_in_worker
 from crawler.record import build_record
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.profiles import ProfiledSpider
+    from crawler.pages.profiles import ProfiledSpider
 
 logger = logging.getLogger(__name__)
 

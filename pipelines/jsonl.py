@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.layout import CrawlOutput, crawl_output
-from crawler.seen import SeenUrls
+from crawler.plugins.seen import SeenUrls
 from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ class ArticleJsonLinesPipeline:
         self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
         # --max-items: items already in flight when the spider closes are not written.
         self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
-        self.written = SeenUrls()  # the canonical URLs written, as 64-bit keys (crawler.seen)
+        # the canonical URLs written, as 64-bit keys (crawler.plugins.seen)
+        self.written = SeenUrls()
         self.out: CrawlOutput | None = None
         self._file: IO[str] | None = None
         self._path: Path | None = None
@@ -47,7 +48,7 @@ class ArticleJsonLinesPipeline:
 
     def open_spider(self) -> None:
         self.out = crawl_output(self.crawler)
-        self.out.add_closer(self._close_part, order=10)
+        self.out.add_closer(self._close_part, "articles")
         self.out.add_rotator(self._close_part)
 
     def process_item(self, item: Any) -> Any:

@@ -5,7 +5,7 @@ and section pages → in-scope links. Every link is canonicalised (tracking para
 before it becomes a request, articles are yielded once per canonical URL, and link-following
 stops in traps: a depth limit, a budget per path shape, and a stop after several pages in a row
 found no new article.
-An HTML page is parsed once, in an extraction worker that scans it (``crawler.pagescan``) and
+An HTML page is parsed once, in an extraction worker that scans it (``crawler.pages.pagescan``) and
 extracts it when it is an article; the spider only awaits the scan and decides what to follow.
 """
 
@@ -19,17 +19,17 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 
 from crawler.dates import server_clock
 from crawler.items import ArticlePage
-from crawler.pagescan import PageScan, ScanScope, scan_html
-from crawler.profiles import PROFILES, SiteProfile
-from crawler.requisites import RequisitePolicy
-from crawler.seen import SeenKeys
-from crawler.shape_budget import ShapeCounter, shape_counter
-from crawler.site import Site, site_for
-from crawler.urls import BadURL, canonical_url, path_shape, validate_start_url
+from crawler.pages.pagescan import PageScan, ScanScope, scan_html
+from crawler.pages.profiles import PROFILES, SiteProfile
+from crawler.pages.requisites import RequisitePolicy
+from crawler.pages.site import Site, site_for
+from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
+from crawler.plugins.seen import SeenKeys
+from crawler.plugins.shape_budget import ShapeCounter, shape_counter
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 if TYPE_CHECKING:
@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def _body_text(response: Response) -> str:
+    """The text of a response: decoded as Scrapy's TextResponse decodes it, else as UTF-8."""
+    if isinstance(response, TextResponse):
+        return response.text
+    return response.body.decode("utf-8", "replace")
 
 
 def _content_type(response: Response) -> tuple[str, str | None]:
@@ -80,14 +87,15 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         if not url:
             raise ValueError(f"spider {self.name!r} needs a start URL: -a url=https://site/")
         self.start_url = validate_start_url(url)
-        self.site = self.site_of(self.start_url)  # the crawl's identity and scope (crawler.site)
+        # the crawl's identity and scope (crawler.pages.site)
+        self.site = self.site_of(self.start_url)
         if self.site.key != self.profile.name:  # not the profile's own site: a copy, or news
             self.profile = self.profile.with_start_url(self.start_url)
         self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
         self.allowed_domains = list(self.site.hosts)
         self.since = parse_since(since)
         # URL hashes (``hash(url)``, fixed within a process) in seen-sets of about 10 bytes a
-        # key (crawler.seen), so they stay small in big crawls.
+        # key (crawler.plugins.seen), so they stay small in big crawls.
         self.articles_seen = SeenKeys()  # canonical URLs yielded as items
         self.article_links = SeenKeys()  # article-shaped URLs seen in links
         # Canonical URLs already requested: the duplicate filter would drop them again, so
@@ -156,11 +164,11 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
                 yield request
 
     def scan_scope(self) -> ScanScope:
-        """What page scans need to know of this crawl (``crawler.pagescan``)."""
+        """What page scans need to know of this crawl (``crawler.pages.pagescan``)."""
         return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site)
 
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
-        """Scan the page in a page worker (``crawler.pageworkers``), extracting it there too
+        """Scan the page in a page worker (``crawler.plugins.pageworkers``), extracting it there too
         when it is an article not written yet; in this process when the pool is off."""
         charset = _content_type(response)[1]
         workers = getattr(self.crawler, "page_workers", None)
@@ -238,7 +246,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             self.crawler.stats.inc_value("discovery/over_shape_budget", len(fresh) - len(within))
         return within
 
-    # --- page requisites (crawler.requisites) ------------------------------------------------
+    # --- page requisites (crawler.pages.requisites) ----------------------------------------
     def _requisite_requests(self, urls: list[str], level: int) -> Iterator[scrapy.Request]:
         for url in urls:
             if self._requested_before(url):
@@ -251,8 +259,10 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """Nothing to extract (the WARC middleware has archived the response); a stylesheet
         yields the requisites it refers to, up to ``REQUISITES_DEPTH`` levels."""
         level = response.meta.get("requisite", 0)
-        yield from self._requisite_requests(self.requisites.from_stylesheet(response, level),
-                                            level + 1)
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        refs = self.requisites.from_stylesheet(response.url, ctype, level,
+                                               lambda: _body_text(response))
+        yield from self._requisite_requests(refs, level + 1)
 
     # --- crawl state hooks (crawler.state: incremental crawls and resume) --------------------
     def _wants(self, url: str, is_article: bool, hints: dict[str, str] | None = None,
@@ -279,7 +289,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         except BadURL:
             return
         if self._requested_before(url):
-            return  # whether it is in scope is the scope gate's call (crawler.scope)
+            return  # whether it is in scope is the scope gate's call (crawler.plugins.scope)
         yield scrapy.Request(url, callback=callback, priority=priority,
                              cb_kwargs={"hints": hints} if hints else {},
                              meta={"barren": barren})

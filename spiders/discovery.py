@@ -13,8 +13,8 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.discovery import Entry, iter_sitemap, parse_feed, parse_robots
-from crawler.pagetype import looks_like_article_url
+from crawler.pages.discovery import Entry, iter_sitemap, parse_feed, parse_robots
+from crawler.pages.pagetype import looks_like_article_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

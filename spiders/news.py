@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.profiles import GENERIC
+from crawler.pages.profiles import GENERIC
 from spiders.base import NewsSiteSpider
 
 

@@ -5,7 +5,7 @@ Against a copy of the site (the fixture site) run it with ``-a url=http://127.0.
 
 from __future__ import annotations
 
-from crawler.profiles import VSEDELO
+from crawler.pages.profiles import VSEDELO
 from spiders.base import NewsSiteSpider
 
 
@@ -13,7 +13,7 @@ class VsedeloSpider(NewsSiteSpider):
     """vsedelo.com, Ukrainian (/) and Russian (/ru/), Europe/Kyiv; --url for a copy.
 
     Articles are ``/news/<section>/<id>-<slug>.html``; the profile names the site's boilerplate
-    blocks and date lines (``crawler.profiles.VSEDELO``).
+    blocks and date lines (``crawler.pages.profiles.VSEDELO``).
     """
 
     name = "vsedelo"

@@ -18,8 +18,8 @@ from tests.helpers.workers import kill_started_workers
 @pytest.fixture(scope="session")
 def small_site():
     """A 30-article fixture site served on 127.0.0.1 for the whole session."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     site = FixtureSite(articles=30, seed=7)
     with start_server(site) as server:

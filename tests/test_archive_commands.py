@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from crawler.wacz import validate_wacz
+from crawler.commands.wacz import validate_wacz
 from tests.helpers.cli import run_cli, start_cli
 from tests.helpers.crawls import crawl_dir, crawl_id_of, crawl_site, read_records
 from tests.helpers.net import free_port
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.pywb
 
 @pytest.fixture(scope="module")
 def wacz_crawl(tmp_path_factory):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("crawl-wacz")
     with start_server(FixtureSite(articles=5, seed=8)) as server:
@@ -45,8 +45,8 @@ def test_crawl_wacz_packages_the_finished_crawl(wacz_crawl):
 
 
 def test_crawl_wacz_to_s3_stores_it_beside_the_crawl(s3, bucket, moto_url, tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     with start_server(FixtureSite(articles=3, seed=2)) as server:
         result = crawl_site(server.url, f"s3://{bucket}/w", "--endpoint-url", moto_url, "--wacz",

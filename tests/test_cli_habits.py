@@ -8,7 +8,7 @@ import argparse
 
 import pytest
 
-from crawler.cli import _parser
+from crawler.commands.cli import _parser
 from tests.helpers.cli import FAST, run_cli
 from tests.helpers.crawls import crawl_dir, crawl_id_of, crawl_site, read_records
 from tests.helpers.s3moto import AWS_ENV
@@ -96,8 +96,8 @@ def test_crawl_to_s3_with_the_endpoint_option(s3, bucket, moto_url, tmp_path):
     crawl's report compares it with the first, found in the store."""
     import json
 
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     ids = []
     with start_server(FixtureSite(articles=3, seed=4)) as server:

@@ -18,8 +18,8 @@ DISALLOWED = re.compile(r"^/(?:search|print/|admin/)")
 @pytest.fixture
 def site_server():
     """A fresh 30-article fixture site per test, so its request log is the test's own."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     site = FixtureSite(articles=30, seed=7)
     with start_server(site) as server:
@@ -95,8 +95,8 @@ def test_max_items_and_since(site_server, tmp_path):
 
 
 def test_crawl_delay_from_robots_is_applied(tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     with start_server(FixtureSite(articles=20, seed=3, crawl_delay=0.2)) as server:
         _, crawl = _crawl("vsedelo", server, tmp_path, "--max-items", "3")

@@ -17,7 +17,7 @@ from crawler.dates import (
     read_date,
 )
 from crawler.dates.settle import settle_page
-from crawler.profiles import GENERIC, VSEDELO
+from crawler.pages.profiles import GENERIC, VSEDELO
 
 KYIV = "Europe/Kyiv"
 UK_RU = ("uk", "ru")

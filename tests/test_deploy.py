@@ -108,7 +108,7 @@ def k8s_documents() -> dict[str, dict]:
 
 
 def _parser():
-    from crawler.cli import _parser as parser
+    from crawler.commands.cli import _parser as parser
 
     return parser()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import RunningServer, start_server
+from fixture_site import FixtureSite
+from fixture_site.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import check_crawl_folder, crawl_dir, read_manifest, read_records
 from tests.helpers.s3moto import AWS_ENV

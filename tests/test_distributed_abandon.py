@@ -23,9 +23,9 @@ from crawler.distributed.abandon import apply_abandonment, refusal
 from crawler.distributed.finalize import ManifestHeld, finalize
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
 from crawler.layout import CrawlOutput
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import run_cli, run_scrapy
 from tests.helpers.crawls import site_folder
 from tests.helpers.s3moto import AWS_ENV

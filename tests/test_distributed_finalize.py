@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import site_folder
 from tests.helpers.s3moto import AWS_ENV

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.crawls import check_crawl_folder, crawl_dir
 from tests.helpers.redisd import redis_server
 from tests.helpers.s3proxy import FaultProxy

@@ -10,10 +10,10 @@ from scrapy.utils.test import get_crawler
 
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl, redis_client
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
 from crawler.ops.monitoring import MonitorExtension
 from crawler.ops.monitors import GAP_STAT
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, read_manifest
 from tests.helpers.workers import log_of, start_worker
 

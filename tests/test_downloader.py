@@ -1,10 +1,10 @@
 """Per-host concurrency holds: Scrapy's downloader under the asyncio reactor starts every queued
-request of a host at once; ``crawler.downloader.PoliteDownloader`` keeps the limit."""
+request of a host at once; ``crawler.plugins.downloader.PoliteDownloader`` keeps the limit."""
 
 from __future__ import annotations
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import run_cli
 
 

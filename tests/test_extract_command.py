@@ -1,7 +1,7 @@
 """``crawler extract URL|FILE``: one page, the crawl's way, printed as its article record.
 
-Only loopback: the fixture site (``crawler.fixture``) and the unseen sites with their simulated
-clocks (``crawler.fixture.unseen``)."""
+Only loopback: the fixture site (``fixture_site``) and the unseen sites with their simulated
+clocks (``fixture_site.unseen``)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_file_with_or_without_its_url(crawled, small_site, tmp_path):
 def test_relative_dates_count_from_the_servers_clock():
     """The unseen sites' clocks are months away from now: "3 години тому" must be read
     against the response's Date header, not against when we parse it."""
-    from crawler.fixture.unseen import serve_unseen_sites
+    from fixture_site.unseen import serve_unseen_sites
 
     checked = 0
     with serve_unseen_sites(only=("wp",)) as (running,):

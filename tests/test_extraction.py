@@ -1,4 +1,4 @@
-"""Article extraction (crawler.extraction) on fixture-site pages and on bad input."""
+"""Article extraction (crawler.extract.article) on fixture-site pages and on bad input."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.extract.fixture_eval import evaluate_fixture, noise_strings, token_f1
-from crawler.extraction import ExtractOptions, extract_article
-from crawler.fixture import FixtureSite
-from crawler.profiles import GENERIC, VSEDELO
+from crawler.extract.article import ExtractOptions, extract_article
+from crawler.pages.profiles import GENERIC, VSEDELO
+from fixture_site import FixtureSite
+from fixture_site.evaluation import evaluate_fixture, noise_strings, token_f1
 
 BASE = "http://127.0.0.1:8000"
 HOST = {"Host": "127.0.0.1:8000"}

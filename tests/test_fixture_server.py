@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from crawler.fixture import FixtureSite, start_server
+from fixture_site import FixtureSite, start_server
 from tests.helpers.net import free_port
 
 
@@ -116,7 +116,7 @@ def test_run_site_prints_url_and_serves(tmp_path) -> None:
     truth_file = tmp_path / "gt.jsonl"
     code = (  # Ctrl-C as in a terminal, even when this runs where SIGINT is ignored (nohup &)
         "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        "from crawler.fixture import run_site; "
+        "from fixture_site import run_site; "
         f"run_site('127.0.0.1', {port}, 25, 3, 0.0, ground_truth_path={str(truth_file)!r})"
     )
     proc = subprocess.Popen(

@@ -17,8 +17,8 @@ from lxml import etree
 from lxml import html as lhtml
 from protego import Protego
 
-from crawler.fixture import FixtureSite, SiteState
-from crawler.fixture.kyiv import MONTHS_GEN, WEEKDAYS, glued_date, relative_date
+from fixture_site import FixtureSite, SiteState
+from fixture_site.kyiv import MONTHS_GEN, WEEKDAYS, glued_date, relative_date
 
 HOST = "127.0.0.1:8000"
 BASE = f"http://{HOST}"

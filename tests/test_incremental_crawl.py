@@ -43,8 +43,8 @@ def _articles_requested(server) -> dict[str, list[int]]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Three crawls into one output; the site's generation 1 clock is about now."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("incremental") / "out"
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12 * 70)  # generation 1 at "now"

@@ -7,10 +7,10 @@ import urllib.request
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.evolve import MAX_GENERATIONS, edited_positions
-from crawler.fixture.model import FIRST_ID
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.evolve import MAX_GENERATIONS, edited_positions
+from fixture_site.model import FIRST_ID
+from fixture_site.server import start_server
 
 
 def truth(site: FixtureSite) -> dict[str, dict]:

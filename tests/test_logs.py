@@ -1,5 +1,6 @@
-"""A crawl's log (``crawler.logs``): quiet by default, one line per failed request, no traceback
-for network errors, ``--log-format json``, ``--logfile``, and ``scrapy crawl`` still working."""
+"""A crawl's log (``crawler.plugins.logs``): quiet by default, one line per failed request, no
+traceback for network errors, ``--log-format json``, ``--logfile``, and ``scrapy crawl`` still
+working."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 import pytest
 from scrapy.settings import Settings
 
-from crawler.logs import (
+from crawler.plugins.logs import (
     EVENT_ATTR,
     Demote,
     JsonFormatter,
@@ -65,10 +66,10 @@ def test_network_error_loses_its_traceback_but_keeps_its_name():
 
 
 def test_json_formatter_lines():
-    record = _record("crawler.scope", logging.WARNING, "not sending %s", ("http://x/",))
+    record = _record("crawler.plugins.scope", logging.WARNING, "not sending %s", ("http://x/",))
     line = json.loads(JsonFormatter().format(record))
     assert line["event"] == "log" and line["level"] == "WARNING"
-    assert line["message"] == "not sending http://x/" and line["logger"] == "crawler.scope"
+    assert line["message"] == "not sending http://x/" and line["logger"] == "crawler.plugins.scope"
     event = _record("crawler.progress", logging.INFO, "%s", ("text",))
     setattr(event, EVENT_ATTR, {"event": "progress", "pages": 3})
     assert json.loads(JsonFormatter().format(event))["pages"] == 3

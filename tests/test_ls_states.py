@@ -9,8 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import FAST, run_cli, start_cli
 from tests.helpers.crawls import crawl_site
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.commands.run import crawl_exit_code
 from crawler.distributed.finalize import merge_stats
 from crawler.ops.counts import PEER_PAGES_STAT
 from crawler.ops.monitors import (
@@ -13,7 +14,7 @@ from crawler.ops.monitors import (
     check_finished,
     evaluate_monitors,
 )
-from crawler.run import crawl_exit_code
+from crawler.outcome import CrawlResult
 
 IDLE_WORKER = {"finish_reason": "finished", "articles/written": 0}
 
@@ -41,14 +42,14 @@ def test_exit_code_of_an_idle_worker_follows_the_crawl():
     def code(stats):
         results = evaluate_monitors(stats, {"MONITOR_MIN_ARTICLES": 0})
         stats = {**stats, "monitors/results": [r.to_dict() for r in results]}
-        return crawl_exit_code({"stats": stats, "finish_reason": stats["finish_reason"]})
+        return crawl_exit_code(CrawlResult(stats=stats, finish_reason=stats["finish_reason"]))
 
     assert code({**IDLE_WORKER, PEER_PAGES_STAT: 42}) == 0
     assert code({**IDLE_WORKER, PEER_PAGES_STAT: 0}) == 1
     assert code(IDLE_WORKER) == 1
     # monitors off: the exit code still knows the crawl fetched something
-    assert crawl_exit_code({"stats": {**IDLE_WORKER, PEER_PAGES_STAT: 3},
-                            "finish_reason": "finished"}) == 0
+    assert crawl_exit_code(CrawlResult(stats={**IDLE_WORKER, PEER_PAGES_STAT: 3},
+                                       finish_reason="finished")) == 0
 
 
 def test_crawl_min_articles_judges_the_merged_stats():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import FAST, start_cli
 from tests.helpers.crawls import tiny_crawl
 from tests.helpers.net import free_port

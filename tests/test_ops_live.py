@@ -45,8 +45,8 @@ def webhook() -> Iterator[ThreadingHTTPServer]:
 def test_site_that_stops_publishing_trips_the_stall_monitor(tmp_path, webhook):
     """Four articles, then an endless calendar of empty day pages: fetching goes on, discovery
     has stopped. The crawl can only end through the stall monitor (the timeout is a safety net)."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     with start_server(FixtureSite(articles=2, seed=5, latency=0.2)) as server:
         result = run_cli(
@@ -91,8 +91,8 @@ def _metrics(port: int) -> dict[str, float]:
 
 def test_metrics_endpoint_answers_during_the_crawl_and_webhook_failures_are_harmless(
         tmp_path, webhook):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     webhook.status = 500  # the receiver is broken: the crawl must not care
     port = free_port()

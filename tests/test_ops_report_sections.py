@@ -31,8 +31,8 @@ def _crawl(server, out: Path) -> tuple[str, Path]:
 def two_crawls(tmp_path_factory):
     """Generation 0 of an evolving site, then generation 1 (new and edited articles), into
     one output."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("sections") / "out"
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12 * 70)

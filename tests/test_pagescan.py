@@ -15,14 +15,15 @@ import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-import crawler.pageworkers as pw
-from crawler.fixture import FixtureSite
-from crawler.pagescan import PageScan, ScanScope, scan_html
-from crawler.profiles import GENERIC, VSEDELO
-from crawler.requisites import RequisitePolicy
+import crawler.extract.worker as worker
+import crawler.plugins.pageworkers as pw
+from crawler.pages.pagescan import PageScan, ScanScope, scan_html
+from crawler.pages.profiles import GENERIC, VSEDELO
+from crawler.pages.requisites import RequisitePolicy
+from crawler.plugins.stats import CrawlStatsCollector
+from crawler.plugins.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
 from crawler.sitefacts.boilerplate import paragraph_keys
-from crawler.stats import CrawlStatsCollector
-from crawler.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
+from fixture_site import FixtureSite
 from spiders.vsedelo import VsedeloSpider
 
 BASE = "http://127.0.0.1:8000"
@@ -107,12 +108,12 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
     """One parse in the worker gives the same record as extraction on its own."""
     site = FixtureSite(articles=4)
     fetched = dt.datetime.now(dt.UTC).isoformat()
-    pw.warm_up(SCOPE)
+    worker.warm_up(SCOPE)
     try:
         for url in site.article_urls(BASE)[:4]:
             body = fixture_page(site, url)
-            scan, extracted = pw.scan_in_worker(body, url, url, fetched, "utf-8", True)
-            alone = pw.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
+            scan, extracted = worker.scan_in_worker(body, url, url, fetched, "utf-8", True)
+            alone = worker.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
             assert scan.is_article and extracted is not None
             for result in (extracted, alone):
                 result["extraction"].pop("ms")
@@ -123,24 +124,24 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
             assert extracted["text"] and extracted["dates"]["published"]["value"]
             assert extracted["published"] is None
             # not asked to extract (written already): scan only
-            again, none = pw.scan_in_worker(body, url, url, fetched, "utf-8", False)
+            again, none = worker.scan_in_worker(body, url, url, fetched, "utf-8", False)
             assert none is None and again.links == scan.links
     finally:
-        pw.warm_up(None)
+        worker.warm_up(None)
 
 
 def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(pw, "scan_tree", boom)
-    pw.warm_up(SCOPE)
+    monkeypatch.setattr(worker, "scan_tree", boom)
+    worker.warm_up(SCOPE)
     try:
-        scan, extracted = pw.scan_in_worker(b"<html><body><p>x</p></body></html>",
+        scan, extracted = worker.scan_in_worker(b"<html><body><p>x</p></body></html>",
                                             BASE + "/", BASE + "/", "2025-03-23T10:00:00+00:00",
                                             None, True)
     finally:
-        pw.warm_up(None)
+        worker.warm_up(None)
     assert extracted is None and scan.links == []
     assert scan.scan_error == "RecursionError: maximum recursion depth exceeded"
 
@@ -149,7 +150,7 @@ def test_links_elsewhere_are_dropped_before_canonicalising(monkeypatch: pytest.M
                                                            ) -> None:
     """Share buttons, ads and other sites' links never reach the (costly) canonical form;
     every spelling of the site's own hosts that canonicalises into scope still counts."""
-    import crawler.pagescan as ps
+    import crawler.pages.pagescan as ps
 
     seen: list[str] = []
     real = ps.canonical_url
@@ -228,7 +229,8 @@ def test_gzip_decoded_as_scrapy_does_one_whole_member_without_gzipfile(
 
 
 def test_stats_collector_keeps_scrapy_behaviour() -> None:
-    crawler = get_crawler(settings_dict={"STATS_CLASS": "crawler.stats.CrawlStatsCollector"})
+    crawler = get_crawler(
+        settings_dict={"STATS_CLASS": "crawler.plugins.stats.CrawlStatsCollector"})
     stats = crawler.stats
     assert isinstance(stats, CrawlStatsCollector)
     stats.inc_value("a")

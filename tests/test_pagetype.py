@@ -3,8 +3,8 @@
 import pytest
 from parsel import Selector
 
-from crawler.pagetype import is_article_page, looks_like_article_url
-from crawler.profiles import GENERIC, VSEDELO
+from crawler.pages.pagetype import is_article_page, looks_like_article_url
+from crawler.pages.profiles import GENERIC, VSEDELO
 
 
 @pytest.mark.parametrize(

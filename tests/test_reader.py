@@ -21,8 +21,8 @@ from tests.helpers.s3moto import AWS_ENV
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One real crawl of a 12-article fixture site (both languages), through the CLI."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("reader-out")
     with start_server(FixtureSite(articles=12, seed=7)) as server:

@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.extraction import extract_article
-from crawler.fixture import FixtureSite
-from crawler.profiles import VSEDELO
+from crawler.extract.article import extract_article
+from crawler.pages.profiles import VSEDELO
 from crawler.record import (
     SCHEMA_VERSION,
     RecordError,
@@ -21,6 +20,7 @@ from crawler.record import (
     record_errors,
     validate_record,
 )
+from fixture_site import FixtureSite
 from tests.helpers.cli import ROOT
 
 BASE = "http://127.0.0.1:8000"

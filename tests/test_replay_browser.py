@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from crawler import replay
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from crawler.commands import replay
 from crawler.reader import open_crawl
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.chromium import CHROMIUM, chromium
 from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 from tests.helpers.net import free_port

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import replay
+from crawler.commands import replay
 from crawler.warc.archive import WarcArchive
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals
@@ -96,8 +96,8 @@ def _crawl(server: Any, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("not-modified") / "out"
     start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12 * 70)

@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from crawler import replay
-from crawler.replay_fetch import fetch_crawl
+from crawler.commands import replay
+from crawler.commands.replay_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
 from tests.helpers.crawls import crawl_id_of, crawl_site, site_folder
 from tests.helpers.s3moto import AWS_ENV
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.pywb
 
 
 def test_s3_crawl_replays_in_pywb(s3, bucket, moto_url, tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     env = {**AWS_ENV, "AWS_ENDPOINT_URL": moto_url}
     with start_server(FixtureSite(articles=4, seed=9)) as server:

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
 from crawler.reader import open_crawl
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 from tests.helpers.requisites import requisites_of
 from tests.helpers.servers import serving

@@ -59,8 +59,8 @@ def _flushed_records(crawl: Path) -> int:
 
 
 def test_resume_after_sigkill(tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path / "out"
     site = FixtureSite(articles=40, seed=5, latency=0.15)  # slow enough to be killed mid-crawl

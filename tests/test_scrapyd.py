@@ -64,8 +64,8 @@ def scrapyd(tmp_path):
 
 
 def test_deploy_schedule_and_crawl(scrapyd, tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     base, home = scrapyd
     deploy = subprocess.run(

@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.scratch import ScratchLock, sweep
+from crawler.state.scratch import ScratchLock, sweep
 from tests.helpers.cli import FAST, ROOT, start_cli
 from tests.helpers.crawls import crawl_site
 
-HOLD = "import sys, time; from crawler.scratch import ScratchLock; ScratchLock(sys.argv[1]); " \
-       "print('locked', flush=True); time.sleep(60)"
+HOLD = "import sys, time; from crawler.state.scratch import ScratchLock; " \
+       "ScratchLock(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
 
 
 def _age(path: Path, seconds: float = 120) -> None:
@@ -62,8 +62,8 @@ def test_a_lock_is_exclusive_until_released(tmp_path):
 
 
 def test_the_next_crawl_removes_what_a_killed_crawl_left(tmp_path):
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()

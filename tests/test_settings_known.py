@@ -1,5 +1,5 @@
 """Every setting the crawler reads is declared (``crawler/settings.py``), so ``-s`` knows it,
-checks its type, and refuses a typo naming the closest one (``crawler.cli_settings``)."""
+checks its type, and refuses a typo naming the closest one (``crawler.commands.cli_settings``)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_every_setting_the_code_reads_is_known():
     ("SPOOL_DIRS", "SPOOL_DIR"), ("ROBOTSTXT_OBAY", "ROBOTSTXT_OBEY"),
 ])
 def test_unknown_setting_is_refused_naming_the_closest(typo, meant):
-    from crawler.cli_settings import closest_setting, parse_setting
+    from crawler.commands.cli_settings import closest_setting, parse_setting
 
     settings = get_project_settings()
     assert closest_setting(typo, settings) == meant
@@ -71,7 +71,7 @@ def test_unknown_setting_is_refused_naming_the_closest(typo, meant):
 
 
 def test_known_settings_parse_by_type():
-    from crawler.cli_settings import parse_setting
+    from crawler.commands.cli_settings import parse_setting
 
     settings = get_project_settings()
     assert parse_setting("STORE_WORKERS=8", settings) == ("STORE_WORKERS", 8)

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
-from crawler.shape_budget import LocalShapeCounter
-from crawler.urls import path_shape
+from crawler.pages.urls import path_shape
+from crawler.plugins.shape_budget import LocalShapeCounter
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
 from tests.helpers.redisd import redis_server
 from tests.helpers.workers import start_worker, wait_all, worker_stats

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.pagescan import ScanScope, scan_html
-from crawler.profiles import GENERIC, PROFILES, VSEDELO
-from crawler.requisites import RequisitePolicy, host_matches
-from crawler.site import site_for, site_key
+from crawler.pages.pagescan import ScanScope, scan_html
+from crawler.pages.profiles import GENERIC, PROFILES, VSEDELO
+from crawler.pages.requisites import RequisitePolicy, host_matches
+from crawler.pages.site import site_for, site_key
+from crawler.pages.urls import BadURL
 from crawler.state.extension import legacy_state_note
-from crawler.urls import BadURL
 
 
 @pytest.mark.parametrize(("url", "origin", "key"), [

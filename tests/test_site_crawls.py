@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture import FixtureSite
-from crawler.fixture.server import start_server
+from fixture_site import FixtureSite
+from fixture_site.server import start_server
 from tests.helpers.cli import FAST, run_cli, start_cli
 from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
 from tests.helpers.servers import serving, url_of

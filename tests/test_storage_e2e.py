@@ -25,8 +25,8 @@ QUICK_RETRY = ["-s", "STORE_RETRY_BASE=0.2", "-s", "STORE_RETRY_MAX=1", "-s",
 @pytest.fixture
 def site(tmp_path):
     """A 30-article fixture site, a little slow so the store can fail while the crawl runs."""
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     fixture = FixtureSite(articles=30, seed=7, latency=0.05)
     with start_server(fixture) as server:

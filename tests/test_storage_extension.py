@@ -40,4 +40,4 @@ def test_runs_after_the_manifest_extension():
     from crawler import settings
 
     order = settings.EXTENSIONS
-    assert order[EXT] > order["crawler.manifest.ManifestExtension"]
+    assert order[EXT] > order["crawler.plugins.manifest.ManifestExtension"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from lxml import html
 
+from crawler.extract.article import extract_article
 from crawler.extract.clean import clean_tree
 from crawler.extract.structure import join_split_bodies, unwrap_embedded_posts
-from crawler.extraction import extract_article
-from crawler.profiles import GENERIC
+from crawler.pages.profiles import GENERIC
 
 FETCHED = "2025-06-01T00:00:00+00:00"
 PROSE = ("The council met on Tuesday to discuss the new budget for the coming year, and "

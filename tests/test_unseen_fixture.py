@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.fixture.unseen import ZONES, UnseenSite, build_sites, serve_unseen_sites
-from crawler.fixture.unseen.model import gold_published
+from fixture_site.unseen import ZONES, UnseenSite, build_sites, serve_unseen_sites
+from fixture_site.unseen.model import gold_published
 from tests.helpers.cli import ROOT
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -307,7 +307,7 @@ def test_entities_in_titles_are_spelled_as_the_cms_does(sites: list[UnseenSite])
 
 
 def test_command_lines_answer_help() -> None:
-    for cmd in ([sys.executable, "-m", "crawler.fixture.unseen", "--help"],
+    for cmd in ([sys.executable, "-m", "fixture_site.unseen", "--help"],
                 [sys.executable, str(ROOT / "bench" / "unseen_sites.py"), "--help"]):
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0 and "--quick" in proc.stdout, proc.stderr

@@ -1,4 +1,4 @@
-"""The generic ``news`` spider on sites nobody wrote a profile for (crawler.fixture.unseen: six
+"""The generic ``news`` spider on sites nobody wrote a profile for (fixture_site.unseen: six
 CMS themes in Europe/Kyiv, Europe/Berlin, America/New_York and UTC), through the real CLI:
 dates at the right instant, no invented date, no site-wide boilerplate, clean text, headlines;
 what a crawl learned of a site is there for the next crawl; ``crawler reextract`` gives the
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixture.unseen import serve_unseen_sites
-from crawler.fixture.unseen.scoring import TARGETS, overall, read_records, score_site
-from crawler.reextract import same_record
+from crawler.commands.reextract import same_record
+from fixture_site.unseen import serve_unseen_sites
+from fixture_site.unseen.scoring import TARGETS, overall, read_records, score_site
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import crawl_site, read_manifest, site_dir
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
+from crawler.pages.urls import BadURL, canonical_url, in_scope, path_shape, validate_start_url
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_path_shape_folds_digits():
 )
 def test_canonical_url_shortcut_agrees_with_the_full_treatment(url, monkeypatch):
     """URLs that are canonical already skip w3lib; the answer must not change."""
-    import crawler.urls as urls
+    import crawler.pages.urls as urls
 
     def answer() -> str:
         try:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler import replay
+from crawler.commands import replay
+from crawler.commands.wacz import wacz_bin
 from crawler.reader import open_crawl
-from crawler.wacz import wacz_bin
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 from tests.helpers.wayback import serving_wayback
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.pywb
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import start_server
+    from fixture_site import FixtureSite
+    from fixture_site.server import start_server
 
     out = tmp_path_factory.mktemp("wacz-out")
     with start_server(FixtureSite(articles=8, seed=3)) as server:

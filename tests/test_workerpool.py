@@ -1,5 +1,5 @@
-"""The page workers' process pool (``crawler.workerpool``), with real worker processes: answers
-in order, errors passed on, big pages that never block the event loop, a dead worker costing
+"""The page workers' process pool (``crawler.plugins.workerpool``), with real worker processes:
+answers in order, errors passed on, big pages that never block the event loop, a dead worker costing
 only the tasks it held, SIGINT left to the crawler, and a clean close."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from crawler.parent_death import worker_context
-from crawler.workerpool import ProcessPool, WorkerDied
+from crawler.plugins.parent_death import worker_context
+from crawler.plugins.workerpool import ProcessPool, WorkerDied
 
 STARTED: list[str] = []
 

@@ -33,7 +33,7 @@ from crawler.dates.sources import (
 from crawler.dates.url_dates import url_day, url_month
 from crawler.dates.zones import ZoneEvidence
 from crawler.extract.jsonld import jsonld_nodes
-from crawler.profiles import SiteProfile
+from crawler.pages.profiles import SiteProfile
 
 FUTURE_SLACK = dt.timedelta(days=1)
 URL_DATE_TOLERANCE = dt.timedelta(days=2)

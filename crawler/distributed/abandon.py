@@ -34,12 +34,12 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
-from crawler.distributed.finalize import crawl_store, missing_in_store
 from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
 from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms, text
-from crawler.layout import CrawlOutput, crawl_output
+from crawler.layout import CrawlOutput, crawl_output, output_uri
+from crawler.storage.crawls import crawl_store, missing_in_store
 from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
@@ -130,13 +130,13 @@ def check_abandon(spider_cls: type[Spider], url: str | None, settings: BaseSetti
     """Before a worker starts (``crawler crawl``): raise :class:`AbandonRefused` unless every
     worker named can be abandoned."""
     from crawler.distributed.addon import connect
-    from crawler.urls import validate_start_url
+    from crawler.pages.urls import validate_start_url
 
     names = abandon_names(settings)
     if not names:
         return
     crawl_id = settings.get("CRAWL_ID")
-    uri = settings.get("OUTPUT_URI") or "out"
+    uri = output_uri(settings)
     if not crawl_id:
         raise AbandonRefused("--abandon-spool needs --crawl-id: the crawl whose worker's spool "
                              "is lost")
@@ -150,7 +150,7 @@ def check_abandon(spider_cls: type[Spider], url: str | None, settings: BaseSetti
     client = connect(settings.get("REDIS_URL"))
     try:
         shared = SharedCrawl(client, keys, safe_part(settings.get("WORKER_ID") or "-"))
-        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.site)
+        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.pages.site)
         folder = site_of(start).key if site_of and start else spider_cls.name
         out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl_id, uri=uri,
                           site=folder)

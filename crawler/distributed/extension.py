@@ -32,7 +32,6 @@ from crawler.distributed.scheduler import engine_nextcall, shared_crawl_of
 from crawler.layout import crawl_output
 from crawler.ops import config
 from crawler.ops.counts import MANIFEST_HELD_STAT, PEER_PAGES_STAT
-from crawler.ops.monitoring import CLOSE_ORDER as MONITORS_CLOSE_ORDER
 from crawler.ops.monitors import (
     check_crawl_error_rate,
     check_crawl_min_articles,
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
-    from crawler.profiles import ProfiledSpider
+    from crawler.pages.profiles import ProfiledSpider
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ class DistributedCrawlExtension:
         self.shared.heartbeat()
         self._beat.start(self.heartbeat_seconds, now=False)
         self._acker.start(0.5, now=False)
-        crawl_output(self.crawler).add_closer(self._note_peers, order=MONITORS_CLOSE_ORDER - 5)
+        crawl_output(self.crawler).add_closer(self._note_peers, "peers")
         logger.info("worker %s joined crawl %s (%d workers registered, %d requests queued)",
                     self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
                     len(self.shared.workers()), self.shared.queued())
@@ -230,7 +229,7 @@ class DistributedCrawlExtension:
         note_spool(crawl_output(self.crawler), self.crawler.stats)
         stats = self.crawler.stats.get_stats()
         self._settle_at_exit(stats)
-        part = getattr(self.crawler, "crawl_manifest", None) or {}
+        part = crawl_output(self.crawler).manifest or {}
         self.shared.register_files(part.get("files", []))
         self.shared.register_stats(stats)
         reason = str(stats.get("finish_reason", "unknown"))
@@ -257,7 +256,7 @@ class DistributedCrawlExtension:
             logger.error("%s", held)
             self.crawler.stats.set_value(MANIFEST_HELD_STAT, str(held).splitlines()[0])
         if self.finalized is not None:
-            self.crawler.crawl_manifest = self.finalized  # type: ignore[attr-defined]
+            crawl_output(self.crawler).manifest = self.finalized
             self.crawler.stats.set_value("distributed/finalized", True)
             for name, value in with_results(self.crawler.stats.get_stats(), checks).items():
                 self.crawler.stats.set_value(name, value)

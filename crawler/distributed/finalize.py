@@ -10,19 +10,18 @@ commit marker.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import socket
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from crawler import __version__
 from crawler.distributed.shared import SharedCrawl, text
 from crawler.layout import CrawlOutput
-from crawler.manifest import MANIFEST_VERSION, _jsonable, totals_by_kind, write_manifest
+from crawler.manifest import jsonable, manifest_header, totals_by_kind, write_manifest
 from crawler.ops.counts import PEER_PAGES_STAT
 from crawler.ops.monitors import MonitorResult, with_results
+from crawler.storage.crawls import missing_in_store, upload_manifest
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -90,24 +89,16 @@ def crawl_manifest(out: CrawlOutput, shared: SharedCrawl,
     stats = merge_stats(per_worker)
     if monitors:
         stats.update(with_results({}, monitors))
+    part = part or {}
     return {
-        "manifest_version": MANIFEST_VERSION,
-        "crawl_id": out.crawl_id,
-        "spider": out.spider,
-        "site": out.folder,
-        "output": out.uri,
-        "software": {"name": "newscrawler", "version": __version__},
-        "host": socket.gethostname(),
-        "finish_reason": shared.stop_reason() or "finished",
-        "written_at": dt.datetime.now(dt.UTC).isoformat(),
-        "spider_args": (part or {}).get("spider_args"),
-        "settings": (part or {}).get("settings"),
+        **manifest_header(out, finish_reason=shared.stop_reason() or "finished",
+                          spider_args=part.get("spider_args"), settings=part.get("settings")),
         "distributed": {"redis_keys": shared.keys.root, "workers": workers,
                         "abandoned": {text(k): json.loads(v) for k, v in
                                       shared.client.hgetall(shared.keys.abandoned).items()}},
         "totals": totals_by_kind(files),
         "files": files,
-        "stats": _jsonable(stats),
+        "stats": jsonable(stats),
     }
 
 
@@ -127,15 +118,6 @@ def note_spool(out: CrawlOutput, stats: Any) -> None:
     if out.uri.startswith("s3://") and stats.get_value("storage/pending_files"):
         stats.set_value(SPOOL_DIR_STAT, str(out.root.resolve()))
         stats.set_value(SPOOL_HOST_STAT, socket.gethostname())
-
-
-def missing_in_store(out: CrawlOutput, settings: BaseSettings,
-                     files: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Registered files that are not in the ``s3://`` output with their registered size (one
-    listing of the crawl's prefix)."""
-    store, crawl_key = crawl_store(out, settings)
-    sizes = {o["Key"][len(crawl_key) + 1:]: int(o["Size"]) for o in store.objects(crawl_key)}
-    return [f for f in files if sizes.get(f["path"]) != f["size"]]
 
 
 def blocked_message(out: CrawlOutput, absent: list[dict[str, Any]],
@@ -207,7 +189,7 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings,
         return None
     path = write_manifest(out, manifest)
     if out.uri.startswith("s3://"):
-        _upload_manifest(out, settings, path)
+        upload_manifest(out, settings, path)
     shared.client.delete(shared.keys.queue)
     if current_key and shared.client.get(current_key) == out.crawl_id.encode():
         shared.client.delete(current_key)
@@ -215,18 +197,3 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings,
     logger.info("crawl manifest written: %s (%d files from %d workers)", path,
                 len(manifest["files"]), len(manifest["distributed"]["workers"]))
     return manifest
-
-
-def crawl_store(out: CrawlOutput, settings: BaseSettings) -> tuple[Any, str]:
-    """The object store of an ``s3://`` crawl output and the key prefix of this crawl."""
-    from crawler.storage.objects import ObjectStore
-
-    store = ObjectStore.from_settings(out.uri, settings)
-    return store, store.location.child(out.folder, out.crawl_id).key()
-
-
-def _upload_manifest(out: CrawlOutput, settings: BaseSettings, path: Any) -> None:
-    from crawler.storage.digests import sha256_hex
-
-    store, crawl_key = crawl_store(out, settings)
-    store.upload(path, f"{crawl_key}/manifest.json", sha256_hex(path))

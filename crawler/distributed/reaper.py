@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from crawler.distributed.finalize import crawl_store, salvaged_stats
+from crawler.distributed.finalize import salvaged_stats
 from crawler.distributed.salvage import salvage_in_store, salvage_worker
 from crawler.distributed.shared import SharedCrawl
 from crawler.layout import crawl_output
+from crawler.storage.crawls import crawl_store
 from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:

@@ -32,7 +32,8 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.distributed.shared import SharedCrawl
-from crawler.seen import SeenKeys, fingerprint_key
+from crawler.layout import output_uri
+from crawler.plugins.seen import SeenKeys, fingerprint_key
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -85,7 +86,7 @@ class LeasedScheduler(Scheduler):
         # s3://: a finished request's records are safe once its files are in the store, so its
         # lease is acknowledged then (crawler.distributed.extension checkpoints); a local folder
         # is safe once flushed (the reaper repairs a dead worker's files there).
-        self.ack_when_stored = str(crawler.settings.get("OUTPUT_URI") or "").startswith("s3://")
+        self.ack_when_stored = output_uri(crawler.settings).startswith("s3://")
         self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self._tick)
         self._found_empty = False  # the last lease found the queue empty: ask again soon

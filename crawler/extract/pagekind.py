@@ -9,7 +9,7 @@ from lxml import etree
 
 from crawler.extract.meta import MetaTags
 from crawler.extract.tree import text_of
-from crawler.profiles import SiteProfile
+from crawler.pages.profiles import SiteProfile
 
 PageType = Literal["article", "listing", "other"]
 MIN_ARTICLE_TEXT = 300  # characters of extracted text for a page with no article markup

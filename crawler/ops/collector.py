@@ -30,7 +30,7 @@ from crawler.ops.observations import CrawlObservations
 from crawler.ops.previous import comparison, previous_manifest
 from crawler.ops.report import build_report, write_report
 from crawler.ops.runinfo import robots_status, run_info
-from crawler.scope import request_out_of_scope
+from crawler.plugins.scope import request_out_of_scope
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 90
 _PAREN = re.compile(r"\(([^()]{1,100})\)")
 _NUMBERS = re.compile(r"\d[\d:.T+-]*")
 
@@ -92,7 +91,7 @@ class ReportExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
-        crawl_output(self.crawler).add_closer(self.write, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self.write, "report")
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         self._answered.add(id(request))
@@ -156,5 +155,5 @@ class ReportExtension:
             return
         for path in self.paths:
             out.file_completed(path, "report")
-        self.crawler.crawl_report_path = self.paths[1]  # type: ignore[attr-defined]
+        out.report_path = self.paths[1]
         logger.info("crawl report: %s", self.paths[1])

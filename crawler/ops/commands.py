@@ -1,7 +1,7 @@
 """The ``crawler report`` command: re-render a crawl's ``report.html`` from its ``report.json``.
 
-``crawler.cli`` calls :func:`add_commands` while building its parser and :func:`dispatch` with the
-parsed arguments (``None``: not an ops command).
+``crawler.commands.cli`` calls :func:`add_commands` while building its parser and :func:`dispatch`
+with the parsed arguments (``None``: not an ops command).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crawler.cli_options import add_out
+from crawler.commands.cli_options import add_out
 from crawler.errors import EXIT_OK, UsageError
 
 COMMANDS = ("report",)

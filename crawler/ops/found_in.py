@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.items import ArticlePage
 from crawler.ops import config
-from crawler.urls import BadURL, canonical_url
+from crawler.pages.urls import BadURL, canonical_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -8,8 +8,8 @@ levels and messages with the item reduced to its kind and URL, on one line.
 
 A request that got no response because of a network error (Scrapy's ``RETRY_EXCEPTIONS``:
 refused, timed out, lost) is one WARNING line, ``failed: <GET url>: <error> (3 attempts)``, after
-its retries; ``crawler.logs`` drops the traceback Scrapy attaches. Other download errors keep
-Scrapy's ERROR line and traceback: they are bugs, not the network.
+its retries; ``crawler.plugins.logs`` drops the traceback Scrapy attaches. Other download errors
+keep Scrapy's ERROR line and traceback: they are bugs, not the network.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter, is_item
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
-from crawler.logs import describe_error, network_errors
+from crawler.plugins.logs import describe_error, network_errors
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 85  # after every writer (articles 10, WARC 20), before the report (90)
 
 
 class MonitorExtension:
@@ -65,7 +64,7 @@ class MonitorExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.watch = StallWatch(self.window, time.monotonic())
-        crawl_output(self.crawler).add_closer(self.evaluate, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self.evaluate, "monitors")
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         self.watch.article(time.monotonic())

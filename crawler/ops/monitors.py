@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from crawler.ops import config, counts
+from crawler.outcome import OK_FINISH_REASONS
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 STALL_REASON = "discovery_stall"
@@ -47,12 +48,6 @@ class MonitorResult:
                    value=data.get("value"), threshold=data.get("threshold"))
 
 
-def _ok_reasons() -> set[str]:
-    from crawler.run import OK_FINISH_REASONS  # late: crawler.run may import this module
-
-    return set(OK_FINISH_REASONS)
-
-
 def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
     """The crawl ended on its own (or at its item/page limit) and fetched something.
 
@@ -62,7 +57,7 @@ def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
     """
     reason = str(stats.get("finish_reason") or "unknown")
     fetched = counts.pages(stats)
-    if reason not in _ok_reasons():
+    if reason not in OK_FINISH_REASONS:
         return MonitorResult("finished", FAILED, f"crawl ended with reason {reason!r}", reason)
     if fetched:
         return MonitorResult("finished", PASSED, f"{reason}, {fetched} responses", reason)

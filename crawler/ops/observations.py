@@ -100,7 +100,7 @@ class CrawlObservations:
                            "reason": reason[:300]})
 
     def refused(self, offset: float, url: str, reason: str, via: str) -> None:
-        """A request the scope gate did not send (``crawler.scope``)."""
+        """A request the scope gate did not send (``crawler.plugins.scope``)."""
         origin = url.partition("://")[2].partition("/")[0]
         self.out_of_scope_origins.add(origin[:200])
         self.out_of_scope.add({"url": _short(url), "reason": reason[:300], "via": _short(via),

@@ -3,7 +3,7 @@
 The previous crawl is the latest earlier crawl id under ``<out>/<site>/`` that has a manifest
 (on a local folder, or in the store for ``s3://``). Its manifest gives its totals; which articles
 are new, changed or unchanged comes from this crawl's own stats (``changes/*``, counted by
-``crawler.state.pipeline`` against the records the site's earlier crawls wrote), so nothing
+``pipelines.state`` against the records the site's earlier crawls wrote), so nothing
 is read per article. Pure apart from reading the previous manifest.
 """
 

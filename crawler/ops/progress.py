@@ -3,7 +3,7 @@
 Interactive runs (stderr is a terminal) get one status line, redrawn every second above which
 log lines print. Other runs, and any with a JSON log, log the crawl's events through the
 ``crawler.progress`` logger, so they go where the log goes (``--logfile``) in its format
-(``crawler.logs``): ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds and
+(``crawler.plugins.logs``): ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds and
 ``crawl_finished``, as readable lines or, with ``LOG_JSON`` (``--log-format json``), one JSON
 object each. ``PROGRESS_MODE``: ``auto`` (the default), ``line``, ``text``, ``json`` (JSON
 events whatever the log format) or ``off``. Put it after ``ManifestExtension`` in
@@ -25,11 +25,11 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.logs import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
 from crawler.ops import config, counts
 from crawler.ops.counts import fmt_bytes
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.ops.monitors import FAILED_STAT
+from crawler.plugins.logs import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -177,7 +177,7 @@ class ProgressExtension:
         if self._closing is None:
             return
         out = getattr(self.crawler, "crawl_output", None)
-        report = getattr(self.crawler, "crawl_report_path", None)
+        report = out.report_path if out is not None else None
         manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
         failed = self.crawler.stats.get_value(FAILED_STAT)
         fields = {**self._closing, "monitors_failed": failed,

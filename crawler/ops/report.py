@@ -143,7 +143,8 @@ def report_from_manifest(crawl_dir: Path) -> dict[str, Any]:
 
 
 def manifest_run(manifest: Mapping[str, Any]) -> dict[str, Any]:
-    """What ran, as far as a manifest recorded it (``crawler.manifest.RECORDED_SETTINGS``)."""
+    """What ran, as far as a manifest recorded it
+    (``crawler.plugins.manifest.RECORDED_SETTINGS``)."""
     recorded = dict(manifest.get("settings") or {})
     software = manifest.get("software") or {}
     return {"software": f"{software.get('name', 'newscrawler')}/{software.get('version', '?')}",

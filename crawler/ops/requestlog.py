@@ -3,8 +3,8 @@
 Scrapy's final answer to a request, after its retries and redirects, is the response that
 reaches the engine (``response_received``); when its status is 400 or more the request failed,
 and this logs one WARNING line, ``failed: HTTP 404 <url> (linked from <referer>)``. Scrapy's own
-"Ignoring response" line goes to DEBUG (``crawler.logs``) and its "Gave up retrying" line too
-(``RETRY_GIVE_UP_LOG_LEVEL``). A request that got no response at all is logged once by Scrapy's
+"Ignoring response" line goes to DEBUG (``crawler.plugins.logs``) and its "Gave up retrying" line
+too (``RETRY_GIVE_UP_LOG_LEVEL``). A request that got no response at all is logged once by Scrapy's
 scraper, in one line (``crawler.ops.logformat``). A robots.txt answer is not a failure: a
 missing robots.txt allows everything. Setting: ``LOG_FAILED_REQUESTS``.
 """

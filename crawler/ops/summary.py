@@ -6,32 +6,30 @@ Its duration is the crawl's own, from the spider opening to its closing (Scrapy'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from crawler.ops import counts
 from crawler.ops.html import seconds
 from crawler.ops.monitors import results_from_stats
 from crawler.ops.monitors import summary_lines as monitor_lines
 from crawler.ops.report import REPORT_HTML
+from crawler.outcome import CrawlResult
 
 
-def crawl_seconds(result: Mapping[str, Any]) -> float | None:
+def crawl_seconds(result: CrawlResult) -> float | None:
     """The crawl's duration: the stats' ``elapsed_time_seconds`` (what the report shows), else
     the time ``run_crawl`` measured."""
-    value = (result.get("stats") or {}).get("elapsed_time_seconds")
-    return float(value) if isinstance(value, int | float) else result.get("seconds")
+    value = result.stats.get("elapsed_time_seconds")
+    return float(value) if isinstance(value, int | float) else result.seconds
 
 
-def summary_lines(result: Mapping[str, Any]) -> list[str]:
+def summary_lines(result: CrawlResult) -> list[str]:
     """A short human summary of a finished crawl (``result``: what ``run_crawl`` returns)."""
-    stats, manifest, out = result["stats"], result["manifest"] or {}, result["output"]
+    stats, manifest, out = result.stats, result.manifest or {}, result.output
     totals = manifest.get("totals", {})
     warc = totals.get("warc", {"files": 0, "bytes": 0})
     statuses = counts.status_counts(stats)
     failed = stats.get("retry/max_reached", 0)
     return [
-        f"crawl {getattr(out, 'crawl_id', '?')}: {result['finish_reason']} "
+        f"crawl {getattr(out, 'crawl_id', '?')}: {result.finish_reason} "
         f"in {seconds(crawl_seconds(result))}",
         f"  pages fetched:    {stats.get('downloader/response_count', 0)}"
         + (f" (status {', '.join(f'{k}: {v}' for k, v in statuses.items())})" if statuses
@@ -46,12 +44,12 @@ def summary_lines(result: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def shared_crawl_lines(result: Mapping[str, Any]) -> list[str]:
+def shared_crawl_lines(result: CrawlResult) -> list[str]:
     """For a worker of a distributed crawl: who it was and who writes the manifest."""
-    shared = result.get("shared")
+    shared = result.shared
     if shared is None:
         return []
-    stats = result["stats"]
+    stats = result.stats
     held = counts.manifest_held(stats)
     manifest = ("written by this worker (the last to leave)" if stats.get("distributed/finalized")
                 else f"{held} (see the log)" if held else "left to the last worker")
@@ -59,10 +57,10 @@ def shared_crawl_lines(result: Mapping[str, Any]) -> list[str]:
             f"  crawl manifest:   {manifest}"]
 
 
-def ops_summary_lines(result: Mapping[str, Any]) -> list[str]:
+def ops_summary_lines(result: CrawlResult) -> list[str]:
     """The monitor results and the report's path."""
-    lines = monitor_lines(results_from_stats(result.get("stats") or {}))
-    out = result.get("output")
+    lines = monitor_lines(results_from_stats(result.stats))
+    out = result.output
     report = getattr(out, "root", None)
     if report is not None and (report / REPORT_HTML).exists():
         lines.append(f"  report:           {report / REPORT_HTML}")

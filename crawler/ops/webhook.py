@@ -23,6 +23,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import __version__
 from crawler.ops import config, counts
 from crawler.ops.monitors import MonitorResult, results_from_stats
+from crawler.outcome import OK_FINISH_REASONS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,8 +44,6 @@ def webhook_payload(*, crawl: Mapping[str, Any], stats: Mapping[str, Any],
                     monitors: list[MonitorResult], manifest: str | None,
                     report: str | None) -> dict[str, Any]:
     """The JSON message: ``event`` is ``crawl_completed`` or ``crawl_failed``."""
-    from crawler.run import OK_FINISH_REASONS
-
     reason = str(stats.get("finish_reason") or "unknown")
     failed = [m.name for m in monitors if not m.ok]
     ok = reason in OK_FINISH_REASONS and not failed and manifest is not None
@@ -116,7 +115,7 @@ class WebhookExtension:
             local = str(out.manifest_path.resolve())
         manifest = manifest_location(crawl["output"] or "", folder, crawl["crawl_id"] or "",
                                      local) if local else None
-        report = getattr(self.crawler, "crawl_report_path", None)
+        report = out.report_path if out is not None else None
         return webhook_payload(crawl=crawl, stats=stats, monitors=results_from_stats(stats),
                                manifest=manifest, report=str(report.resolve()) if report else None)
 

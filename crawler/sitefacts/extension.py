@@ -35,9 +35,9 @@ from twisted.internet import task
 
 from crawler.dates import EntryDate, ZoneEvidence, read_date
 from crawler.dates.page import PageDates
-from crawler.discovery import Entry
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
+from crawler.pages.discovery import Entry
 from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import (
@@ -56,12 +56,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLOSE_ORDER = 85  # after the JSON parts are closed (10), before the state is flushed (90)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
 def site_key(spider: Spider) -> tuple[str, str | None]:
-    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.site``), else
+    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.pages.site``), else
     the origin of its start URL."""
     site = getattr(spider, "site", None)
     if site is not None:
@@ -133,7 +132,7 @@ class SiteFactsExtension:
             self._release("learned before")
         elif self.hold_records <= 0:
             self._release("no hold")
-        crawl_output(self.crawler).add_closer(self._save, order=CLOSE_ORDER)
+        crawl_output(self.crawler).add_closer(self._save, "site_facts")
         self._loop = task.LoopingCall(self._check_hold)
         self._loop.start(0.5, now=False)
 

@@ -2,8 +2,8 @@
 
 Extensions are built before the downloader and the pipelines, so when this one has run the lock
 is held, a resumed crawl folder is repaired, and ``crawler.crawl_state`` (a
-:class:`~crawler.state.session.CrawlState`) is there for the spider, ``crawler.incremental`` and
-``crawler.state.pipeline``.
+:class:`~crawler.state.session.CrawlState`) is there for the spider,
+``crawler.plugins.incremental`` and ``pipelines.state``.
 
 Settings:
 
@@ -12,13 +12,13 @@ Settings:
 ``STATE_PATH`` ("")
     The SQLite file; default ``<out>/<site>/state.sqlite``, or ``<spool>/<site>/state.sqlite``
     for ``s3://`` outputs (keep the spool on a persistent volume). One per site
-    (``crawler.site``): crawls of other sites never see its URLs.
+    (``crawler.pages.site``): crawls of other sites never see its URLs.
 ``STATE_COMMIT_ROWS`` (500), ``STATE_COMMIT_SECONDS`` (2.0)
     Pending updates are written in one transaction when this many URLs wait, or this often.
 ``RESUME`` (False)
     Continue the crawl ``CRAWL_ID`` (default: the last one, if it has no manifest) in its folder.
 ``INCREMENTAL_ENABLED``, ``RECHECK_DAYS``, ``INCREMENTAL_BARREN_PAGES``
-    See ``crawler.incremental``.
+    See ``crawler.plugins.incremental``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.layout import CrawlOutput, crawl_output, local_root_for, site_key_of
-from crawler.lock import CrawlLock, held_here, lock_path
+from crawler.layout import crawl_output, site_dir, site_key_of
 from crawler.state import state_off
+from crawler.state.lock import CrawlLock, held_here, lock_path
 from crawler.state.policy import RecheckPolicy
-from crawler.state.resume import ResumeReport, prepare_resume, resumable_crawl
+from crawler.state.resume import ResumeReport, prepare_resume, resume_target
 from crawler.state.session import CrawlState
 from crawler.state.store import StateStore
 
@@ -46,13 +46,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite"
-CLOSE_ORDER = 90  # after the writers (10, 20), before the manifest is built
-
-
-def site_dir(settings: BaseSettings, site: str) -> Path:
-    """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key."""
-    uri = settings.get("OUTPUT_URI") or "out"
-    return local_root_for(uri, site, "_", settings.get("SPOOL_DIR")).parent
 
 
 def state_path(settings: BaseSettings, site: str) -> Path:
@@ -65,7 +58,7 @@ def legacy_state_note(settings: BaseSettings, spider: str, site: str) -> str | N
     (one folder per spider, shared by every site it crawled), which this crawl of ``site``
     does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
     still in use."""
-    from crawler.profiles import PROFILES
+    from crawler.pages.profiles import PROFILES
 
     if spider == site or spider in PROFILES or settings.get("STATE_PATH"):
         return None
@@ -117,7 +110,7 @@ class CrawlStateExtension:
                         self.state.store.count())
         self.interval = settings.getfloat("STATE_COMMIT_SECONDS", 2.0)
         self.loop: task.LoopingCall | None = None
-        out.add_closer(self._flush_and_count, order=CLOSE_ORDER)
+        out.add_closer(self._flush_and_count, "state")
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -129,15 +122,12 @@ class CrawlStateExtension:
     def _prepare_resume(self, base: Path) -> ResumeReport | None:
         settings = self.crawler.settings
         crawl_id = settings.get("CRAWL_ID") or ""
-        target = base / crawl_id if crawl_id else resumable_crawl(base)
+        target = resume_target(base, crawl_id)
         if target is None or not target.is_dir():
             logger.warning("nothing to resume in %s: starting a new crawl", base)
             return None
-        if not crawl_id:  # the crawl output must use the resumed crawl's id and folder
-            self.crawler.crawl_output = CrawlOutput(  # type: ignore[attr-defined]
-                root=target, spider=self.crawler.spidercls.name, crawl_id=target.name,
-                uri=settings.get("OUTPUT_URI") or "out", site=target.parent.name)
-            self.crawler.crawl_output.prepare()  # type: ignore[attr-defined]
+        if not crawl_id:  # the crawl output uses the resumed crawl's id, hence its folder
+            crawl_output(self.crawler, crawl_id=target.name)
         return prepare_resume(target)
 
     # --- signals ----------------------------------------------------------------------------

@@ -70,6 +70,13 @@ def resumable_crawl(spider_dir: Path) -> Path | None:
     return crawls[-1] if crawls and crawls[-1] in interrupted_crawls(spider_dir) else None
 
 
+def resume_target(site_dir: Path, crawl_id: str | None) -> Path | None:
+    """The crawl folder a resume continues: ``crawl_id``'s under the site's folder, else the
+    last crawl there that never wrote its manifest (:func:`resumable_crawl`); None: nothing to
+    resume."""
+    return site_dir / crawl_id if crawl_id else resumable_crawl(site_dir)
+
+
 def prepare_resume(crawl_dir: Path) -> ResumeReport:
     """Repair ``crawl_dir`` and tell what it holds (see the module docstring)."""
     crawl_dir = Path(crawl_dir)

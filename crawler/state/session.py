@@ -6,7 +6,7 @@ the updates they report, batched.
 the downloader middleware asks :meth:`conditional_headers` and reports
 :meth:`response_seen`, and the end of the item pipeline reports :meth:`record_written`.
 No Scrapy or Twisted here: the Scrapy side lives in ``crawler.state.extension`` and
-``crawler.incremental``.
+``crawler.plugins.incremental``.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.seen import SeenUrls
+from crawler.pages.urls import BadURL, canonical_url
+from crawler.plugins.seen import SeenUrls
 from crawler.state.buffer import WriteBuffer
 from crawler.state.policy import Action, RecheckPolicy, Trust
 from crawler.state.store import StateStore, UrlState
-from crawler.urls import BadURL, canonical_url
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -86,7 +86,7 @@ class CrawlState:
         self.buffer = WriteBuffer(store, batch_rows)
         self.clock = clock
         self._count = count or (lambda key, n: None)
-        # a resumed crawl's records that survived, as 64-bit keys (crawler.seen)
+        # a resumed crawl's records that survived, as 64-bit keys (crawler.plugins.seen)
         self.written_before = SeenUrls()
 
     # --- lifecycle --------------------------------------------------------------------------

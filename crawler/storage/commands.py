@@ -1,4 +1,5 @@
-"""The ``upload``, ``verify`` and ``ls`` commands of ``crawler`` (wired in by ``crawler.cli``)."""
+"""The ``upload``, ``verify`` and ``ls`` commands of ``crawler`` (wired in by
+``crawler.commands.cli``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from crawler.cli_options import add_store_options
+from crawler.commands.cli_options import add_store_options
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.storage.jobs import jobs_for
 from crawler.storage.listing import format_rows, list_local, list_s3

@@ -20,7 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
-from crawler.layout import CompletedFile, CrawlOutput, crawl_output
+from crawler.layout import CompletedFile, CrawlOutput, crawl_output, output_uri
 from crawler.storage.jobs import UploadJob, jobs_for
 from crawler.storage.objects import ObjectStore
 from crawler.storage.preflight import check_spool_remove
@@ -54,7 +54,7 @@ class StoreUploadExtension:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        uri = settings.get("OUTPUT_URI") or ""
+        uri = output_uri(settings)
         if not is_s3_uri(uri):
             raise NotConfigured  # a local folder: nothing to upload (no warning for the default)
         self.crawler = crawler

@@ -27,6 +27,7 @@ from typing import Any
 
 from crawler.layout import SUBDIRS, is_running
 from crawler.ops.monitors import failed_monitors
+from crawler.outcome import OK_FINISH_REASONS
 from crawler.storage.objects import ObjectStore
 from crawler.storage.spool import MANIFEST
 
@@ -38,8 +39,6 @@ _STOP_WHY = {"shutdown": "shutdown: Ctrl-C or SIGTERM"}
 
 def manifest_state(manifest: dict[str, Any]) -> tuple[str, str]:
     """``(state, reason)`` of a crawl with this manifest: complete, failed or stopped."""
-    from crawler.run import OK_FINISH_REASONS
-
     reason = str(manifest.get("finish_reason") or "unknown")
     if reason not in OK_FINISH_REASONS:
         return STOPPED, _STOP_WHY.get(reason, reason)

@@ -20,7 +20,7 @@ Settings:
     Write ``revisit`` records for payloads archived before in this crawl or in a finished
     earlier crawl of the same output folder, and ``server-not-modified`` revisits for 304s to
     conditional requests whose original is known (``request.meta["revalidates"]``, set by
-    :mod:`crawler.incremental`, names its payload digest).
+    :mod:`crawler.plugins.incremental`, names its payload digest).
 ``WARC_DEDUP_MIN_SIZE`` (256)
     Smallest payload, in bytes, that is de-duplicated (only 2xx responses are).
 
@@ -42,8 +42,8 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import __version__
-from crawler.incremental import META_REVALIDATES
 from crawler.layout import CrawlOutput, crawl_output
+from crawler.plugins.incremental import META_REVALIDATES
 from crawler.warc.archive import WarcArchive
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
 from crawler.warc.naming import local_host, safe_part
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 META_KEY = "warc"
-CLOSE_ORDER = 20  # before writers that may read the WARC pointers, after nothing else
 # Settings that change what a crawl fetches; written into each warcinfo record.
 INFO_SETTINGS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
@@ -169,7 +168,7 @@ class WarcArchiveMiddleware:
             dedup,
             on_index=lambda path: out.file_completed(path, index_kind(path)),
         )
-        out.add_closer(self.close, order=CLOSE_ORDER)
+        out.add_closer(self.close, "warc")
         out.add_rotator(writer.close)
 
     @classmethod

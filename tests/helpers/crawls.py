@@ -17,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.helpers.cli import FAST, run_cli
 
 if TYPE_CHECKING:
-    from crawler.fixture import FixtureSite
-    from crawler.fixture.server import RunningServer
+    from fixture_site import FixtureSite
+    from fixture_site.server import RunningServer
 
 # The path of an article page on the fixture site (either language).
 ARTICLE_PATH = re.compile(r"^/(?:ru/)?news/\w+/\d+-[\w-]+\.html$")
@@ -41,16 +41,16 @@ def crawl_id_of(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def site_folder(url: str, spider: str = "vsedelo") -> str:
-    """The folder (site key, ``crawler.site``) of a crawl of ``spider`` from ``url``."""
-    from crawler.profiles import PROFILES, VSEDELO
-    from crawler.site import site_for
+    """The folder (site key, ``crawler.pages.site``) of a crawl of ``spider`` from ``url``."""
+    from crawler.pages.profiles import PROFILES, VSEDELO
+    from crawler.pages.site import site_for
 
     return site_for(url, VSEDELO if spider == "vsedelo" else PROFILES["generic"],
                     PROFILES.values()).key
 
 
 def site_dir(out: Path) -> Path:
-    """The single site folder (``<out>/<site>``, ``crawler.site``) of an output."""
+    """The single site folder (``<out>/<site>``, ``crawler.pages.site``) of an output."""
     (site,) = [p for p in out.iterdir() if p.is_dir()]
     return site
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crawler import replay
+from crawler.commands import replay
 from tests.helpers.net import free_port
 
 

@@ -15,7 +15,7 @@ import pytest
 from tests.helpers.cli import start_cli
 
 if TYPE_CHECKING:
-    from crawler.fixture.server import RunningServer
+    from fixture_site.server import RunningServer
 
 STARTED: list[subprocess.Popen] = []  # workers of the running test (tests/conftest.py kills them)
 
