@@ -1,5 +1,5 @@
-"""The annotations are checked: mypy (configured in pyproject.toml) passes over crawler/,
-spiders/ and pipelines/. CI runs it with the suite."""
+"""Static checks run with the suite (so CI runs them): mypy over the package, as configured in
+pyproject.toml, and ruff over the whole repository."""
 
 from __future__ import annotations
 
@@ -17,3 +17,9 @@ def test_mypy_passes_over_the_package(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, f"mypy found problems:\n{run.stdout}{run.stderr}"
     assert "no issues found" in run.stdout
+
+
+def test_ruff_is_clean() -> None:
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"ruff found problems:\n{run.stdout}{run.stderr}"
