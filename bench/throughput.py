@@ -6,7 +6,8 @@ site served by ``bench/_fixture_server.py`` in its own process (pre-rendered, ca
 
 1. extraction ceiling: the article pages (fetched once) through extraction alone
    (``crawler.extract.worker.extract_in_worker``) in a process pool of one worker per core, pages/s,
-   and ``E``, its ms per page per core;
+   and ``E``, the ms of CPU it takes per page (``time.process_time`` in the workers: unlike the
+   pool's wall time it does not grow when other processes share the cores);
 2. full crawl (fetch, WARC, extraction, JSON) with the real CLI: pages/s, ratio to (1), and its
    CPU per article page (all processes) as a multiple of ``E``; with ``--before DIR`` the same
    for older code. (1) and (2) are measured ``--rounds`` times, alternating, and their medians
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             # the ceiling between the crawls: this machine's speed drifts within a run
             ceilings.append(ceiling(server.url, args.articles // 2))
-            print(f"(1) extraction ceiling: {ceilings[-1]['pages_per_s']} pages/s", flush=True)
+            print(f"(1) extraction ceiling: {ceilings[-1]['pages_per_s']} pages/s, "
+                  f"E {ceilings[-1]['cpu_ms_per_page']} ms of CPU per page", flush=True)
             fulls.append(crawl(server, "full", *conc))
             print(f"(2) full crawl: {fulls[-1]}", flush=True)
             if args.before:
