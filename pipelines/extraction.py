@@ -19,6 +19,7 @@ from crawler.dates import PageDates, moment_of
 from crawler.extract.worker import extract_in_worker
 from crawler.items import ArticlePage
 from crawler.layout import crawl_output
+from crawler.plugins.parts import parts
 from crawler.record import build_record
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 
@@ -69,7 +70,7 @@ class ExtractionPipeline:
                         profile: Any) -> dict[str, Any]:
         """The result with the site's facts applied (``crawler.sitefacts``), or the page's own
         when the site is not learned (``SITE_FACTS_ENABLED`` off)."""
-        site = getattr(self.crawler, "site_facts", None)
+        site = parts(self.crawler).site_facts
         if site is not None:
             return await site.finalize(result, (item.canonical_url, item.url), item.hints,
                                        size=len(item.body))
@@ -81,7 +82,7 @@ class ExtractionPipeline:
     async def _extract(self, item: ArticlePage, profile: Any) -> dict[str, Any]:
         args = (item.body, item.canonical_url, profile, item.fetched_at, item.http_charset,
                 item.server_date)
-        workers = getattr(self.crawler, "page_workers", None)
+        workers = parts(self.crawler).page_workers
         if workers is None:
             return extract_in_worker(*args)
         return await workers.extract(*args)

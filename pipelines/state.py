@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.plugins.parts import parts
 from crawler.state import state_off
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class StateRecordPipeline:
-    """Consults ``crawler.crawl_state`` (set by ``crawler.state.extension``) for each record."""
+    """Consults ``parts(crawler).state`` (set by ``crawler.state.extension``) for each record."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("STATE_ENABLED", True):
@@ -39,7 +40,7 @@ class StateRecordPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        state = getattr(self.crawler, "crawl_state", None)
+        state = parts(self.crawler).state
         if state is None or not (isinstance(item, dict) and "schema_version" in item):
             return item
         stats = self.crawler.stats

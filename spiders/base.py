@@ -28,6 +28,7 @@ from crawler.pages.profiles import PROFILES, SiteProfile
 from crawler.pages.requisites import RequisitePolicy
 from crawler.pages.site import Site, site_for
 from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
+from crawler.plugins.parts import parts
 from crawler.plugins.seen import SeenKeys
 from crawler.plugins.shape_budget import ShapeCounter, shape_counter
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
@@ -171,7 +172,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """Scan the page in a page worker (``crawler.plugins.pageworkers``), extracting it there too
         when it is an article not written yet; in this process when the pool is off."""
         charset = _content_type(response)[1]
-        workers = getattr(self.crawler, "page_workers", None)
+        workers = parts(self.crawler).page_workers
         if workers is None:
             if self._scope is None:
                 self._scope = self.scan_scope()
@@ -270,12 +271,12 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """False when the crawl state says this link needs no request (an article written
         already in a resumed crawl, or known, outside the recheck window and unchanged; in an
         incremental crawl, a non-article link out of an article page)."""
-        state = getattr(self.crawler, "crawl_state", None)
+        state = parts(self.crawler).state
         return state is None or state.wants(url, is_article, hints, from_article=from_article)
 
     def _state_requests(self) -> Iterator[scrapy.Request]:
         """Incremental crawls: fewer barren listing pages, and recent articles rechecked."""
-        state = getattr(self.crawler, "crawl_state", None)
+        state = parts(self.crawler).state
         if state is None:
             return
         self.barren_limit = state.barren_limit(self.barren_limit)

@@ -15,6 +15,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler.pages.discovery import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.pages.pagetype import looks_like_article_url
+from crawler.plugins.parts import parts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -88,7 +89,7 @@ class DiscoveryDocuments:
         return not (self.since and date and date < self.since)
 
     def _follow_entry(self, entry: Entry) -> Iterator[scrapy.Request]:
-        site = getattr(self.crawler, "site_facts", None)
+        site = parts(self.crawler).site_facts
         if site is not None:  # its dates: zone evidence, and the date of its article
             site.note_entry(entry)
         hints = {k: v for k, v in (

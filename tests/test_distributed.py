@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.plugins.parts import parts
 from fixture_site import FixtureSite
 from fixture_site.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
@@ -503,11 +504,11 @@ def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_
 
     keys = SiteKeys("cache", "vsedelo", "127.0.0.1_1").crawl("20260104T000000Z-cache")
     crawler = get_crawler(scrapy.Spider)
-    crawler.shared_crawl = SharedCrawl(redis_client(redis_url), keys, "c1")
+    parts(crawler).shared = SharedCrawl(redis_client(redis_url), keys, "c1")
     scheduler = LeasedScheduler.from_crawler(crawler)
     spider = scrapy.Spider("cache")
     scheduler.open(spider)
-    client = crawler.shared_crawl.client
+    client = parts(crawler).shared.client
 
     def evals() -> int:
         return int(client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
@@ -546,7 +547,7 @@ def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_u
 
     keys = SiteKeys("ask", "vsedelo", "127.0.0.1_1").crawl("20260105T000000Z-ask")
     crawler = get_crawler(scrapy.Spider)
-    crawler.shared_crawl = SharedCrawl(redis_client(redis_url), keys, "a1")
+    parts(crawler).shared = SharedCrawl(redis_client(redis_url), keys, "a1")
     asked: list[float] = []  # the engine part the scheduler uses: its next-call hook
     crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=SimpleNamespace(
         schedule=lambda: asked.append(clock.seconds()))))

@@ -12,6 +12,7 @@ from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl, redis_client
 from crawler.ops.monitoring import MonitorExtension
 from crawler.ops.monitors import GAP_STAT
+from crawler.plugins.parts import parts
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, read_manifest
@@ -31,8 +32,8 @@ def _monitor(redis_url: str, crawl: str) -> tuple[MonitorExtension, SharedCrawl,
     crawler = get_crawler(settings_dict={
         "MONITORS_ENABLED": True, "MONITOR_STALL_SECONDS": 2, "MONITOR_STALL_CLOSE": False,
         "MONITOR_CRAWL_CLOCK": "crawler.distributed.stall.CrawlArticleClock"})
-    crawler.shared_crawl = SharedCrawl(client, keys, "quiet")
-    return MonitorExtension(crawler), crawler.shared_crawl, SharedCrawl(client, keys, "busy")
+    parts(crawler).shared = SharedCrawl(client, keys, "quiet")
+    return MonitorExtension(crawler), parts(crawler).shared, SharedCrawl(client, keys, "busy")
 
 
 def test_a_worker_without_articles_of_its_own_is_not_stalled_while_its_peers_write(redis_url):
@@ -88,7 +89,7 @@ def test_a_worker_with_requests_queued_goes_idle_once_the_crawl_is_stopped(redis
 
     keys = SiteKeys("unit", "news", "stopped").crawl("c3")
     crawler = get_crawler(Spider)
-    crawler.shared_crawl = shared = SharedCrawl(redis_client(redis_url), keys, "w")
+    parts(crawler).shared = shared = SharedCrawl(redis_client(redis_url), keys, "w")
     scheduler = LeasedScheduler.from_crawler(crawler)
     scheduler.open(Spider("news"))
     try:

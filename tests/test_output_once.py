@@ -91,3 +91,39 @@ def test_results_come_back_on_one_typed_object(tmp_path: Path) -> None:
     out.manifest, out.report_path = {"files": []}, tmp_path / "report.html"
     assert result.manifest == {"files": []} and result.report_path == tmp_path / "report.html"
     assert not CrawlResult(stats={}, finish_reason="shutdown").ended_well
+
+
+def _attributes_set_on_crawlers(source: str) -> set[str]:
+    """Names assigned as attributes of a Scrapy crawler (``crawler.x = …``,
+    ``self.crawler.x = …``) in ``source``."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
+        for target in targets:
+            if not isinstance(target, ast.Attribute):
+                continue
+            owner = target.value
+            if (isinstance(owner, ast.Name) and owner.id == "crawler") or (
+                    isinstance(owner, ast.Attribute) and owner.attr == "crawler"):
+                found.add(target.attr)
+    return found
+
+
+def test_components_share_through_typed_parts_not_crawler_attributes() -> None:
+    """The only attribute the project sets on Scrapy's crawler is its one crawl output; the
+    components others need are fields of ``crawler.plugins.parts.CrawlParts``."""
+    set_on_crawlers = {name: path.relative_to(ROOT).as_posix() for path in SOURCES
+                       for name in _attributes_set_on_crawlers(path.read_text())}
+    assert set(set_on_crawlers) <= {"crawl_output"}, set_on_crawlers
+    assert _attributes_set_on_crawlers("self.crawler.shared_crawl = 1\ncrawler.x: int = 2") == \
+        {"shared_crawl", "x"}
+
+
+def test_parts_are_one_object_per_crawler() -> None:
+    from crawler.plugins.parts import CrawlParts, parts
+
+    crawler, other = SimpleNamespace(), SimpleNamespace()
+    assert parts(crawler) is parts(crawler) and isinstance(parts(crawler), CrawlParts)
+    parts(crawler).state = "state"  # type: ignore[assignment]
+    assert parts(other).state is None

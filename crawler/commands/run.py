@@ -23,6 +23,7 @@ from crawler.ops.monitors import failed_monitors
 from crawler.outcome import CrawlResult
 from crawler.pages.urls import BadURL
 from crawler.plugins import logs
+from crawler.plugins.parts import parts
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -97,7 +98,7 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> C
     return CrawlResult(stats=stats, finish_reason=stats.get("finish_reason", "unknown"),
                        seconds=time.monotonic() - started,
                        output=getattr(crawler, "crawl_output", None),
-                       shared=getattr(crawler, "shared_crawl", None))
+                       shared=parts(crawler).shared)
 
 
 def crawl_exit_code(result: CrawlResult) -> int:

@@ -39,6 +39,7 @@ from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms, text
 from crawler.layout import CrawlOutput, crawl_output, output_uri
+from crawler.plugins.parts import parts
 from crawler.storage.crawls import crawl_store, missing_in_store
 from crawler.warc.naming import safe_part
 
@@ -242,7 +243,10 @@ class AbandonSpool:
         kept = {f["path"]: f for f in found.files}
         urls = sorted(url.decode() for url, owner in shared.client.hscan_iter(shared.keys.claims)
                       if owner.decode() == worker and url.decode() not in written)
-        queue = self.crawler.leased_scheduler.queue  # type: ignore[attr-defined]
+        scheduler = parts(self.crawler).scheduler
+        if scheduler is None:
+            raise RuntimeError("--abandon-spool needs the leased scheduler of a distributed crawl")
+        queue = scheduler.queue
         encoded = [queue._encode_request(Request(
             url, callback=getattr(spider, "parse_page", None), priority=ARTICLE_PRIORITY,
             dont_filter=True, meta={"barren": 0})) for url in urls]

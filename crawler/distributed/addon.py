@@ -35,6 +35,7 @@ from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, defaul
 from crawler.distributed.shared import SharedCrawl, redis_client, text
 from crawler.layout import new_crawl_id
 from crawler.ops import config
+from crawler.plugins.parts import parts
 from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
@@ -135,8 +136,8 @@ class DistributedAddon:
                         site_of(spider))
         crawl_id = join_crawl(client, site, settings.get("CRAWL_ID") or None)
         worker = reserve_worker_id(client, site.crawl(crawl_id), worker)
-        self.crawler.shared_crawl = SharedCrawl(client, site.crawl(crawl_id), worker)  # type: ignore[attr-defined]
-        self.crawler.shared_site = site  # type: ignore[attr-defined]
+        parts(self.crawler).shared = SharedCrawl(client, site.crawl(crawl_id), worker)
+        parts(self.crawler).shared_site = site
         forced = {
             "CRAWL_ID": crawl_id,
             "WORKER_ID": worker,

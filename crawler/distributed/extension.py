@@ -38,6 +38,7 @@ from crawler.ops.monitors import (
     check_crawl_stall,
     with_results,
 )
+from crawler.plugins.parts import parts
 from crawler.storage.spool import remove_if_done
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class DistributedCrawlExtension:
     def _checkpoint(self, force: bool = False) -> None:
         """s3://: close the files being written so the finished leases' records get uploaded
         (every ``DISTRIBUTED_CHECKPOINT_SECONDS``, and whenever the worker is idle)."""
-        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        scheduler = parts(self.crawler).scheduler
         if scheduler is None or not scheduler.ack_when_stored or not scheduler.settled:
             return
         if not force and time.monotonic() - self._last_checkpoint < self.checkpoint_seconds:
@@ -140,12 +141,14 @@ class DistributedCrawlExtension:
     @without_redis("stored files not acknowledged yet")
     def _ack_stored(self) -> None:
         self._checkpoint()
-        store = getattr(self.crawler, "crawl_store", None)
+        store = parts(self.crawler).store
         if not self._checkpoints or store is None:
             return
         out = crawl_output(self.crawler)
         if store.stored([f.relpath for f in out.completed if f.kind != "manifest"]):
-            scheduler = self.crawler.leased_scheduler  # type: ignore[attr-defined]
+            scheduler = parts(self.crawler).scheduler
+            if scheduler is None:  # not a leased crawl: nothing to acknowledge
+                return
             for batch in self._checkpoints:
                 scheduler.acknowledge(batch)
             self._checkpoints = []
@@ -153,7 +156,7 @@ class DistributedCrawlExtension:
     def _settle_at_exit(self, stats: dict[str, Any]) -> None:
         """Leases finished but not acknowledged: acknowledged when every file is stored, else
         given back to the queue (their records wait in this spool)."""
-        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        scheduler = parts(self.crawler).scheduler
         if scheduler is None:
             return
         batch = [lid for b in self._checkpoints for lid in b] + scheduler.take_settled()
@@ -174,7 +177,7 @@ class DistributedCrawlExtension:
 
     @without_redis("idle, waiting for it", keep_open=True)
     def spider_idle(self, spider: Spider) -> None:
-        scheduler = getattr(self.crawler, "leased_scheduler", None)
+        scheduler = parts(self.crawler).scheduler
         if scheduler is not None:
             scheduler.sweep(engine_idle=True)
             self._checkpoint(force=True)
@@ -241,7 +244,7 @@ class DistributedCrawlExtension:
             self._clear_spool(part.get("files", []))
             return
         # Files not in the store yet hold the manifest (finalize); a worker started later writes it
-        site = getattr(self.crawler, "shared_site", None)
+        site = parts(self.crawler).shared_site
         # The crawl as a whole, from every worker's stats: in the manifest and this exit code.
         merged = merge_stats(self.shared.all_stats())
         checks = [check_crawl_min_articles(merged, self.min_articles, self.extraction),

@@ -28,6 +28,8 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task, threads
 
+from crawler.plugins.parts import parts
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -44,7 +46,7 @@ class RedisLifeline:
     """Extension: pings Redis; closes the spider after ``REDIS_LOST_SECONDS`` without it."""
 
     def __init__(self, crawler: Crawler) -> None:
-        shared = getattr(crawler, "shared_crawl", None)
+        shared = parts(crawler).shared
         if shared is None:
             raise NotConfigured("not a worker of a distributed crawl")
         self.limit = crawler.settings.getfloat("REDIS_LOST_SECONDS", 60.0)
@@ -55,7 +57,7 @@ class RedisLifeline:
         self.down_since: float | None = None
         self.closing = False
         self._probe = task.LoopingCall(self._ping)
-        crawler.redis_lifeline = self  # type: ignore[attr-defined]
+        parts(crawler).lifeline = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -103,7 +105,7 @@ class RedisLifeline:
 def stop_waiting(crawler: Crawler) -> bool:
     """True when work that waits for Redis should give up: the lifeline ended the crawl, or
     the spider is closing for another reason (a signal, a limit)."""
-    lifeline = getattr(crawler, "redis_lifeline", None)
+    lifeline = parts(crawler).lifeline
     if lifeline is not None and lifeline.closing:
         return True
     slot = getattr(getattr(crawler, "engine", None), "_slot", None)

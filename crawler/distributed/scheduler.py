@@ -33,6 +33,7 @@ from twisted.internet import task
 
 from crawler.distributed.shared import SharedCrawl
 from crawler.layout import output_uri
+from crawler.plugins.parts import parts
 from crawler.plugins.seen import SeenKeys, fingerprint_key
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ return 1
 
 
 def shared_crawl_of(crawler: Crawler) -> SharedCrawl:
-    shared = getattr(crawler, "shared_crawl", None)
+    shared = parts(crawler).shared
     if shared is None:
         raise RuntimeError("no shared crawl: REDIS_URL is not set or the distributed add-on "
                            "(crawler.distributed.addon.DistributedAddon) is not in ADDONS")
@@ -96,7 +97,7 @@ class LeasedScheduler(Scheduler):
         self._ack_later: list[int] = []  # done, acknowledgement failed: retried
         self._enqueue = shared.client.register_script(_ENQUEUE)
         self._stop_seen, self._stop_checked = False, -STOP_CHECK_SECONDS
-        crawler.leased_scheduler = self  # type: ignore[attr-defined]
+        parts(crawler).scheduler = self
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.plugins.parts import parts
 from crawler.state import state_off
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class IncrementalMiddleware:
     """Adds validators to requests the state can revalidate and records every response."""
 
     def __init__(self, crawler: Crawler) -> None:
-        state = getattr(crawler, "crawl_state", None)
+        state = parts(crawler).state
         if state is None:
             raise state_off(crawler.settings, "no crawl state (STATE_ENABLED off)")
         self.state = state

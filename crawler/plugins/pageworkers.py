@@ -26,6 +26,7 @@ from crawler.extract.worker import extract_in_worker, scan_in_worker, warm_up
 from crawler.pages.pagescan import PageScan, ScanScope
 from crawler.pages.profiles import SiteProfile
 from crawler.plugins.parent_death import worker_context
+from crawler.plugins.parts import parts
 from crawler.plugins.workerpool import ProcessPool, WorkerDied
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class PageWorkers:
         self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
         self.pool: ProcessPool | None = None
         self.scope: ScanScope | None = None
-        crawler.page_workers = self  # type: ignore[attr-defined]
+        parts(crawler).page_workers = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

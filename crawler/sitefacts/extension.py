@@ -1,12 +1,12 @@
 """Scrapy extension: learn the crawl's site (time zone, boilerplate) and finalise its records.
 
-``crawler.site_facts`` is this extension. The spider hands it the dates its sitemaps and feeds
-give (:meth:`SiteFactsExtension.note_entry`); the extraction pipeline hands it each extracted
-article (:meth:`SiteFactsExtension.finalize`), which is learned from and then finalised with the
-site's facts (``crawler.sitefacts.finalize``). Until enough articles were seen the first records
-wait (a bounded hold), so they too get the site's zone and lose its boilerplate. What was learned
-is kept in the crawl state for the next crawl, and every revision used is written to
-``<crawl>/site-facts.json``.
+``parts(crawler).site_facts`` (crawler.plugins.parts) is this extension. The spider hands it the
+dates its sitemaps and feeds give (:meth:`SiteFactsExtension.note_entry`); the extraction
+pipeline hands it each extracted article (:meth:`SiteFactsExtension.finalize`), which is learned
+from and then finalised with the site's facts (``crawler.sitefacts.finalize``). Until enough
+articles were seen the first records wait (a bounded hold), so they too get the site's zone and
+lose its boilerplate. What was learned is kept in the crawl state for the next crawl, and every
+revision used is written to ``<crawl>/site-facts.json``.
 
 Settings: ``SITE_FACTS_ENABLED`` (True), ``SITE_FACTS_MIN_ARTICLES`` (50: articles to learn
 from, counting earlier crawls'), ``SITE_FACTS_HOLD_RECORDS`` (200) and
@@ -38,6 +38,7 @@ from crawler.dates.page import PageDates
 from crawler.layout import crawl_output
 from crawler.ops.engine_state import queue_and_inflight
 from crawler.pages.discovery import Entry
+from crawler.plugins.parts import parts
 from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import (
@@ -108,7 +109,7 @@ class SiteFactsExtension:
         self._held_since: float | None = None
         self._idle_checks = 0
         self._loop: task.LoopingCall | None = None
-        crawler.site_facts = self  # type: ignore[attr-defined]
+        parts(crawler).site_facts = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -120,7 +121,7 @@ class SiteFactsExtension:
     def spider_opened(self, spider: Spider) -> None:
         self.site, host = site_key(spider)
         profile = getattr(spider, "profile", None)
-        state = getattr(self.crawler, "crawl_state", None)
+        state = parts(self.crawler).state
         kept = state.store.site_facts(self.site) if state is not None else None
         self.learner = SiteLearner.from_json(
             kept, host=host, profile_zone=getattr(profile, "timezone", None),
@@ -249,7 +250,7 @@ class SiteFactsExtension:
                                "revisions": [rev.to_json() for rev in revisions],
                                "learned": self.learner.to_json()})
             out.file_completed(path, "facts")
-        state = getattr(self.crawler, "crawl_state", None)
+        state = parts(self.crawler).state
         if state is not None and self.learner.seen:
             state.store.save_site_facts(self.site, self.learner.to_json())
 

@@ -1,7 +1,7 @@
 """Scrapy extension: the crawl lock, the durable state of one crawl, and resuming a killed crawl.
 
 Extensions are built before the downloader and the pipelines, so when this one has run the lock
-is held, a resumed crawl folder is repaired, and ``crawler.crawl_state`` (a
+is held, a resumed crawl folder is repaired, and ``parts(crawler).state`` (a
 :class:`~crawler.state.session.CrawlState`) is there for the spider,
 ``crawler.plugins.incremental`` and ``pipelines.state``.
 
@@ -31,6 +31,7 @@ from scrapy import signals
 from twisted.internet import task
 
 from crawler.layout import crawl_output, site_dir, site_key_of
+from crawler.plugins.parts import parts
 from crawler.state import state_off
 from crawler.state.lock import CrawlLock, held_here, lock_path
 from crawler.state.policy import RecheckPolicy
@@ -98,7 +99,7 @@ class CrawlStateExtension:
             count=lambda key, n: crawler.stats.inc_value(key, n),
         )
         self.state.begin(resumed=self.resume.written if self.resume else ())
-        crawler.crawl_state = self.state  # type: ignore[attr-defined]
+        parts(crawler).state = self.state
         if self.resume is not None:
             for file_path, kind in self.resume.files:
                 out.file_completed(file_path, kind)

@@ -21,6 +21,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
 from crawler.layout import CompletedFile, CrawlOutput, crawl_output, output_uri
+from crawler.plugins.parts import parts
 from crawler.storage.jobs import UploadJob, jobs_for
 from crawler.storage.objects import ObjectStore
 from crawler.storage.preflight import check_spool_remove
@@ -77,7 +78,7 @@ class StoreUploadExtension:
         )
         self.out: CrawlOutput | None = None
         # distributed workers acknowledge work once it is stored
-        crawler.crawl_store = self  # type: ignore[attr-defined]
+        parts(crawler).store = self
         self.locks: list[CrawlLock] = []
         self.closing = False
         self.paused = False
