@@ -25,7 +25,7 @@ import fcntl
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +51,7 @@ CLOSE_ORDER: dict[str, int] = {
 }
 
 
-def output_uri(settings: Any) -> str:
+def output_uri(settings: Mapping[str, Any]) -> str:
     """The crawl output the settings name: ``OUTPUT_URI`` (a folder or ``s3://bucket/prefix``),
     ``out`` by default. The one place the setting is read."""
     return str(settings.get("OUTPUT_URI") or DEFAULT_OUTPUT_URI)

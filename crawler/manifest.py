@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def totals_by_kind(files: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 
 def manifest_header(out: CrawlOutput, *, finish_reason: str, spider_args: Any,
-                    settings: Any) -> dict[str, Any]:
+                    settings: Mapping[str, Any] | None) -> dict[str, Any]:
     """The fields every manifest opens with, in order: what crawl, by which software, on which
     host, how it ended, with which spider arguments and settings. The crawl's own fields
     (``distributed``, ``totals``, ``files``, ``stats``) follow."""

@@ -7,12 +7,16 @@ to the crawl's registry instead (``MANIFEST_WRITE`` off, :mod:`crawler.distribut
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 
 from crawler.layout import crawl_output
 from crawler.manifest import build_manifest, jsonable, write_manifest
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +31,16 @@ RECORDED_SETTINGS = (
 class ManifestExtension:
     """At the end of a crawl: close every writer, then write the manifest (the commit marker)."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ManifestExtension:
+    def from_crawler(cls, crawler: Crawler) -> ManifestExtension:
         return cls(crawler)
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         out = crawl_output(self.crawler)
         logger.info("crawl %s writing to %s", out.crawl_id, out.root)
         # A crawl killed earlier left *.open files: cut them to their last whole record now.
@@ -48,7 +52,7 @@ class ManifestExtension:
                 for result in recover_crawl_dir(crawl):
                     logger.warning("recovered interrupted crawl %s: %s", crawl.name, result)
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         out = crawl_output(self.crawler)
         out.close_writers()
         settings = self.crawler.settings

@@ -7,7 +7,7 @@ several workers uploaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from crawler.layout import CrawlOutput
 
 
-def crawl_store(out: CrawlOutput, settings: Any) -> tuple[ObjectStore, str]:
+def crawl_store(out: CrawlOutput, settings: Mapping[str, Any]) -> tuple[ObjectStore, str]:
     """The object store of an ``s3://`` crawl output and the key prefix of this crawl."""
     store = ObjectStore.from_settings(out.uri, settings)
     return store, store.location.child(out.folder, out.crawl_id).key()
 
 
-def missing_in_store(out: CrawlOutput, settings: Any,
+def missing_in_store(out: CrawlOutput, settings: Mapping[str, Any],
                      files: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Registered files that are not in the ``s3://`` output with their registered size (one
     listing of the crawl's prefix)."""
@@ -33,7 +33,7 @@ def missing_in_store(out: CrawlOutput, settings: Any,
     return [f for f in files if sizes.get(f["path"]) != f["size"]]
 
 
-def upload_manifest(out: CrawlOutput, settings: Any, path: Path) -> None:
+def upload_manifest(out: CrawlOutput, settings: Mapping[str, Any], path: Path) -> None:
     """Upload the crawl's ``manifest.json`` (the commit marker: after every other file)."""
     store, crawl_key = crawl_store(out, settings)
     store.upload(path, f"{crawl_key}/manifest.json", sha256_hex(path))
