@@ -121,7 +121,7 @@ def summarize(r: dict[str, Any]) -> dict[str, Any]:
     """Print and return ms of CPU per article page for each layer, and each one's bound."""
     ceil = r["ceiling"]
     # E as CPU time (as the layers' F are), not the pool's wall time, which grows with load
-    e = ceil.get("cpu_ms_per_page") or ceil["ms_per_page_per_core"]
+    e = ceil["cpu_ms_per_page"]
     full, fetch = r["ours_full"], r["ours_fetch_archive"]
     full_total = full["main_cpu_ms_per_page"] + full["workers_cpu_ms_per_page"]
     rows = {"extraction ceiling (E)": e,

@@ -241,8 +241,8 @@ class AbandonSpool:
                                  rebuild_index=any(f["kind"] == "warc" for f in missing))
         written, pruned = prune_parts(store, crawl_key, found.files)
         kept = {f["path"]: f for f in found.files}
-        urls = sorted(url.decode() for url, owner in shared.client.hscan_iter(shared.keys.claims)
-                      if owner.decode() == worker and url.decode() not in written)
+        urls = sorted(text(url) for url, owner in shared.client.hscan_iter(shared.keys.claims)
+                      if text(owner) == worker and text(url) not in written)
         scheduler = parts(self.crawler).scheduler
         if scheduler is None:
             raise RuntimeError("--abandon-spool needs the leased scheduler of a distributed crawl")

@@ -141,14 +141,11 @@ class DistributedCrawlExtension:
     @without_redis("stored files not acknowledged yet")
     def _ack_stored(self) -> None:
         self._checkpoint()
-        store = parts(self.crawler).store
-        if not self._checkpoints or store is None:
+        store, scheduler = parts(self.crawler).store, parts(self.crawler).scheduler
+        if not self._checkpoints or store is None or scheduler is None:
             return
         out = crawl_output(self.crawler)
         if store.stored([f.relpath for f in out.completed if f.kind != "manifest"]):
-            scheduler = parts(self.crawler).scheduler
-            if scheduler is None:  # not a leased crawl: nothing to acknowledge
-                return
             for batch in self._checkpoints:
                 scheduler.acknowledge(batch)
             self._checkpoints = []

@@ -279,7 +279,7 @@ class SharedCrawl:
         owner = self._claim(keys=[self.keys.claims, self.keys.stopped, self.keys.done,
                                   self.keys.last_article],
                             args=[canonical_url, self.worker, int(limit), reason])
-        return owner.decode() if owner else None
+        return text(owner) if owner else None
 
     def stop_reason(self) -> str | None:
         """Why the crawl stopped before its end (``closespider_itemcount``), None if it did not."""
@@ -295,7 +295,7 @@ class SharedCrawl:
     def release_claims(self, worker: str, keep: set[str]) -> int:
         """Forget the claims of ``worker`` but ``keep`` (records it wrote); returns how many."""
         dropped = [url for url, owner in self.client.hscan_iter(self.keys.claims)
-                   if owner.decode() == worker and url.decode() not in keep]
+                   if text(owner) == worker and text(url) not in keep]
         if dropped:
             self.client.hdel(self.keys.claims, *dropped)
         return len(dropped)
