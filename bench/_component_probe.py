@@ -170,7 +170,7 @@ def _signal_names() -> dict[int, str]:
 
     names = {id(v): k for k, v in vars(signals).items() if not k.startswith("_")}
     try:
-        from crawler.plugins.scope import request_out_of_scope
+        from crawler.scope.gate import request_out_of_scope
         names[id(request_out_of_scope)] = "request_out_of_scope"
     except ImportError:
         pass
@@ -267,9 +267,9 @@ def _install_ours() -> None:
 
     targets = [("spiders.base", "NewsSiteSpider", SPIDER_METHODS),
                ("spiders.discovery", "DiscoveryDocuments", SPIDER_METHODS),
-               ("crawler.plugins.pageworkers", "PageWorkers",
+               ("crawler.pageworkers.page_workers", "PageWorkers",
                 ("scan", "extract", "_run", "submit")),
-               ("crawler.sitefacts.extension", "SiteFactsExtension", ("finalize",))]
+               ("crawler.sitefacts.facts_extension", "SiteFactsExtension", ("finalize",))]
     for module, name, methods in targets:
         try:
             cls = getattr(importlib.import_module(module), name)

@@ -7,7 +7,7 @@ output path are the ``crawler`` CLI's). Nothing in the crawler changes: this pro
   links and requisites, the article item), WARC record building and writing, the record
   building after extraction, JSON Lines writing, and the whole process's CPU time (the rest is
   Scrapy, Twisted, the network and handing pages to the workers);
-* page workers (``crawler.plugins.pageworkers.scan_in_worker`` is swapped for
+* page workers (``crawler.pageworkers.page_workers.scan_in_worker`` is swapped for
   :func:`probed_scan`): decoding and parsing, the page scan (canonical, links, requisites),
   metadata, boilerplate cleaning, dates, trafilatura's text extraction, the worker total.
 
@@ -72,7 +72,7 @@ def probed_scan(*args: Any) -> Any:
     global _installed
     import importlib
 
-    import crawler.plugins.pageworkers as pw
+    import crawler.pageworkers.page_workers as pw
 
     if not _installed:
         for attr in _WORKER_STAGES:
@@ -94,7 +94,7 @@ def probed_scan(*args: Any) -> Any:
 
 
 def _install_main() -> None:
-    import crawler.plugins.pageworkers as pw
+    import crawler.pageworkers.page_workers as pw
     import pipelines.extraction as pe
     from crawler.warc.middleware import WarcArchiveMiddleware
     from pipelines.jsonl import ArticleJsonLinesPipeline

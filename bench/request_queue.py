@@ -1,5 +1,5 @@
 """Benchmark: main-process CPU per request of the scheduler's queue, Scrapy's pickling disk
-queue against ``crawler.plugins.queues.SpillingLifoQueue``, in one run (about 10 seconds).
+queue against ``crawler.engine.queues.SpillingLifoQueue``, in one run (about 10 seconds).
 
 Each round queues the same requests (a spider callback, crawl meta, three priorities) through
 the project's ``SpoolScheduler``, taking one out for every two put in, then drains it: the
@@ -27,11 +27,11 @@ import scrapy  # noqa: E402
 from _throughput_report import machine  # noqa: E402
 from scrapy.utils.test import get_crawler  # noqa: E402
 
-from crawler.plugins.queues import SpoolScheduler  # noqa: E402
+from crawler.engine.queues import SpoolScheduler  # noqa: E402
 from spiders.vsedelo import VsedeloSpider  # noqa: E402
 
 QUEUES = {"pickle_disk": "scrapy.squeues.PickleLifoDiskQueue",
-          "spilling": "crawler.plugins.queues.SpillingLifoQueue"}
+          "spilling": "crawler.engine.queues.SpillingLifoQueue"}
 
 
 def one_round(queue: str, count: int) -> float:

@@ -1,8 +1,8 @@
 """The ``crawler`` command's entry point (``python -m crawler`` too).
 
 Light on purpose: multiprocessing imports the main module again in every page worker it starts
-(``crawler.plugins.pageworkers``), so this module imports the command line, and with it Scrapy and
-Twisted, only when it runs.
+(``crawler.pageworkers.page_workers``), so this module imports the command line, and with it
+Scrapy and Twisted, only when it runs.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ class ArticlePage:
     what discovery documents said about the URL (sitemap lastmod, news publication date, title);
     ``server_date`` is when the server says it rendered the page (relative dates count from it);
     ``extracted`` is the extraction result when the page was extracted with its scan
-    (``crawler.plugins.pageworkers``), else the pipeline extracts it.
+    (``crawler.pageworkers.page_workers``), else the pipeline extracts it.
     """
 
     url: str

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from crawler.crawl.output import CrawlOutput
     from crawler.distributed.shared import SharedCrawl
-    from crawler.layout import CrawlOutput
 
 OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount"})
 

@@ -5,7 +5,7 @@ command line or in ``scrapy.cfg``/environment as usual with Scrapy.
 """
 
 from crawler import __version__
-from crawler.layout import DEFAULT_OUTPUT_URI
+from crawler.crawl.output import DEFAULT_OUTPUT_URI
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
@@ -27,20 +27,20 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# a 429/503 with Retry-After pauses the host (crawler.plugins.retry_after)
+# a 429/503 with Retry-After pauses the host (crawler.engine.retry_after)
 RETRY_AFTER_ENABLED = True
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Scrapy's downloader, with CONCURRENT_REQUESTS_PER_DOMAIN holding under the asyncio reactor.
-DOWNLOADER = "crawler.plugins.downloader.PoliteDownloader"
-# Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.plugins.queues).
-SCHEDULER = "crawler.plugins.queues.SpoolScheduler"
+DOWNLOADER = "crawler.engine.downloader.PoliteDownloader"
+# Queued requests wait on disk (a temporary folder) so memory stays flat (crawler.engine.queues).
+SCHEDULER = "crawler.engine.queues.SpoolScheduler"
 SCHEDULER_SPOOL = True
 # The newest requests (SCHEDULER_MEMORY_REQUESTS, default 2000) stay in memory unpickled.
-SCHEDULER_DISK_QUEUE = "crawler.plugins.queues.SpillingLifoQueue"
+SCHEDULER_DISK_QUEUE = "crawler.engine.queues.SpillingLifoQueue"
 SCHEDULER_MEMORY_REQUESTS = 2000
 SCHEDULER_SPOOL_DIR = ""  # empty: the temporary folder
-# Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.plugins.seen)
-DUPEFILTER_CLASS = "crawler.plugins.seen.CompactDupeFilter"
+# Scrapy's duplicate filter keeping 8 bytes per request seen (crawler.engine.seen)
+DUPEFILTER_CLASS = "crawler.engine.seen.CompactDupeFilter"
 # Outputs of one response processed at once; Scrapy's 100 costs 100 asyncio tasks per page.
 CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -54,12 +54,12 @@ DEPTH_PRIORITY = 0
 # article (calendar and faceted-search traps, endless pagination).
 BARREN_PAGES_LIMIT = 3
 # Follow at most this many non-article pages of one path shape (digits folded), counted by
-# PATH_SHAPE_COUNTER (crawler.plugins.shape_budget; a distributed crawl counts in Redis).
+# PATH_SHAPE_COUNTER (crawler.scope.shape_budget; a distributed crawl counts in Redis).
 PATH_SHAPE_BUDGET = 5000
-PATH_SHAPE_COUNTER = "crawler.plugins.shape_budget.LocalShapeCounter"
+PATH_SHAPE_COUNTER = "crawler.scope.shape_budget.LocalShapeCounter"
 
 # --- Output ----------------------------------------------------------------------------
-OUTPUT_URI = DEFAULT_OUTPUT_URI  # a folder or s3://bucket/prefix (crawler.layout)
+OUTPUT_URI = DEFAULT_OUTPUT_URI  # a folder or s3://bucket/prefix (crawler.crawl.output)
 CRAWL_ID = ""  # empty: a new sortable id per run
 SINCE = ""  # only articles published on or after this date (ISO 8601)
 
@@ -93,7 +93,7 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 ARTICLES_PART_RECORDS = 10_000
 ARTICLES_FLUSH_RECORDS = 20  # flush the open part (a gzip member) after this many records
 
-# --- Crawl state, incremental crawls, resume (crawler.state, crawler.plugins.incremental) ---------
+# --- Crawl state, incremental crawls, resume (crawler.state, crawler.state.incremental) ---------
 STATE_ENABLED = True
 STATE_PATH = ""  # default: <out>/<spider>/state.sqlite (the spool's folder for s3://)
 STATE_COMMIT_ROWS = 500
@@ -145,25 +145,25 @@ ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
 
 DOWNLOADER_MIDDLEWARES = {
     # One scope gate for every request: the crawl's site (ports included) and REQUISITES_HOSTS
-    # (crawler.plugins.scope), in place of Scrapy's OffsiteMiddleware, which knows no ports.
+    # (crawler.scope.gate), in place of Scrapy's OffsiteMiddleware, which knows no ports.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "crawler.plugins.scope.ScopeGate": 50,
+    "crawler.scope.gate.ScopeGate": 50,
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
     # Below the WARC middleware: validators go into the archived request, a 304 is archived.
-    "crawler.plugins.incremental.IncrementalMiddleware": 900,
+    "crawler.state.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.
-    "crawler.plugins.retry_after.RetryAfterMiddleware": 555,
-    # Scrapy's own two, in their places, minus wasted work (crawler.plugins.stock_middlewares).
+    "crawler.engine.retry_after.RetryAfterMiddleware": 555,
+    # Scrapy's own two, in their places, minus wasted work (crawler.engine.stock_middlewares).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.plugins.stock_middlewares.QuickMetaRefreshMiddleware": 580,
+    "crawler.engine.stock_middlewares.QuickMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.plugins.stock_middlewares.DecompressionMiddleware": 590,
+    "crawler.engine.stock_middlewares.DecompressionMiddleware": 590,
 }
 RETRY_AFTER_MAX = 60.0
 SPIDER_MIDDLEWARES = {
     # Where each request's URL was found (sitemap, feed, listing...), for the report.
-    "crawler.ops.found_in.FoundInMiddleware": 990,
+    "crawler.report.found_in.FoundInMiddleware": 990,
 }
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
@@ -172,26 +172,26 @@ ITEM_PIPELINES = {
     "pipelines.jsonl.ArticleJsonLinesPipeline": 800,
 }
 EXTENSIONS = {
-    # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.plugins.logs).
-    "crawler.plugins.logs.LogOutput": 0,
-    # The start-up heap frozen, young objects collected less often (crawler.plugins.gctune).
-    "crawler.plugins.gctune.GcTuning": 10,
-    # Parse, scan and extract pages in a process pool (crawler.plugins.pageworkers).
-    "crawler.plugins.pageworkers.PageWorkers": 50,
-    "crawler.plugins.manifest.ManifestExtension": 100,
+    # Scrapy's banner, settings and stats dumps at DEBUG, LOG_JSON (crawler.logs.log_output).
+    "crawler.logs.log_output.LogOutput": 0,
+    # The start-up heap frozen, young objects collected less often (crawler.engine.gctune).
+    "crawler.engine.gctune.GcTuning": 10,
+    # Parse, scan and extract pages in a process pool (crawler.pageworkers.page_workers).
+    "crawler.pageworkers.page_workers.PageWorkers": 50,
+    "crawler.storage.commit.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
-    "crawler.state.extension.CrawlStateExtension": 150,
+    "crawler.state.state_extension.CrawlStateExtension": 150,
     # The site's zone and boilerplate, learned and kept in the state (after it: reads it).
-    "crawler.sitefacts.extension.SiteFactsExtension": 160,
+    "crawler.sitefacts.facts_extension.SiteFactsExtension": 160,
     # Ops visibility (crawler.ops): monitors, report, metrics, progress, webhook.
-    "crawler.ops.monitoring.MonitorExtension": 110,
-    "crawler.ops.collector.ReportExtension": 120,
+    "crawler.monitors.monitoring.MonitorExtension": 110,
+    "crawler.report.collector.ReportExtension": 120,
     "crawler.ops.metrics.MetricsExtension": 130,
     "crawler.ops.progress.ProgressExtension": 900,  # after the manifest: final event names it
     "crawler.ops.webhook.WebhookExtension": 910,
-    "crawler.ops.requestlog.FailedRequestLog": 920,
+    "crawler.logs.requestlog.FailedRequestLog": 920,
     # After ManifestExtension: waits for the uploads, manifest last (crawler.storage).
-    "crawler.storage.extension.StoreUploadExtension": 950,
+    "crawler.storage.upload_extension.StoreUploadExtension": 950,
 }
 
 # --- Ops visibility (crawler.ops; see docs/ops.md) ----------------------------------------
@@ -212,17 +212,17 @@ WEBHOOK_URL = ""
 WEBHOOK_TIMEOUT = 10.0
 
 # Python's garbage collector: start-up heap frozen, young objects collected less often
-# (crawler.plugins.gctune)
+# (crawler.engine.gctune)
 GC_TUNING = True
 
-# --- Log output (crawler.plugins.logs; see docs/ops.md#logs) --------------------------------------
+# --- Log output (crawler.logs.log_output; see docs/ops.md#logs) ------------------------------
 # `scrapy crawl` logs at INFO; the `crawler` command at WARNING unless --log-level says more.
 LOG_LEVEL = "INFO"
 LOG_JSON = False  # --log-format json: every line one JSON object
-LOG_FAILED_REQUESTS = True  # one WARNING line per request that failed (crawler.ops.requestlog)
+LOG_FAILED_REQUESTS = True  # one WARNING line per request that failed (crawler.logs.requestlog)
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failed-request line says it; no second line
 # Dropped and scraped items are logged by URL, not with the fetched HTML they carry; network
 # errors in one line.
-LOG_FORMATTER = "crawler.ops.logformat.ItemNamingLogFormatter"
-STATS_CLASS = "crawler.plugins.stats.CrawlStatsCollector"
+LOG_FORMATTER = "crawler.logs.logformat.ItemNamingLogFormatter"
+STATS_CLASS = "crawler.engine.stats.CrawlStatsCollector"
 LOGSTATS_INTERVAL = 30.0

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from crawler.dates import PageDates
 from crawler.extract.article import ExtractedArticle, ExtractOptions, extract_article
-from crawler.extract.tree import parse_html
+from crawler.html.tree import parse_html
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import finalize

@@ -1,11 +1,11 @@
 """Article pages to article JSON records (``crawler.record``).
 
-The extraction itself runs in the page workers (``crawler.plugins.pageworkers``): the spider's scan
-of an article page brings its extraction along, so this pipeline finalises it with what the crawl
-learned of the site (``crawler.sitefacts``: dates in the site's zone, completed by the article's
-sitemap/feed entry; the site's boilerplate out of the text), builds the record and applies
-``--since``. An article that arrives without one is extracted here, in the same pool (or in this
-process when the pool is switched off with ``EXTRACTION_WORKERS = -1``).
+The extraction itself runs in the page workers (``crawler.pageworkers.page_workers``): the
+spider's scan of an article page brings its extraction along, so this pipeline finalises it with
+what the crawl learned of the site (``crawler.sitefacts``: dates in the site's zone, completed by
+the article's sitemap/feed entry; the site's boilerplate out of the text), builds the record and
+applies ``--since``. An article that arrives without one is extracted here, in the same pool (or
+in this process when the pool is switched off with ``EXTRACTION_WORKERS = -1``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.crawl.output import crawl_output
+from crawler.crawl.parts import parts
 from crawler.dates import PageDates, moment_of
 from crawler.extract.worker import extract_in_worker
 from crawler.items import ArticlePage
-from crawler.layout import crawl_output
-from crawler.plugins.parts import parts
 from crawler.record import build_record
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 

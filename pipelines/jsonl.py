@@ -15,9 +15,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.layout import CrawlOutput, crawl_output
-from crawler.plugins.seen import SeenUrls
-from crawler.warc.naming import safe_part
+from crawler.crawl.naming import safe_part
+from crawler.crawl.output import CrawlOutput, crawl_output
+from crawler.engine.seen import SeenUrls
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,7 +34,7 @@ class ArticleJsonLinesPipeline:
         self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
         # --max-items: items already in flight when the spider closes are not written.
         self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
-        # the canonical URLs written, as 64-bit keys (crawler.plugins.seen)
+        # the canonical URLs written, as 64-bit keys (crawler.engine.seen)
         self.written = SeenUrls()
         self.out: CrawlOutput | None = None
         self._file: IO[str] | None = None

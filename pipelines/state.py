@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.plugins.parts import parts
+from crawler.crawl.parts import parts
 from crawler.state import state_off
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 class StateRecordPipeline:
-    """Consults ``parts(crawler).state`` (set by ``crawler.state.extension``) for each record."""
+    """Consults ``parts(crawler).state`` (set by ``crawler.state.state_extension``) for each
+    record."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool("STATE_ENABLED", True):

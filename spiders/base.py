@@ -21,16 +21,16 @@ import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 
+from crawler.crawl.parts import parts
 from crawler.dates import server_clock
+from crawler.engine.seen import SeenKeys
 from crawler.items import ArticlePage
 from crawler.pages.pagescan import PageScan, ScanScope, scan_html
 from crawler.pages.profiles import PROFILES, SiteProfile
 from crawler.pages.requisites import RequisitePolicy
 from crawler.pages.site import Site, site_for
 from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
-from crawler.plugins.parts import parts
-from crawler.plugins.seen import SeenKeys
-from crawler.plugins.shape_budget import ShapeCounter, shape_counter
+from crawler.scope.shape_budget import ShapeCounter, shape_counter
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         self.allowed_domains = list(self.site.hosts)
         self.since = parse_since(since)
         # URL hashes (``hash(url)``, fixed within a process) in seen-sets of about 10 bytes a
-        # key (crawler.plugins.seen), so they stay small in big crawls.
+        # key (crawler.engine.seen), so they stay small in big crawls.
         self.articles_seen = SeenKeys()  # canonical URLs yielded as items
         self.article_links = SeenKeys()  # article-shaped URLs seen in links
         # Canonical URLs already requested: the duplicate filter would drop them again, so
@@ -169,8 +169,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site)
 
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
-        """Scan the page in a page worker (``crawler.plugins.pageworkers``), extracting it there too
-        when it is an article not written yet; in this process when the pool is off."""
+        """Scan the page in a page worker (``crawler.pageworkers.page_workers``), extracting it
+        there too when it is an article not written yet; in this process when the pool is off."""
         charset = _content_type(response)[1]
         workers = parts(self.crawler).page_workers
         if workers is None:
@@ -290,7 +290,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         except BadURL:
             return
         if self._requested_before(url):
-            return  # whether it is in scope is the scope gate's call (crawler.plugins.scope)
+            return  # whether it is in scope is the scope gate's call (crawler.scope.gate)
         yield scrapy.Request(url, callback=callback, priority=priority,
                              cb_kwargs={"hints": hints} if hints else {},
                              meta={"barren": barren})

@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.pages.discovery import Entry, iter_sitemap, parse_feed, parse_robots
+from crawler.crawl.parts import parts
+from crawler.pages.discovery_docs import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.pages.pagetype import looks_like_article_url
-from crawler.plugins.parts import parts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

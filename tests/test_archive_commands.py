@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from crawler.commands.wacz import validate_wacz
+from crawler.replay.wacz import validate_wacz
 from tests.helpers.cli import run_cli, start_cli
 from tests.helpers.crawls import crawl_dir, crawl_id_of, crawl_site, read_records
 from tests.helpers.net import free_port

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from crawler.pages import discovery
-from crawler.pages.discovery import iter_sitemap, parse_feed, parse_robots, parse_sitemap
+from crawler.pages import discovery_docs as discovery
+from crawler.pages.discovery_docs import iter_sitemap, parse_feed, parse_robots, parse_sitemap
 
 INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -71,13 +71,13 @@ def test_sitemap_streams_and_drops_what_it_read():
 
 def test_sitemap_cut_short_keeps_the_entries_before_the_break(caplog, monkeypatch):
     body = gzip.compress(_urlset(20000))
-    with caplog.at_level(logging.WARNING, logger="crawler.pages.discovery"):
+    with caplog.at_level(logging.WARNING, logger="crawler.pages.discovery_docs"):
         kind, entries = parse_sitemap(body[: len(body) // 2])  # a download that broke off
     assert kind == "urlset" and 0 < len(entries) < 20000
     assert "sitemap cut short" in caplog.text
     caplog.clear()
     monkeypatch.setattr(discovery, "MAX_DECOMPRESSED", 200_000)  # a decompression bomb
-    with caplog.at_level(logging.WARNING, logger="crawler.pages.discovery"):
+    with caplog.at_level(logging.WARNING, logger="crawler.pages.discovery_docs"):
         kind, entries = parse_sitemap(body)
     assert kind == "urlset" and len(entries) < 20000
     assert "larger than" in caplog.text

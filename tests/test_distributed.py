@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.plugins.parts import parts
+from crawler.crawl.parts import parts
 from fixture_site import FixtureSite
 from fixture_site.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
@@ -476,7 +476,7 @@ def test_a_crawl_wide_article_limit_refuses_claims_and_leases(redis_url):
 
 
 def test_crawl_stats_merge_counts_and_keep_extremes():
-    from crawler.distributed.finalize import merge_stats
+    from crawler.distributed.crawl_manifest import merge_stats
 
     merged = merge_stats({
         "a": {"downloader/response_count": 3, "elapsed_time_seconds": 5.0, "log_count/ERROR": 1,

@@ -19,11 +19,11 @@ import redis
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.crawl.output import CrawlOutput
 from crawler.distributed.abandon import apply_abandonment, refusal
-from crawler.distributed.finalize import ManifestHeld, finalize
+from crawler.distributed.crawl_manifest import ManifestHeld, finalize
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl
-from crawler.layout import CrawlOutput
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
 from tests.helpers.cli import run_cli, run_scrapy
@@ -258,8 +258,8 @@ def _one_response_warc(path: Path, url: str) -> Path:
 def test_a_stored_index_is_rebuilt_without_the_given_up_warc(tmp_path, s3, bucket, moto_url):
     """The dead worker's index reached the store, one of its WARC files did not: abandoning it
     replaces the stored index with one built from the WARC files that are there."""
-    from crawler.distributed.salvage import salvage_in_store
-    from crawler.storage.digests import sha256_hex
+    from crawler.crawl.digests import sha256_hex
+    from crawler.distributed.worker_files import salvage_in_store
     from crawler.storage.objects import ObjectStore
     from crawler.warc.cdxj import index_warcs
 

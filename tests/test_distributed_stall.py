@@ -8,11 +8,11 @@ import time
 import pytest
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.parts import parts
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl, redis_client
-from crawler.ops.monitoring import MonitorExtension
-from crawler.ops.monitors import GAP_STAT
-from crawler.plugins.parts import parts
+from crawler.monitors.checks import GAP_STAT
+from crawler.monitors.monitoring import MonitorExtension
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, read_manifest
@@ -31,7 +31,7 @@ def _monitor(redis_url: str, crawl: str) -> tuple[MonitorExtension, SharedCrawl,
     client = redis_client(redis_url)
     crawler = get_crawler(settings_dict={
         "MONITORS_ENABLED": True, "MONITOR_STALL_SECONDS": 2, "MONITOR_STALL_CLOSE": False,
-        "MONITOR_CRAWL_CLOCK": "crawler.distributed.stall.CrawlArticleClock"})
+        "MONITOR_CRAWL_CLOCK": "crawler.distributed.article_clock.CrawlArticleClock"})
     parts(crawler).shared = SharedCrawl(client, keys, "quiet")
     return MonitorExtension(crawler), parts(crawler).shared, SharedCrawl(client, keys, "busy")
 

@@ -1,5 +1,5 @@
 """Per-host concurrency holds: Scrapy's downloader under the asyncio reactor starts every queued
-request of a host at once; ``crawler.plugins.downloader.PoliteDownloader`` keeps the limit."""
+request of a host at once; ``crawler.engine.downloader.PoliteDownloader`` keeps the limit."""
 
 from __future__ import annotations
 

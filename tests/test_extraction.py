@@ -182,7 +182,7 @@ def test_parsed_pages_use_the_c_element_lookup() -> None:
     on every access), and reads as before."""
     from lxml import html as lxml_html
 
-    from crawler.extract.tree import parse_html
+    from crawler.html.tree import parse_html
 
     tree = parse_html("<html><body><form action='/s'><input name='q' value='x'>"
                       "<label>Find</label></form><p>Text</p></body></html>")

@@ -9,7 +9,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.plugins.gctune import THRESHOLDS, GcTuning
+from crawler.engine.gctune import THRESHOLDS, GcTuning
 
 
 def test_freezes_and_restores() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PURE_PACKAGES = ("crawler/pages", "crawler/extract", "crawler/dates")
-PURE_MODULES = ("crawler.record", "crawler.manifest", "crawler.layout", "crawler.outcome",
-                "crawler.errors", "crawler.items")
+PURE_MODULES = ("crawler.record", "crawler.crawl.manifest", "crawler.crawl.output",
+                "crawler.outcome", "crawler.errors", "crawler.items")
 MAX_TOP_MODULES = 12
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from crawler.layout import CrawlOutput, is_running
+from crawler.crawl.output import CrawlOutput, is_running
 
 
 def test_workers_preparing_one_crawl_folder_at_once_do_not_trip_over_each_other(

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from crawler.state.lock import CrawlLock, CrawlLocked, held_here, lock_path
+from crawler.crawl.lock import CrawlLock, CrawlLocked, held_here, lock_path
 from tests.helpers.cli import FAST, ROOT, run_cli, run_scrapy
 from tests.helpers.crawls import site_folder
 
@@ -27,7 +27,7 @@ def test_lock_is_exclusive_and_says_who_holds_it(tmp_path):
 def test_lock_of_a_killed_holder_is_free(tmp_path):
     path = lock_path(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from crawler.state.lock import CrawlLock; "
+        [sys.executable, "-c", "import sys, time; from crawler.crawl.lock import CrawlLock; "
          f"CrawlLock({str(path)!r}).acquire(); print('held', flush=True); time.sleep(60)"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:

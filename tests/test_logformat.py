@@ -7,7 +7,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticlePage
-from crawler.ops.logformat import ItemNamingLogFormatter, item_name
+from crawler.logs.logformat import ItemNamingLogFormatter, item_name
 
 HTML = b"<html><body>" + b"<p>long article text</p>" * 2000 + b"</body></html>"
 

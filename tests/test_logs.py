@@ -1,4 +1,4 @@
-"""A crawl's log (``crawler.plugins.logs``): quiet by default, one line per failed request, no
+"""A crawl's log (``crawler.logs.log_output``): quiet by default, one line per failed request, no
 traceback for network errors, ``--log-format json``, ``--logfile``, and ``scrapy crawl`` still
 working."""
 
@@ -10,7 +10,7 @@ import logging
 import pytest
 from scrapy.settings import Settings
 
-from crawler.plugins.logs import (
+from crawler.logs.log_output import (
     EVENT_ATTR,
     Demote,
     JsonFormatter,
@@ -66,10 +66,10 @@ def test_network_error_loses_its_traceback_but_keeps_its_name():
 
 
 def test_json_formatter_lines():
-    record = _record("crawler.plugins.scope", logging.WARNING, "not sending %s", ("http://x/",))
+    record = _record("crawler.scope.gate", logging.WARNING, "not sending %s", ("http://x/",))
     line = json.loads(JsonFormatter().format(record))
     assert line["event"] == "log" and line["level"] == "WARNING"
-    assert line["message"] == "not sending http://x/" and line["logger"] == "crawler.plugins.scope"
+    assert line["message"] == "not sending http://x/" and line["logger"] == "crawler.scope.gate"
     event = _record("crawler.progress", logging.INFO, "%s", ("text",))
     setattr(event, EVENT_ATTR, {"event": "progress", "pages": 3})
     assert json.loads(JsonFormatter().format(event))["pages"] == 3

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from crawler.commands.run import crawl_exit_code
-from crawler.distributed.finalize import merge_stats
-from crawler.ops.counts import PEER_PAGES_STAT
-from crawler.ops.monitors import (
+from crawler.distributed.crawl_manifest import merge_stats
+from crawler.monitors.checks import (
     FAILED,
     PASSED,
     SKIPPED,
@@ -14,6 +13,7 @@ from crawler.ops.monitors import (
     check_finished,
     evaluate_monitors,
 )
+from crawler.monitors.counts import PEER_PAGES_STAT
 from crawler.outcome import CrawlResult
 
 IDLE_WORKER = {"finish_reason": "finished", "articles/written": 0}

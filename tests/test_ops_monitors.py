@@ -6,8 +6,7 @@ import pytest
 from scrapy.settings import Settings
 
 from crawler.errors import UsageError
-from crawler.ops import config
-from crawler.ops.monitors import (
+from crawler.monitors.checks import (
     FAILED,
     PASSED,
     SKIPPED,
@@ -17,7 +16,8 @@ from crawler.ops.monitors import (
     results_from_stats,
     summary_lines,
 )
-from crawler.ops.stall import StallWatch
+from crawler.monitors.stall import StallWatch
+from crawler.ops import config
 from tests.helpers.net import busy_port
 
 HEALTHY = {
@@ -175,7 +175,7 @@ def test_defaults_validate_and_busy_metrics_port_is_refused():
 
 
 def test_min_articles_skipped_for_an_incremental_run_with_nothing_new():
-    from crawler.ops.monitors import FAILED, SKIPPED, check_min_articles
+    from crawler.monitors.checks import FAILED, SKIPPED, check_min_articles
 
     settings = {"MONITOR_MIN_ARTICLES": 1}
     fresh = check_min_articles({"finish_reason": "finished"}, settings)

@@ -10,15 +10,15 @@ from collections import deque
 import lxml.html
 import pytest
 
-from crawler.ops.articles import count_records, per_period
-from crawler.ops.bounded import OTHER, BoundedCounter, FirstN, Histogram, TimeSeries, TopN
-from crawler.ops.collector import drop_reason
-from crawler.ops.observations import CrawlObservations, Limits
 from crawler.ops.progress import format_event, format_line, sample
-from crawler.ops.render import render_report
-from crawler.ops.report import build_report, load_report
-from crawler.ops.svg import Series, bar_chart, nice_max
 from crawler.ops.webhook import manifest_location, safe_url, webhook_payload
+from crawler.report.articles import count_records, per_period
+from crawler.report.bounded import OTHER, BoundedCounter, FirstN, Histogram, TimeSeries, TopN
+from crawler.report.collector import drop_reason
+from crawler.report.document import build_report, load_report
+from crawler.report.observations import CrawlObservations, Limits
+from crawler.report.render import render_report
+from crawler.report.svg import Series, bar_chart, nice_max
 
 STATS = {
     "finish_reason": "finished",
@@ -176,7 +176,7 @@ def test_load_report_falls_back_to_manifest_and_records(tmp_path):
 
 
 def test_webhook_payload_and_locations():
-    from crawler.ops.monitors import MonitorResult
+    from crawler.monitors.checks import MonitorResult
 
     ok = webhook_payload(crawl={"crawl_id": "c", "spider": "s", "output": "out"}, stats=STATS,
                          monitors=[MonitorResult("finished", "passed", "")],

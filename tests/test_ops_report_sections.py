@@ -14,8 +14,8 @@ import lxml.html
 import pytest
 
 from crawler import __version__
-from crawler.ops.articles import FILL_FIELDS, filled
-from crawler.ops.runinfo import masked, robots_summary
+from crawler.report.articles import FILL_FIELDS, filled
+from crawler.report.runinfo import masked, robots_summary
 from tests.helpers.chromium import CHROMIUM, open_file
 from tests.helpers.crawls import crawl_id_of, crawl_site, read_manifest, read_records
 

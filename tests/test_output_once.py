@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from scrapy.settings import Settings
 
-from crawler.layout import CLOSE_ORDER, CrawlOutput, crawl_output, output_uri
+from crawler.crawl.output import CLOSE_ORDER, CrawlOutput, crawl_output, output_uri
 from crawler.outcome import CrawlResult
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ def _fake_crawler(tmp_path: Path, **settings: object) -> SimpleNamespace:
 def test_the_output_settings_are_read_in_one_module(setting: str) -> None:
     reads = re.compile(r"""get\(\s*["']""" + setting + """["']""")
     readers = sorted(str(p.relative_to(ROOT)) for p in SOURCES if reads.search(p.read_text()))
-    assert readers == ["crawler/layout.py"]
+    assert readers == ["crawler/crawl/output.py"]
 
 
 def test_output_uri_has_one_default() -> None:
@@ -112,7 +112,7 @@ def _attributes_set_on_crawlers(source: str) -> set[str]:
 
 def test_components_share_through_typed_parts_not_crawler_attributes() -> None:
     """The only attribute the project sets on Scrapy's crawler is its one crawl output; the
-    components others need are fields of ``crawler.plugins.parts.CrawlParts``."""
+    components others need are fields of ``crawler.crawl.parts.CrawlParts``."""
     set_on_crawlers = {name: path.relative_to(ROOT).as_posix() for path in SOURCES
                        for name in _attributes_set_on_crawlers(path.read_text())}
     assert set(set_on_crawlers) <= {"crawl_output"}, set_on_crawlers
@@ -121,7 +121,7 @@ def test_components_share_through_typed_parts_not_crawler_attributes() -> None:
 
 
 def test_parts_are_one_object_per_crawler() -> None:
-    from crawler.plugins.parts import CrawlParts, parts
+    from crawler.crawl.parts import CrawlParts, parts
 
     crawler, other = SimpleNamespace(), SimpleNamespace()
     assert parts(crawler) is parts(crawler) and isinstance(parts(crawler), CrawlParts)

@@ -16,12 +16,12 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
 import crawler.extract.worker as worker
-import crawler.plugins.pageworkers as pw
+import crawler.pageworkers.page_workers as pw
+from crawler.engine.stats import CrawlStatsCollector
+from crawler.engine.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
 from crawler.pages.pagescan import PageScan, ScanScope, scan_html
 from crawler.pages.profiles import GENERIC, VSEDELO
 from crawler.pages.requisites import RequisitePolicy
-from crawler.plugins.stats import CrawlStatsCollector
-from crawler.plugins.stock_middlewares import DecompressionMiddleware, QuickMetaRefreshMiddleware
 from crawler.sitefacts.boilerplate import paragraph_keys
 from fixture_site import FixtureSite
 from spiders.vsedelo import VsedeloSpider
@@ -230,7 +230,7 @@ def test_gzip_decoded_as_scrapy_does_one_whole_member_without_gzipfile(
 
 def test_stats_collector_keeps_scrapy_behaviour() -> None:
     crawler = get_crawler(
-        settings_dict={"STATS_CLASS": "crawler.plugins.stats.CrawlStatsCollector"})
+        settings_dict={"STATS_CLASS": "crawler.engine.stats.CrawlStatsCollector"})
     stats = crawler.stats
     assert isinstance(stats, CrawlStatsCollector)
     stats.inc_value("a")

@@ -8,7 +8,7 @@ import scrapy
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.plugins.queues import SpillingLifoQueue, SpoolScheduler
+from crawler.engine.queues import SpillingLifoQueue, SpoolScheduler
 
 
 class _Spider(scrapy.Spider):
@@ -22,7 +22,7 @@ def _crawler(tmp_path, budget, **settings):
     """A crawler with a spider, the project's queue class and a memory budget."""
     crawler = get_crawler(_Spider, {
         "SCHEDULER_SPOOL_DIR": str(tmp_path),
-        "SCHEDULER_DISK_QUEUE": "crawler.plugins.queues.SpillingLifoQueue",
+        "SCHEDULER_DISK_QUEUE": "crawler.engine.queues.SpillingLifoQueue",
         "SCHEDULER_MEMORY_REQUESTS": budget,
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
         **settings})
@@ -118,7 +118,7 @@ def test_an_unpicklable_request_stays_in_memory(tmp_path, caplog):
     queue = build_from_crawler(SpillingLifoQueue, crawler, str(tmp_path / "q" / "0"))
     first = scrapy.Request("http://example.com/a", meta={"f": lambda: 1})
     second = scrapy.Request("http://example.com/b", meta={"f": lambda: 2})
-    with caplog.at_level(logging.DEBUG, logger="crawler.plugins.queues"):
+    with caplog.at_level(logging.DEBUG, logger="crawler.engine.queues"):
         for request in (first, second, scrapy.Request("http://example.com/c"),
                         scrapy.Request("http://example.com/d")):
             queue.push(request)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from crawler.commands import replay
+from crawler.replay import pywb as replay
 from crawler.warc.cdxj import read_cdxj
 from tests.helpers.servers import serving, url_of
 from tests.helpers.warc_site import (

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from crawler.commands import replay
 from crawler.reader import open_crawl
+from crawler.replay import pywb as replay
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
 from tests.helpers.chromium import CHROMIUM, chromium

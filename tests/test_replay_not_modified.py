@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.commands import replay
+from crawler.replay import pywb as replay
 from crawler.warc.archive import WarcArchive
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from crawler.warc.dedup import DigestIndex, crawl_index_files, earlier_originals

@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from crawler.commands import replay
-from crawler.commands.replay_fetch import fetch_crawl
+from crawler.replay import pywb as replay
+from crawler.replay.s3_fetch import fetch_crawl
 from crawler.storage.s3 import StorageError
 from tests.helpers.crawls import crawl_id_of, crawl_site, site_folder
 from tests.helpers.s3moto import AWS_ENV

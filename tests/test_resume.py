@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.state.salvage import readable_prefix, salvage_part, whole_records
+from crawler.state.part_salvage import readable_prefix, salvage_part, whole_records
 from tests.helpers.cli import FAST, WARCIO, run_cli, start_cli
 from tests.helpers.crawls import crawl_dir, read_manifest, read_records, site_folder
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from scrapy.http import Response
 
-from crawler.plugins.retry_after import parse_retry_after, retry_after_seconds
+from crawler.engine.retry_after import parse_retry_after, retry_after_seconds
 
 
 def test_seconds_and_dates():

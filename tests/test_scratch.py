@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.state.scratch import ScratchLock, sweep
+from crawler.crawl.scratch import ScratchLock, sweep
 from tests.helpers.cli import FAST, ROOT, start_cli
 from tests.helpers.crawls import crawl_site
 
-HOLD = "import sys, time; from crawler.state.scratch import ScratchLock; " \
+HOLD = "import sys, time; from crawler.crawl.scratch import ScratchLock; " \
        "ScratchLock(sys.argv[1]); print('locked', flush=True); time.sleep(60)"
 
 

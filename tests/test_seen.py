@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.utils.request import RequestFingerprinter
 
-from crawler.plugins.seen import CompactDupeFilter, SeenKeys, SeenUrls, fingerprint_key
+from crawler.engine.seen import CompactDupeFilter, SeenKeys, SeenUrls, fingerprint_key
 
 
 def test_same_answers_as_a_set_across_merges() -> None:

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from crawler.pages.urls import path_shape
-from crawler.plugins.shape_budget import LocalShapeCounter
+from crawler.scope.shape_budget import LocalShapeCounter
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
 from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records

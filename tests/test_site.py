@@ -9,7 +9,7 @@ from crawler.pages.profiles import GENERIC, PROFILES, VSEDELO
 from crawler.pages.requisites import RequisitePolicy, host_matches
 from crawler.pages.site import site_for, site_key
 from crawler.pages.urls import BadURL
-from crawler.state.extension import legacy_state_note
+from crawler.state.state_extension import legacy_state_note
 
 
 @pytest.mark.parametrize(("url", "origin", "key"), [

@@ -1,5 +1,5 @@
-"""``crawler verify``, ``crawler ls`` and ``crawler upload`` (crawler.storage.commands) against a
-local folder and moto's S3 server over HTTP."""
+"""``crawler verify``, ``crawler ls`` and ``crawler upload`` (crawler.commands.storage_commands)
+against a local folder and moto's S3 server over HTTP."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import os
 
 import pytest
 
+from crawler.commands import storage_commands as commands
 from crawler.errors import UsageError
-from crawler.storage import commands
 from crawler.storage.jobs import jobs_for
 from crawler.storage.objects import ObjectStore
 from crawler.storage.s3 import S3Location, StoreConfig

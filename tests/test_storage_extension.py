@@ -7,10 +7,10 @@ from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.storage.extension import StoreUploadExtension
 from crawler.storage.s3 import StorageError
+from crawler.storage.upload_extension import StoreUploadExtension
 
-EXT = "crawler.storage.extension.StoreUploadExtension"
+EXT = "crawler.storage.upload_extension.StoreUploadExtension"
 
 
 class _Spider(Spider):
@@ -40,4 +40,4 @@ def test_runs_after_the_manifest_extension():
     from crawler import settings
 
     order = settings.EXTENSIONS
-    assert order[EXT] > order["crawler.plugins.manifest.ManifestExtension"]
+    assert order[EXT] > order["crawler.storage.commit.ManifestExtension"]

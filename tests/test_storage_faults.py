@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from crawler.storage import commands
+from crawler.commands import storage_commands as commands
 from crawler.storage.jobs import jobs_for
 from crawler.storage.objects import ObjectStore
 from crawler.storage.s3 import S3Location, StoreConfig

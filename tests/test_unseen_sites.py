@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands.reextract import same_record
+from crawler.reader.reextract import same_record
 from fixture_site.unseen import serve_unseen_sites
 from fixture_site.unseen.scoring import TARGETS, overall, read_records, score_site
 from tests.helpers.cli import run_cli

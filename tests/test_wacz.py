@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands import replay
-from crawler.commands.wacz import wacz_bin
 from crawler.reader import open_crawl
+from crawler.replay import pywb as replay
+from crawler.replay.wacz import wacz_bin
 from tests.helpers.cli import run_cli
 from tests.helpers.crawls import crawl_dir, crawl_site, read_records
 from tests.helpers.wayback import serving_wayback

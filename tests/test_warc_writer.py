@@ -15,9 +15,9 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.crawl.naming import final_path, open_path, warc_filename
 from crawler.warc.archive import WarcArchive
 from crawler.warc.cdxj import index_warcs
-from crawler.warc.naming import final_path, open_path, warc_filename
 from crawler.warc.records import Capture, RecordFactory
 from crawler.warc.recover import recover_crawl_dir, recover_warc
 from crawler.warc.writer import RotatingWarcWriter, serialize

@@ -1,8 +1,8 @@
 """Page workers import neither Scrapy nor Twisted: their processes stay small and start fast.
 
-The worker side of ``crawler.plugins.pageworkers`` (the module of the function the pool runs) must
-load without them, and a pool started by the ``crawler`` console script (multiprocessing imports the
-main script again in every worker) must start workers without them.
+The worker side of ``crawler.pageworkers.page_workers`` (the module of the function the pool runs)
+must load without them, and a pool started by the ``crawler`` console script (multiprocessing
+imports the main script again in every worker) must start workers without them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import textwrap
 import tomllib
 from pathlib import Path
 
-from crawler.plugins.pageworkers import scan_in_worker
+from crawler.pageworkers.page_workers import scan_in_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("scrapy", "twisted")
@@ -51,7 +51,7 @@ def test_pool_workers_of_the_crawler_command_have_no_scrapy(tmp_path: Path) -> N
 
         async def main():
             import scrapy.crawler  # noqa: F401  (what a crawl has loaded by now)
-            from crawler.plugins.pageworkers import PageWorkers
+            from crawler.pageworkers.page_workers import PageWorkers
 
             pool = PageWorkers._new_pool(SimpleNamespace(workers=1, scope=None))
             try:

@@ -1,4 +1,4 @@
-"""The page workers' process pool (``crawler.plugins.workerpool``), with real worker processes:
+"""The page workers' process pool (``crawler.pageworkers.pool``), with real worker processes:
 answers in order, errors passed on, big pages that never block the event loop, a dead worker costing
 only the tasks it held, SIGINT left to the crawler, and a clean close."""
 
@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from crawler.plugins.parent_death import worker_context
-from crawler.plugins.workerpool import ProcessPool, WorkerDied
+from crawler.pageworkers.parent_death import worker_context
+from crawler.pageworkers.pool import ProcessPool, WorkerDied
 
 STARTED: list[str] = []
 

@@ -57,7 +57,7 @@ def _replay(args: argparse.Namespace) -> int:
     if not (crawl / "warc").is_dir():
         raise UsageError(f"{crawl} is not a crawl folder (no warc/ inside); "
                          "give <out>/<site>/<crawl-id>")
-    from crawler.commands import replay
+    from crawler.replay import pywb as replay
 
     try:
         code = replay.serve(crawl, port=args.port, host=args.host)
@@ -80,8 +80,8 @@ def _replay_s3(args: argparse.Namespace) -> int:
 
     from scrapy.utils.project import get_project_settings
 
-    from crawler.commands import replay
-    from crawler.commands.replay_fetch import fetch_crawl
+    from crawler.replay import pywb as replay
+    from crawler.replay.s3_fetch import fetch_crawl
     from crawler.storage.s3 import StorageError
 
     settings = get_project_settings()
@@ -114,8 +114,8 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _wacz(args: argparse.Namespace) -> int:
-    from crawler.commands.wacz import WaczError, build_wacz
     from crawler.reader import ReaderError
+    from crawler.replay.wacz import WaczError, build_wacz
 
     try:
         path = build_wacz(Path(args.crawl), Path(args.out) if args.out else None)

@@ -8,7 +8,7 @@ read or written, and every option has a help text.
 Exit codes: 0 the crawl worked, 1 it ran but failed its checks (nothing fetched, aborted) or a
 command failed at run time, 2 usage or configuration error (bad spider, URL, option, output,
 setting, store), or another crawl of the same site into the same output is running
-(``crawler.state.lock``). Errors are one clear line on stderr (two with a hint), never a traceback
+(``crawler.crawl.lock``). Errors are one clear line on stderr (two with a hint), never a traceback
 (``CRAWLER_TRACEBACK=1`` shows it for an unexpected error), one JSON object with ``--log-format
 json``. A usage error creates no file.
 """
@@ -84,10 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     from crawler.commands.reextract_command import add_command as add_reextract_command
 
     add_reextract_command(sub)
-    from crawler.ops.commands import add_commands as add_ops_commands
+    from crawler.commands.report_command import add_commands as add_ops_commands
 
     add_ops_commands(sub)
-    from crawler.storage.commands import add_commands as add_storage_commands
+    from crawler.commands.storage_commands import add_commands as add_storage_commands
 
     add_storage_commands(sub)
     return p
@@ -130,8 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from crawler.commands.archive_commands import dispatch as dispatch_archive
-    from crawler.ops.commands import dispatch as dispatch_ops
-    from crawler.storage.commands import dispatch as dispatch_storage
+    from crawler.commands.report_command import dispatch as dispatch_ops
+    from crawler.commands.storage_commands import dispatch as dispatch_storage
 
     for dispatch in (dispatch_ops, dispatch_storage, dispatch_archive):
         if (code := dispatch(args)) is not None:

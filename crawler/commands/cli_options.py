@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crawler.errors import UsageError
-from crawler.plugins.logs import LEVELS
+from crawler.logs.log_output import LEVELS
 
 LOG_FORMATS = ("text", "json")
 

@@ -25,10 +25,10 @@ from crawler.commands.cli_options import (
     store_settings,
 )
 from crawler.commands.cli_settings import build_settings
+from crawler.crawl.output import DEFAULT_OUTPUT_URI, output_uri
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
-from crawler.layout import DEFAULT_OUTPUT_URI, output_uri
+from crawler.logs.log_output import notice
 from crawler.outcome import CrawlResult
-from crawler.plugins.logs import notice
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -194,7 +194,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
 
 
 def _check_wacz(settings: BaseSettings) -> None:
-    from crawler.commands.wacz import WaczError, wacz_bin
+    from crawler.replay.wacz import WaczError, wacz_bin
 
     if settings.get("REDIS_URL"):
         raise UsageError("--wacz packages a crawl made by one process; for a distributed crawl "
@@ -208,8 +208,8 @@ def _check_wacz(settings: BaseSettings) -> None:
 def package(result: CrawlResult, settings: BaseSettings) -> tuple[str, bool]:
     """``--wacz`` after the crawl: (where the WACZ is, or why there is none; whether that is
     a failure)."""
-    from crawler.commands.wacz import WaczError, package_crawl
     from crawler.reader import ReaderError
+    from crawler.replay.wacz import WaczError, package_crawl
     from crawler.storage.s3 import StorageError
 
     out, stats = result.output, result.stats
@@ -228,7 +228,7 @@ def package(result: CrawlResult, settings: BaseSettings) -> tuple[str, bool]:
 def print_summary(result: CrawlResult, settings: BaseSettings, code: int,
                   extra: list[str] | None = None) -> None:
     """The end-of-crawl summary on stdout: lines, or one JSON object with ``LOG_JSON``."""
-    from crawler.ops.summary import crawl_seconds, summary_lines
+    from crawler.commands.summary import crawl_seconds, summary_lines
 
     lines = [*summary_lines(result), *(extra or [])]
     if not settings.getbool("LOG_JSON"):

@@ -6,7 +6,7 @@ an article, ``crawler.extract.article.extract_article`` extracts it and finalise
 page alone says, ``crawler.record.build_record`` makes the record), and the record is printed.
 It has the crawl's schema with ``crawl_id`` and ``warc`` null: nothing was archived.
 
-A URL is fetched once, politely (``crawler.commands.fetch_page``: robots.txt, the crawl's
+A URL is fetched once, politely (``crawler.pages.fetch_page``: robots.txt, the crawl's
 User-Agent, ``DOWNLOAD_TIMEOUT``); relative dates count from the server's ``Date`` header. A file's
 URL is ``--url`` or the page's canonical link; its modification time stands for the fetch time.
 Exit codes: 0 the record was printed, 1 the page is not an article, 2 bad input.
@@ -65,8 +65,8 @@ def _profile(name: str | None, url: str) -> Any:
 
 
 def _fetch(source: str, settings: BaseSettings, timeout: float | None) -> dict[str, Any]:
-    from crawler.commands.fetch_page import HTML_TYPES, FetchError, PoliteFetcher
     from crawler.dates import server_clock
+    from crawler.pages.fetch_page import HTML_TYPES, FetchError, PoliteFetcher
 
     fetcher = PoliteFetcher(
         user_agent=settings.get("USER_AGENT"), timeout=timeout or settings.getfloat(
@@ -109,8 +109,8 @@ def _read_file(source: str, url: str | None) -> dict[str, Any]:
 
 def _canonical(body: bytes) -> str | None:
     """The page's ``<link rel=canonical>`` or ``og:url``, when absolute http(s)."""
-    from crawler.extract.decode import decode_html
-    from crawler.extract.tree import parse_html
+    from crawler.html.decode import decode_html
+    from crawler.html.tree import parse_html
 
     decoded = decode_html(body, None)
     tree = parse_html(decoded.text) if decoded.text else None

@@ -1,5 +1,5 @@
 """The ``crawler reextract`` command: argument parsing, local or ``s3://`` crawls, upload of the
-new article set (manifest last). The work itself is :mod:`crawler.commands.reextract`."""
+new article set (manifest last). The work itself is :mod:`crawler.reader.reextract`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.commands.cli_options import add_store_options, store_settings
-from crawler.commands.reextract import SETS, ReextractReport, reextract, scratch_folder
 from crawler.reader import ReaderError
+from crawler.reader.reextract import SETS, ReextractReport, reextract, scratch_folder
 
 
 def add_command(sub: Any) -> None:

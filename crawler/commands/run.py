@@ -17,13 +17,13 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from crawler.crawl.parts import parts
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
-from crawler.ops import counts
-from crawler.ops.monitors import failed_monitors
+from crawler.logs import log_output as logs
+from crawler.monitors import counts
+from crawler.monitors.checks import failed_monitors
 from crawler.outcome import CrawlResult
 from crawler.pages.urls import BadURL
-from crawler.plugins import logs
-from crawler.plugins.parts import parts
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -59,7 +59,7 @@ def check_output(uri: str, settings: BaseSettings | None = None) -> Path | None:
 def remove_created(folder: Path | None) -> None:
     """Remove ``folder`` (made by :func:`check_output`) when it holds nothing but empty
     folders and crawl lock files: a run that stopped on a usage error leaves nothing."""
-    from crawler.state.lock import LOCK_NAME
+    from crawler.crawl.lock import LOCK_NAME
 
     if folder is None or not folder.is_dir():
         return
@@ -85,8 +85,8 @@ def spider_class(spider: str, settings: Settings) -> Any:
 def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> CrawlResult:
     """Run one crawl in this process; returns its stats, finish reason and output."""
     spider_class(spider, settings)
-    # Our handler (crawler.plugins.logs): level, text or JSON, stderr or LOG_FILE; it sets the root
-    # logger's level too, so DEBUG records ("Crawled", "Scraped from") are not even built.
+    # Our handler (crawler.logs.log_output): level, text or JSON, stderr or LOG_FILE; it sets the
+    # root logger's level too, so DEBUG records ("Crawled", "Scraped from") are not even built.
     logs.install(settings)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="default")
     process = CrawlerProcess(settings)
@@ -169,8 +169,8 @@ def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
     """Take the lock of the site's folder ``<out>/<site>/`` (exit 2 when another crawl of the
     site holds it) and, with ``--resume``, point ``CRAWL_ID`` at the crawl to continue
     (``crawler.state.resume``)."""
-    from crawler.layout import site_dir
-    from crawler.state.lock import CrawlLock, CrawlLocked, lock_path
+    from crawler.crawl.lock import CrawlLock, CrawlLocked, lock_path
+    from crawler.crawl.output import site_dir
     from crawler.state.resume import resume_target
 
     if not settings.getbool("STATE_ENABLED", True):

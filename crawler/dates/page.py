@@ -32,7 +32,7 @@ from crawler.dates.sources import (
 )
 from crawler.dates.url_dates import url_day, url_month
 from crawler.dates.zones import ZoneEvidence
-from crawler.extract.jsonld import jsonld_nodes
+from crawler.html.jsonld import jsonld_nodes
 from crawler.pages.profiles import SiteProfile
 
 FUTURE_SLACK = dt.timedelta(days=1)

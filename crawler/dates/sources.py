@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.dates.regions import article_region, in_teaser, main_node, skipped, text_of_el
-from crawler.extract.jsonld import article_node
+from crawler.html.jsonld import article_node
 
 PUBLISHED_META = (
     "article:published_time",

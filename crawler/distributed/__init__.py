@@ -8,8 +8,8 @@ site on that Redis:
   filter, with a *lease* on every request a worker takes, acknowledged once the request has left
   the engine (downloaded, archived, parsed, its items written);
 - :mod:`~crawler.distributed.politeness`: per-host concurrency and delay for the whole crawl;
-- :mod:`~crawler.distributed.extension`: heartbeats, the reaper that gives a dead worker's leases
-  back to the queue (and repairs its files on a shared folder), the end of the crawl, and the
+- :mod:`~crawler.distributed.worker_extension`: heartbeats, the reaper that gives a dead worker's
+  leases back to the queue (and repairs its files on a shared folder), the end of the crawl, and the
   crawl manifest written by the last worker to leave;
 - :mod:`~crawler.distributed.claims`: each article written once across workers.
 

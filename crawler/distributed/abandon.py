@@ -1,7 +1,7 @@
 """Giving up the files of a worker whose spool is lost for good (``--abandon-spool WORKER``).
 
 On ``s3://`` a worker that cannot upload at exit leaves files in its spool and registers them;
-the crawl manifest waits for them (:mod:`crawler.distributed.finalize`). When that machine is
+the crawl manifest waits for them (:mod:`crawler.distributed.crawl_manifest`). When that machine is
 gone, a worker started with ``--crawl-id <id> --abandon-spool <worker>`` (setting
 ``DISTRIBUTED_ABANDON_WORKERS``) gives them up, once, under the reaper lock:
 
@@ -34,14 +34,14 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
+from crawler.crawl.naming import safe_part
+from crawler.crawl.output import CrawlOutput, crawl_output, output_uri
+from crawler.crawl.parts import parts
 from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
-from crawler.distributed.salvage import prune_parts, salvage_in_store
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl, server_time_ms, text
-from crawler.layout import CrawlOutput, crawl_output, output_uri
-from crawler.plugins.parts import parts
+from crawler.distributed.worker_files import prune_parts, salvage_in_store
 from crawler.storage.crawls import crawl_store, missing_in_store
-from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -31,12 +31,12 @@ from urllib.parse import urlsplit
 import redis
 from scrapy.settings import Settings
 
+from crawler.crawl.naming import safe_part
+from crawler.crawl.output import new_crawl_id
+from crawler.crawl.parts import parts
 from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
 from crawler.distributed.shared import SharedCrawl, redis_client, text
-from crawler.layout import new_crawl_id
 from crawler.ops import config
-from crawler.plugins.parts import parts
-from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -147,8 +147,8 @@ class DistributedAddon:
             "MANIFEST_WRITE": False,
             "DOWNLOAD_DELAY": 0,
             "PATH_SHAPE_COUNTER": "crawler.distributed.budget.SharedShapeCounter",
-            # the discovery-stall watch asks the crawl (crawler.distributed.stall)
-            "MONITOR_CRAWL_CLOCK": "crawler.distributed.stall.CrawlArticleClock",
+            # the discovery-stall watch asks the crawl (crawler.distributed.article_clock)
+            "MONITOR_CRAWL_CLOCK": "crawler.distributed.article_clock.CrawlArticleClock",
             # A worker whose peers leased the articles writes none, and one 503 among a
             # worker's few fetches is a high rate: the worker that writes the crawl manifest
             # checks the user's figures against the whole crawl.
@@ -183,7 +183,8 @@ class DistributedAddon:
         settings.set_in_component_priority_dict(
             "ITEM_PIPELINES", _load("crawler.distributed.claims.ArticleClaimPipeline"), 790)
         settings.set_in_component_priority_dict(
-            "EXTENSIONS", _load("crawler.distributed.extension.DistributedCrawlExtension"), 105)
+            "EXTENSIONS",
+            _load("crawler.distributed.worker_extension.DistributedCrawlExtension"), 105)
         settings.set_in_component_priority_dict(
             "EXTENSIONS", _load("crawler.distributed.lifeline.RedisLifeline"), 106)
         if settings.getlist("DISTRIBUTED_ABANDON_WORKERS"):  # --abandon-spool

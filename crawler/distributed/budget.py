@@ -2,7 +2,7 @@
 
 One hash per crawl (``<crawl>:shapes``: shape -> new listing links counted by any worker), one
 pipelined ``HINCRBY`` per shape for each page's links. When Redis does not answer, the page's
-links are counted in this worker alone (:class:`~crawler.plugins.shape_budget.LocalShapeCounter`):
+links are counted in this worker alone (:class:`~crawler.scope.shape_budget.LocalShapeCounter`):
 the budget is a trap bound, not a politeness limit, and the lifeline stops the worker if the outage
 lasts.
 """
@@ -17,7 +17,7 @@ import redis
 
 from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl
-from crawler.plugins.shape_budget import LocalShapeCounter
+from crawler.scope.shape_budget import LocalShapeCounter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

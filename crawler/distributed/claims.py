@@ -2,8 +2,8 @@
 
 Before the JSON writer sees a record, its canonical URL is claimed in Redis. A record whose URL
 another worker claimed is dropped. If a worker dies between its claim and the flush of the record,
-the reaper (:mod:`crawler.distributed.extension`) releases the claims it finds no record for, so the
-request, back in the queue, can write it.
+the reaper (:mod:`crawler.distributed.worker_extension`) releases the claims it finds no record
+for, so the request, back in the queue, can write it.
 
 ``--max-items`` holds for the crawl (``DISTRIBUTED_MAX_ITEMS``, set by the add-on): the claim that
 would pass it is refused, the record dropped, and the crawl stops: no worker leases another

@@ -6,7 +6,7 @@ import os
 import socket
 from dataclasses import dataclass
 
-from crawler.warc.naming import safe_part
+from crawler.crawl.naming import safe_part
 
 DEFAULT_PREFIX = "newscrawler"
 

@@ -28,7 +28,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task, threads
 
-from crawler.plugins.parts import parts
+from crawler.crawl.parts import parts
 
 if TYPE_CHECKING:
     from scrapy import Spider

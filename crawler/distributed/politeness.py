@@ -13,7 +13,7 @@ worker's ``Retry-After`` pause had begun).
 
 A 429 or 503 with ``Retry-After`` pauses the host for every worker: its next start moves to the
 end of the wait (capped at ``RETRY_AFTER_MAX``; off with ``RETRY_AFTER_ENABLED``), where
-:mod:`crawler.plugins.retry_after` alone would pause only the worker that got the answer.
+:mod:`crawler.engine.retry_after` alone would pause only the worker that got the answer.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from twisted.internet import defer, task
 
 from crawler.distributed.lifeline import until_redis_answers
 from crawler.distributed.scheduler import shared_crawl_of
+from crawler.engine.retry_after import retry_after_seconds
 from crawler.pages.urls import host_of
-from crawler.plugins.retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -198,7 +198,7 @@ class SharedPolitenessMiddleware:
         host = host_of(request.url)
         try:
             self._pause(keys=[self.shared.keys.host_next(host)], args=[int(seconds * 1000)])
-        except redis.RedisError:  # this worker still pauses (crawler.plugins.retry_after)
+        except redis.RedisError:  # this worker still pauses (crawler.engine.retry_after)
             return
         self.stats.inc_value("distributed/retry_after_pauses")
 

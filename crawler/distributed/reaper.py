@@ -1,7 +1,8 @@
 """Taking over what a dead worker of a shared crawl left: its files, claims, leases and slots.
 
-Run by a live worker's reaper (:class:`crawler.distributed.extension.DistributedCrawlExtension`),
-under the crawl's reaper lock, for a worker silent for ``WORKER_DEAD_SECONDS``.
+Run by a live worker's reaper
+(:class:`crawler.distributed.worker_extension.DistributedCrawlExtension`), under the crawl's reaper
+lock, for a worker silent for ``WORKER_DEAD_SECONDS``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from crawler.distributed.finalize import salvaged_stats
-from crawler.distributed.salvage import salvage_in_store, salvage_worker
+from crawler.crawl.naming import safe_part
+from crawler.crawl.output import crawl_output
+from crawler.distributed.crawl_manifest import salvaged_stats
 from crawler.distributed.shared import SharedCrawl
-from crawler.layout import crawl_output
+from crawler.distributed.worker_files import salvage_in_store, salvage_worker
 from crawler.storage.crawls import crawl_store
-from crawler.warc.naming import safe_part
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -5,7 +5,7 @@ step. The lease is acknowledged once the request has left the engine: by then it
 (and archived), its callback ran, the requests it found are in the shared queue and its items went
 through the pipelines. A retry or a redirect is a new request in the shared queue before the old
 one leaves, so nothing falls between the two. If the worker dies, the reaper
-(:mod:`crawler.distributed.extension`) puts its leases back into the queue.
+(:mod:`crawler.distributed.worker_extension`) puts its leases back into the queue.
 
 When Redis does not answer (:mod:`crawler.distributed.lifeline` decides how long to wait), no
 request is handed out, links found wait in a local buffer, and no lease is acknowledged until
@@ -14,7 +14,7 @@ through the reaper and the pages are fetched again. Failed acknowledgements are 
 
 A worker that found the shared queue empty asks again within ``SWEEP_SECONDS``: other workers
 queue requests at any moment, and an engine that sees requests queued does not go idle (which
-would wake it, :mod:`crawler.distributed.extension`), so it would otherwise wait for its own
+would wake it, :mod:`crawler.distributed.worker_extension`), so it would otherwise wait for its own
 5-second heartbeat.
 """
 
@@ -31,10 +31,10 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.crawl.output import output_uri
+from crawler.crawl.parts import parts
 from crawler.distributed.shared import SharedCrawl
-from crawler.layout import output_uri
-from crawler.plugins.parts import parts
-from crawler.plugins.seen import SeenKeys, fingerprint_key
+from crawler.engine.seen import SeenKeys, fingerprint_key
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -85,8 +85,8 @@ class LeasedScheduler(Scheduler):
         self.shared = shared
         self.leases: dict[int, Request] = {}
         # s3://: a finished request's records are safe once its files are in the store, so its
-        # lease is acknowledged then (crawler.distributed.extension checkpoints); a local folder
-        # is safe once flushed (the reaper repairs a dead worker's files there).
+        # lease is acknowledged then (crawler.distributed.worker_extension checkpoints); a local
+        # folder is safe once flushed (the reaper repairs a dead worker's files there).
         self.ack_when_stored = output_uri(crawler.settings).startswith("s3://")
         self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self._tick)

@@ -25,18 +25,18 @@ from crawler.dates.parse import is_date_line
 from crawler.extract import meta as pagemeta
 from crawler.extract.authors import authors as find_authors
 from crawler.extract.clean import Cleaner, clean_tree
-from crawler.extract.decode import MAX_HTML_BYTES, Decoded, decode_html
-from crawler.extract.jsonld import article_node, has_article_type, jsonld_nodes
 from crawler.extract.language import (
     declared_language,
     declared_region,
     other_cyrillic,
     page_language,
 )
-from crawler.extract.pagekind import article_markup, classify
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
 from crawler.extract.title import pick_title
-from crawler.extract.tree import base_url, parse_html, text_of
+from crawler.html.decode import MAX_HTML_BYTES, Decoded, decode_html
+from crawler.html.jsonld import article_node, has_article_type, jsonld_nodes
+from crawler.html.tree import base_url, parse_html, text_of
+from crawler.pages.pagekind import article_markup, classify
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.finalize import finalize as finalize_result
 from crawler.sitefacts.finalize import page_facts

@@ -8,7 +8,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.meta import MetaTags
-from crawler.extract.tree import text_of
+from crawler.html.tree import text_of
 
 _BYLINE = re.compile(r"(?:^|[\s_-])(?:author|authors|byline|autor|avtor|author-?name|creator)"
                      r"(?:$|[\s_-])", re.IGNORECASE)

@@ -21,7 +21,7 @@ from crawler.extract.structure import (
     unwrap_embedded_posts,
     wrap_leading_text,
 )
-from crawler.extract.tree import remove, text_of
+from crawler.html.tree import remove, text_of
 
 # Scripts, styles and <noscript> stay: trafilatura reads some pages' text from them.
 ALWAYS_DROP = ("iframe", "svg", "canvas", "figcaption")

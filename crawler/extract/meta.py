@@ -12,8 +12,8 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extract.jsonld import as_list, as_text
-from crawler.extract.tree import absolute, text_of, unescape_text
+from crawler.html.jsonld import as_list, as_text
+from crawler.html.tree import absolute, text_of, unescape_text
 
 _TAG_BOX = re.compile(r"(?:^|[\s_-])(?:tags?|tag-?list|tags-?list|post-tags|keywords|topics|"
                       r"article-tags)(?:$|[\s_-])", re.IGNORECASE)

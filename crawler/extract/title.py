@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from crawler.extract.jsonld import as_text
 from crawler.extract.meta import MetaTags
-from crawler.extract.tree import text_of, unescape_text
+from crawler.html.jsonld import as_text
+from crawler.html.tree import text_of, unescape_text
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 _WORD = re.compile(r"\w+")

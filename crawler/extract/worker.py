@@ -2,7 +2,7 @@
 
 Pure: no Scrapy, no Twisted (a test holds it to that), so the workers' processes stay small and
 start fast. The pool that runs these and the Scrapy extension around it are
-``crawler.plugins.pageworkers``.
+``crawler.pageworkers.page_workers``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from crawler.extract.article import extract_article, extract_parsed
-from crawler.extract.decode import MAX_HTML_BYTES, Decoded
+from crawler.html.decode import MAX_HTML_BYTES, Decoded
 from crawler.pages.pagescan import PageScan, ScanScope, parse_page, scan_tree
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.boilerplate import paragraph_keys

@@ -16,9 +16,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.ops import config, counts
-from crawler.ops.engine_state import queue_and_inflight
-from crawler.ops.monitors import GAP_STAT
+from crawler.engine.engine_state import queue_and_inflight
+from crawler.monitors import counts
+from crawler.monitors.checks import GAP_STAT
+from crawler.ops import config
 
 if TYPE_CHECKING:
     from scrapy import Spider

@@ -3,8 +3,8 @@
 Interactive runs (stderr is a terminal) get one status line, redrawn every second above which
 log lines print. Other runs, and any with a JSON log, log the crawl's events through the
 ``crawler.progress`` logger, so they go where the log goes (``--logfile``) in its format
-(``crawler.plugins.logs``): ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds and
-``crawl_finished``, as readable lines or, with ``LOG_JSON`` (``--log-format json``), one JSON
+(``crawler.logs.log_output``): ``crawl_started``, ``progress`` every ``PROGRESS_INTERVAL`` seconds
+and ``crawl_finished``, as readable lines or, with ``LOG_JSON`` (``--log-format json``), one JSON
 object each. ``PROGRESS_MODE``: ``auto`` (the default), ``line``, ``text``, ``json`` (JSON
 events whatever the log format) or ``off``. Put it after ``ManifestExtension`` in
 ``EXTENSIONS`` so the final event can name the manifest and report.
@@ -25,11 +25,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.ops import config, counts
-from crawler.ops.counts import fmt_bytes
-from crawler.ops.engine_state import queue_and_inflight
-from crawler.ops.monitors import FAILED_STAT
-from crawler.plugins.logs import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
+from crawler.engine.engine_state import queue_and_inflight
+from crawler.logs.log_output import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
+from crawler.monitors import counts
+from crawler.monitors.checks import FAILED_STAT
+from crawler.monitors.counts import fmt_bytes
+from crawler.ops import config
 
 if TYPE_CHECKING:
     from scrapy import Spider

@@ -21,8 +21,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import __version__
-from crawler.ops import config, counts
-from crawler.ops.monitors import MonitorResult, results_from_stats
+from crawler.monitors import counts
+from crawler.monitors.checks import MonitorResult, results_from_stats
+from crawler.ops import config
 from crawler.outcome import OK_FINISH_REASONS
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """What a crawl needs from an HTML page besides its text: canonical URL, kind, links, feeds and
 requisites, read from one lxml tree.
 
-Pure: no Scrapy, no Twisted. The page workers (``crawler.plugins.pageworkers``) run
+Pure: no Scrapy, no Twisted. The page workers (``crawler.pageworkers.page_workers``) run
 :func:`scan_tree` on the tree they parse for extraction anyway, so the crawl's main process never
 parses a page; with the pool off (``EXTRACTION_WORKERS = -1``) the spider calls :func:`scan_html`
 itself. Links come back canonical (``crawler.pages.urls.canonical_url``), in scope and not
@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.decode import Decoded, decode_html
-from crawler.extract.tree import base_url, parse_html
+from crawler.html.decode import Decoded, decode_html
+from crawler.html.tree import base_url, parse_html
 from crawler.pages.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.pages.profiles import SiteProfile
 from crawler.pages.requisites import RequisitePolicy, page_references

@@ -7,9 +7,9 @@
 See docs/reader.md.
 """
 
-from crawler.reader.crawl import Crawl, open_crawl
+from crawler.reader.finished import Crawl, open_crawl
 from crawler.reader.http import RawResponse, decode_body
-from crawler.reader.sources import LocalSource, ReaderError, S3Source
+from crawler.reader.locations import LocalSource, ReaderError, S3Source
 
 __all__ = ["Crawl", "LocalSource", "RawResponse", "ReaderError", "S3Source", "decode_body",
            "open_crawl"]

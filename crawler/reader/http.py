@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.reader.sources import ReaderError
+from crawler.reader.locations import ReaderError
 
 
 class RawResponse(NamedTuple):

@@ -8,7 +8,7 @@ and skips the articles its parts already hold. :func:`prepare_resume`:
 
 1. recovers the ``.open`` WARCs and rebuilds the CDXJ index of every WARC in the folder
    (``crawler.warc.recover.recover_crawl_dir``);
-2. salvages the ``.open`` article part (``crawler.state.salvage``);
+2. salvages the ``.open`` article part (``crawler.state.part_salvage``);
 3. renames what the killed run wrote so the resumed run's own files never collide with it:
    parts ``articles-*.jsonl.gz`` become ``articles-r<N>-*.jsonl.gz`` and the rebuilt index
    ``<prefix>-<crawl-id>.cdxj`` becomes ``<prefix>-<crawl-id>-r<N>.cdxj`` (earlier ``-r*``
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.state.salvage import SalvageResult, read_part, salvage_part
+from crawler.state.part_salvage import SalvageResult, read_part, salvage_part
 from crawler.warc.dedup import MANIFEST, ORIGINALS_SUFFIX
 from crawler.warc.recover import IndexResult, RecoverResult, interrupted_crawls, recover_crawl_dir
 
@@ -62,7 +62,7 @@ def resumable_crawl(spider_dir: Path) -> Path | None:
     """The newest crawl folder under ``<out>/<spider>/`` when it never wrote its manifest.
 
     Only the last run is continued: an older unfinished crawl that a later run already passed
-    stays as it is (its WARCs are repaired by the next crawl's start, ``crawler.manifest``).
+    stays as it is (its WARCs are repaired by the next crawl's start, ``crawler.crawl.manifest``).
     """
     if not spider_dir.is_dir():
         return None

@@ -5,8 +5,8 @@ the updates they report, batched.
 :meth:`wants_article` before following an article link and :meth:`recheck_urls` at the start,
 the downloader middleware asks :meth:`conditional_headers` and reports
 :meth:`response_seen`, and the end of the item pipeline reports :meth:`record_written`.
-No Scrapy or Twisted here: the Scrapy side lives in ``crawler.state.extension`` and
-``crawler.plugins.incremental``.
+No Scrapy or Twisted here: the Scrapy side lives in ``crawler.state.state_extension`` and
+``crawler.state.incremental``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from crawler.engine.seen import SeenUrls
 from crawler.pages.urls import BadURL, canonical_url
-from crawler.plugins.seen import SeenUrls
 from crawler.state.buffer import WriteBuffer
 from crawler.state.policy import Action, RecheckPolicy, Trust
 from crawler.state.store import StateStore, UrlState
@@ -86,7 +86,7 @@ class CrawlState:
         self.buffer = WriteBuffer(store, batch_rows)
         self.clock = clock
         self._count = count or (lambda key, n: None)
-        # a resumed crawl's records that survived, as 64-bit keys (crawler.plugins.seen)
+        # a resumed crawl's records that survived, as 64-bit keys (crawler.engine.seen)
         self.written_before = SeenUrls()
 
     # --- lifecycle --------------------------------------------------------------------------

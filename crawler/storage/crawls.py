@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.storage.digests import sha256_hex
+from crawler.crawl.digests import sha256_hex
 from crawler.storage.objects import ObjectStore
 
 if TYPE_CHECKING:
-    from crawler.layout import CrawlOutput
+    from crawler.crawl.output import CrawlOutput
 
 
 def crawl_store(out: CrawlOutput, settings: Mapping[str, Any]) -> tuple[ObjectStore, str]:

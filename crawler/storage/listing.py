@@ -10,8 +10,8 @@ single crawl folder. Each crawl is in one state, with its reason:
   discovery stall, nothing fetched);
 * ``stopped``: its manifest is written but it was stopped (finish reason ``shutdown`` after
   Ctrl-C or SIGTERM, ``redis_unreachable``, …);
-* ``in progress``: no manifest yet, and a process is writing it (``crawler.layout.is_running``;
-  local outputs only);
+* ``in progress``: no manifest yet, and a process is writing it
+  (``crawler.crawl.output.is_running``; local outputs only);
 * ``abandoned``: no manifest, and nothing writes it: the crawl was killed (``crawler crawl
   --resume`` continues it, ``crawler recover`` repairs its WARC files);
 * ``in progress or abandoned``: no manifest in the store (s3://): it may still be uploading.
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.layout import SUBDIRS, is_running
-from crawler.ops.monitors import failed_monitors
+from crawler.crawl.output import SUBDIRS, is_running
+from crawler.monitors.checks import failed_monitors
 from crawler.outcome import OK_FINISH_REASONS
 from crawler.storage.objects import ObjectStore
 from crawler.storage.spool import MANIFEST

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from crawler.storage import digests
+from crawler.crawl import digests
 from crawler.storage.s3 import S3Location, StoreConfig, is_not_found
 
 # Suffix → content type; the first match wins.

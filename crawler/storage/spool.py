@@ -1,6 +1,6 @@
 """The local spool of s3:// crawls: where each crawl folder goes, and what in it still waits.
 
-A crawl to ``s3://…`` writes into ``<spool>/<site>/<crawl-id>/`` (see ``crawler.layout``). The
+A crawl to ``s3://…`` writes into ``<spool>/<site>/<crawl-id>/`` (see ``crawler.crawl.output``). The
 upload extension drops ``.store-target.json`` there (the output URI and endpoint, never
 credentials) so ``crawler upload`` or a later crawl can finish the job, and holds an exclusive
 lock on ``.store.lock`` while it works so two processes never upload the same folder.
@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
-from crawler.layout import RUNNING_FILE
+from crawler.crawl.output import RUNNING_FILE
 from crawler.storage.s3 import S3Location
 
 TARGET_FILE = ".store-target.json"

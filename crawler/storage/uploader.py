@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.storage import digests
+from crawler.crawl import digests
 from crawler.storage.jobs import UploadJob, listed_jobs
 from crawler.storage.objects import SHA256_META, ObjectStore
 from crawler.storage.s3 import explain

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.layout import RUNNING_FILE
-from crawler.storage import digests
+from crawler.crawl import digests
+from crawler.crawl.output import RUNNING_FILE
 from crawler.storage.objects import SHA256_META, ObjectStore
 from crawler.storage.spool import MANIFEST, is_final
 

@@ -21,7 +21,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import timestamp_to_iso_date
 
-from crawler.state.scratch import ScratchLock, sweep
+from crawler.crawl.scratch import ScratchLock, sweep
 from crawler.warc.cdxj import read_cdxj
 from crawler.warc.records import Original
 
@@ -81,7 +81,7 @@ class DigestIndex:
         handle, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
         os.close(handle)
         self.path = Path(name)
-        self._lock = ScratchLock(name)  # held while this crawl lives (crawler.state.scratch)
+        self._lock = ScratchLock(name)  # held while this crawl lives (crawler.crawl.scratch)
         self._db = sqlite3.connect(name, isolation_level=None, check_same_thread=False)
         # a scratch file, rebuilt by every crawl and read by no one else: no journal, no fsync,
         # its lock taken once; additions are committed in batches

@@ -20,7 +20,7 @@ Settings:
     Write ``revisit`` records for payloads archived before in this crawl or in a finished
     earlier crawl of the same output folder, and ``server-not-modified`` revisits for 304s to
     conditional requests whose original is known (``request.meta["revalidates"]``, set by
-    :mod:`crawler.plugins.incremental`, names its payload digest).
+    :mod:`crawler.state.incremental`, names its payload digest).
 ``WARC_DEDUP_MIN_SIZE`` (256)
     Smallest payload, in bytes, that is de-duplicated (only 2xx responses are).
 
@@ -42,11 +42,11 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import __version__
-from crawler.layout import CrawlOutput, crawl_output
-from crawler.plugins.incremental import META_REVALIDATES
+from crawler.crawl.naming import local_host, safe_part
+from crawler.crawl.output import CrawlOutput, crawl_output
+from crawler.state.incremental import META_REVALIDATES
 from crawler.warc.archive import WarcArchive
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
-from crawler.warc.naming import local_host, safe_part
 from crawler.warc.records import CONFORMS_TO, FORMAT, Capture
 from crawler.warc.writer import RotatingWarcWriter
 

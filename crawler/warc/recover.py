@@ -21,9 +21,9 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.limitreader import LimitReader
 
+from crawler.crawl.naming import OPEN_SUFFIX, WARC_SUFFIX, final_path
 from crawler.warc.cdxj import index_warcs, write_sorted
 from crawler.warc.dedup import MANIFEST, ORIGINALS_SUFFIX, earlier_originals
-from crawler.warc.naming import OPEN_SUFFIX, WARC_SUFFIX, final_path
 
 logger = logging.getLogger(__name__)
 

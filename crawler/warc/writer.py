@@ -26,8 +26,8 @@ from isal import isal_zlib
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
+from crawler.crawl.naming import final_path, local_host, open_path, warc_filename
 from crawler.warc.blocks import RecordParts
-from crawler.warc.naming import final_path, local_host, open_path, warc_filename
 from crawler.warc.records import WARC_VERSION, RecordFactory
 
 DEFAULT_MAX_SIZE = 1_000_000_000

@@ -9,7 +9,7 @@ import json
 import os
 from collections import Counter
 
-from crawler.storage import commands
+from crawler.commands import storage_commands as commands
 
 
 def run_storage_command(*argv: str) -> int | None:
@@ -41,9 +41,9 @@ def make_spooled_crawl(spool, uri: str, endpoint: str | None, *, spider: str = "
                        crawl_id: str | None = None, warc_bytes: int = 4000,
                        manifest: bool = True):
     """A finished crawl folder in ``spool`` as an s3:// crawl leaves it: WARC, index, articles,
-    manifest (through the real ``crawler.manifest`` code) and the spool's target record."""
-    from crawler.layout import CrawlOutput, new_crawl_id
-    from crawler.manifest import build_manifest, write_manifest
+    manifest (through the real ``crawler.crawl.manifest`` code) and the spool's target record."""
+    from crawler.crawl.manifest import build_manifest, write_manifest
+    from crawler.crawl.output import CrawlOutput, new_crawl_id
     from crawler.storage.spool import SpoolTarget, write_target
 
     crawl_id = crawl_id or new_crawl_id()

@@ -129,7 +129,7 @@ def crawl_main(argv: list[str]) -> None:
         "USER_AGENT": "warc-test/1.0",
         "WARC_OPERATOR": "tests@example.org",
         "DOWNLOADER_MIDDLEWARES": {"crawler.warc.middleware.WarcArchiveMiddleware": 950},
-        "EXTENSIONS": {"crawler.plugins.manifest.ManifestExtension": 100},
+        "EXTENSIONS": {"crawler.storage.commit.ManifestExtension": 100},
         "RETRY_TIMES": 1,
         "CONCURRENT_REQUESTS": 1,
         "TELNETCONSOLE_ENABLED": False,

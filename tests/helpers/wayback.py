@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crawler.commands import replay
+from crawler.replay import pywb as replay
 from tests.helpers.net import free_port
 
 

@@ -1,0 +1,107 @@
+"""Page work off the reactor: a process pool that parses each HTML page once, scans it for the
+crawl and extracts it when it is an article.
+
+Parsing, trafilatura and date parsing are CPU-bound; in the Twisted reactor's thread they would
+stall fetching and archiving, and the crawl's main process is its narrowest part. So a worker
+parses a page once, scans the tree (``crawler.pages.pagescan``: canonical URL, kind, links, feeds,
+requisites) and, for an article not written yet, extracts it from the same tree
+(``crawler.extract.article``). The spider awaits :meth:`PageWorkers.scan`; with
+``EXTRACTION_ENABLED`` off the workers only scan. ``EXTRACTION_WORKERS`` processes (0 = one per
+core but one: the reactor's process keeps a core busy on its own) in a pool that hands pages
+over in the event loop, without threads (``crawler.pageworkers.pool``); Scrapy's scraper slot
+(``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many pages wait for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.crawl.parts import parts
+from crawler.extract.worker import extract_in_worker, scan_in_worker, warm_up
+from crawler.pages.pagescan import PageScan, ScanScope
+from crawler.pages.profiles import SiteProfile
+from crawler.pageworkers.parent_death import worker_context
+from crawler.pageworkers.pool import ProcessPool, WorkerDied
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+class PageWorkers:
+    """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; the crawler's
+    ``page_workers``."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        workers = settings.getint("EXTRACTION_WORKERS")
+        if workers < 0:
+            raise NotConfigured("EXTRACTION_WORKERS < 0: pages are scanned in the main process")
+        self.crawler = crawler
+        self.workers = workers or max(1, (os.cpu_count() or 2) - 1)
+        self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
+        self.pool: ProcessPool | None = None
+        self.scope: ScanScope | None = None
+        parts(crawler).page_workers = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageWorkers:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        scope = getattr(spider, "scan_scope", None)
+        self.scope = scope() if callable(scope) else None
+        self.pool = self._new_pool()
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def _new_pool(self) -> ProcessPool:
+        context = worker_context()  # its processes end with the crawler (even on SIGKILL)
+        return ProcessPool(self.workers, context, initializer=warm_up, initargs=(self.scope,))
+
+    async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
+                   http_charset: str | None, extract: bool,
+                   server_date: str | None = None) -> tuple[PageScan, dict | None]:
+        """:func:`scan_in_worker` in the pool (extracting only with extraction on)."""
+        if self.scope is None:
+            raise RuntimeError("page workers scan for spiders with scan_scope() only")
+        args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting,
+                server_date)
+        return await self._run(scan_in_worker, args, url, self._scan_lost)
+
+    async def extract(self, body: bytes, url: str, profile: SiteProfile, fetched_at: str,
+                      http_charset: str | None, server_date: str | None = None
+                      ) -> dict[str, Any]:
+        """:func:`extract_in_worker` in the pool."""
+        return await self._run(extract_in_worker,
+                               (body, url, profile, fetched_at, http_charset, server_date),
+                               url, lambda: {"skip_reason": "extraction_worker_died"})
+
+    async def _run(self, fn: Callable[..., Any], args: tuple, url: str,
+                   if_died: Callable[[], Any]) -> Any:
+        pool = self.pool
+        if pool is None:
+            raise RuntimeError("the page workers' pool is not open")
+        try:
+            return await pool.run(fn, *args)
+        except WorkerDied as exc:
+            logger.error("extraction worker died on %s (the page stays archived): %s", url, exc)
+            return if_died()
+
+    def _scan_lost(self) -> tuple[PageScan, None]:
+        """A worker died (killed, or a crash in a C library on this page): the pages it held
+        get no scan or record (the pool starts another worker)."""
+        # counted where the report lists skipped extractions (the pipeline counts its own)
+        self.crawler.stats.inc_value("extraction/skipped/extraction_worker_died")
+        return PageScan(scan_error="extraction worker died"), None
