@@ -5,7 +5,6 @@ command line or in ``scrapy.cfg``/environment as usual with Scrapy.
 """
 
 from crawler import __version__
-from crawler.crawl.output import DEFAULT_OUTPUT_URI
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["spiders"]
@@ -59,7 +58,7 @@ PATH_SHAPE_BUDGET = 5000
 PATH_SHAPE_COUNTER = "crawler.scope.shape_budget.LocalShapeCounter"
 
 # --- Output ----------------------------------------------------------------------------
-OUTPUT_URI = DEFAULT_OUTPUT_URI  # a folder or s3://bucket/prefix (crawler.crawl.output)
+OUTPUT_URI = "out"  # a folder or s3://bucket/prefix (crawler.crawl.output)
 CRAWL_ID = ""  # empty: a new sortable id per run
 SINCE = ""  # only articles published on or after this date (ISO 8601)
 
@@ -141,7 +140,9 @@ SPOOL_DIR = ""  # empty: $CRAWLER_SPOOL, else .crawler-spool
 SPOOL_MAX_BYTES = 10_000_000_000
 SPOOL_REMOVE = "commit"
 SPOOL_KEEP = False
-ADDONS = {"crawler.distributed.addon.DistributedAddon": 0}
+# The distributed add-on joins a shared crawl (its crawl id) before the crawl context settles the
+# crawl (crawler.crawl.context): add-ons are built before any other component.
+ADDONS = {"crawler.distributed.addon.DistributedAddon": 0, "crawler.crawl.context.CrawlContext": 10}
 
 DOWNLOADER_MIDDLEWARES = {
     # One scope gate for every request: the crawl's site (ports included) and REQUISITES_HOSTS

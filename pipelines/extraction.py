@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.crawl.output import crawl_output
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.dates import PageDates, moment_of
 from crawler.extract.worker import extract_in_worker
 from crawler.items import ArticlePage
+from crawler.pageworkers.page_workers import PageWorkers
 from crawler.record import build_record
+from crawler.sitefacts.facts_extension import SiteFactsExtension
 from crawler.sitefacts.finalize import entry_date, finalize, page_facts
 
 if TYPE_CHECKING:
@@ -35,9 +36,14 @@ class ExtractionPipeline:
     """Turns :class:`ArticlePage` items into article JSON records."""
 
     def __init__(self, crawler: Crawler):
-        if not crawler.settings.getbool("EXTRACTION_ENABLED", True):
+        context = CrawlContext.of(crawler)
+        if not context.crawl_settings.extraction_enabled:
             raise NotConfigured("EXTRACTION_ENABLED is off")
         self.crawler = crawler
+        self.crawl_id = context.crawl_id
+        # built before any pipeline (extensions), or off
+        self.site_facts = context.parts.get(SiteFactsExtension)
+        self.workers = context.parts.get(PageWorkers)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -57,7 +63,7 @@ class ExtractionPipeline:
             raise DropItem(f"not an extractable article ({reason}): {item.url}")
         result = await self._finalize(result, item, spider.profile)
         record = build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                              crawl_id=crawl_output(self.crawler).crawl_id, warc=item.warc or {})
+                              crawl_id=self.crawl_id, warc=item.warc or {})
         since = getattr(spider, "since", None)
         published = record.get("published")
         if since and published and moment_of(published, spider.profile.timezone) < since:
@@ -70,7 +76,7 @@ class ExtractionPipeline:
                         profile: Any) -> dict[str, Any]:
         """The result with the site's facts applied (``crawler.sitefacts``), or the page's own
         when the site is not learned (``SITE_FACTS_ENABLED`` off)."""
-        site = parts(self.crawler).site_facts
+        site = self.site_facts
         if site is not None:
             return await site.finalize(result, (item.canonical_url, item.url), item.hints,
                                        size=len(item.body))
@@ -82,7 +88,7 @@ class ExtractionPipeline:
     async def _extract(self, item: ArticlePage, profile: Any) -> dict[str, Any]:
         args = (item.body, item.canonical_url, profile, item.fetched_at, item.http_charset,
                 item.server_date)
-        workers = parts(self.crawler).page_workers
+        workers = self.workers
         if workers is None:
             return extract_in_worker(*args)
         return await workers.extract(*args)

@@ -10,33 +10,48 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.crawl.naming import safe_part
-from crawler.crawl.output import CrawlOutput, crawl_output
+from crawler.crawl.context import CrawlContext
 from crawler.engine.seen import SeenUrls
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+
+@dataclass(frozen=True)
+class ArticlesSettings:
+    """``ARTICLES_PART_RECORDS`` and ``ARTICLES_FLUSH_RECORDS``."""
+
+    part_records: int
+    flush_records: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ArticlesSettings:
+        read = SettingsReader(settings)
+        return cls(part_records=read.int("ARTICLES_PART_RECORDS"),
+                   flush_records=read.int("ARTICLES_FLUSH_RECORDS"))
 
 
 class ArticleJsonLinesPipeline:
     """Writes records (dicts with ``schema_version``) and drops repeated canonical URLs."""
 
     def __init__(self, crawler: Crawler):
-        settings = crawler.settings
+        context = CrawlContext.of(crawler)
+        config = context.config(ArticlesSettings)
         self.crawler = crawler
-        self.part_records = settings.getint("ARTICLES_PART_RECORDS", 10_000)
-        self.flush_every = settings.getint("ARTICLES_FLUSH_RECORDS", 20)
-        self.worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else ""
+        self.part_records = config.part_records
+        self.flush_every = config.flush_records
         # --max-items: items already in flight when the spider closes are not written.
-        self.max_records = settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
+        self.max_records = context.crawl_settings.max_items
         # the canonical URLs written, as 64-bit keys (crawler.engine.seen)
         self.written = SeenUrls()
-        self.out: CrawlOutput | None = None
+        self.out = context.output
         self._file: IO[str] | None = None
         self._path: Path | None = None
         self._in_part = 0
@@ -47,7 +62,6 @@ class ArticleJsonLinesPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.out = crawl_output(self.crawler)
         self.out.add_closer(self._close_part, "articles")
         self.out.add_rotator(self._close_part)
 
@@ -75,18 +89,15 @@ class ArticleJsonLinesPipeline:
         return item
 
     def _open_part(self) -> None:
-        assert self.out is not None
         self._serial += 1
-        worker = f"-{self.worker}" if self.worker else ""
-        name = f"articles{worker}-{self._serial:05d}.jsonl.gz"
-        self._path = self.out.articles_dir / name
+        self._path = self.out.articles_dir / self.out.names.articles_part(self._serial)
         raw = open(str(self._path) + ".open", "wb")  # noqa: SIM115 - closed in _close_part
         self._file = gzip.open(raw, "wt", encoding="utf-8", compresslevel=6)  # noqa: SIM115
         self._raw = raw
         self._in_part = 0
 
     def _close_part(self) -> None:
-        if self._file is None or self._path is None or self.out is None:
+        if self._file is None or self._path is None:
             return
         self._file.close()
         self._raw.flush()

@@ -20,20 +20,23 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.state import state_off
+from crawler.state.session import CrawlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
 class StateRecordPipeline:
-    """Consults ``parts(crawler).state`` (set by ``crawler.state.state_extension``) for each
-    record."""
+    """Consults the crawl state (opened by ``crawler.state.state_extension``) for each record."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("STATE_ENABLED", True):
-            raise state_off(crawler.settings)
+        context = CrawlContext.of(crawler)
+        state = context.parts.get(CrawlState)
+        if state is None:
+            raise state_off(context)
+        self.state = state
         self.crawler = crawler
 
     @classmethod
@@ -41,8 +44,8 @@ class StateRecordPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        state = parts(self.crawler).state
-        if state is None or not (isinstance(item, dict) and "schema_version" in item):
+        state = self.state
+        if not (isinstance(item, dict) and "schema_version" in item):
             return item
         stats = self.crawler.stats
         if state.already_written(item):

@@ -21,7 +21,7 @@ import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.dates import server_clock
 from crawler.engine.seen import SeenKeys
 from crawler.items import ArticlePage
@@ -30,7 +30,10 @@ from crawler.pages.profiles import PROFILES, SiteProfile
 from crawler.pages.requisites import RequisitePolicy
 from crawler.pages.site import Site, site_for
 from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
+from crawler.pageworkers.page_workers import PageWorkers
 from crawler.scope.shape_budget import ShapeCounter, shape_counter
+from crawler.state.session import CrawlState
+from crawler.typed_settings import SettingsReader
 from spiders.discovery import PRIO_ARTICLE, PRIO_DISCOVERY, PRIO_LISTING, DiscoveryDocuments
 
 if TYPE_CHECKING:
@@ -104,6 +107,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         self.requested = SeenKeys()
         self._shape_counter: ShapeCounter | None = None  # PATH_SHAPE_COUNTER, on first use
         self._scope: ScanScope | None = None
+        self._context: CrawlContext | None = None
 
     @classmethod
     def site_of(cls, url: str | None = None) -> Site:
@@ -116,15 +120,24 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSiteSpider:
-        kwargs.setdefault("since", crawler.settings.get("SINCE") or None)
+        read = SettingsReader(crawler.settings)
+        kwargs.setdefault("since", read.str("SINCE") or None)
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.barren_limit = crawler.settings.getint("BARREN_PAGES_LIMIT", 3)
-        spider.shape_budget = crawler.settings.getint("PATH_SHAPE_BUDGET", 5000)
-        spider.obey_crawl_delay = crawler.settings.getbool("ROBOTSTXT_CRAWL_DELAY", True)
+        spider.barren_limit = read.int("BARREN_PAGES_LIMIT")
+        spider.shape_budget = read.int("PATH_SHAPE_BUDGET")
+        spider.obey_crawl_delay = read.bool("ROBOTSTXT_CRAWL_DELAY")
         spider.requisites = RequisitePolicy.from_settings(crawler.settings, spider.allowed_domains,
                                                           site=spider.site)
         crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         return spider
+
+    @property
+    def context(self) -> CrawlContext:
+        """The crawl's context (``crawler.crawl.context``): Scrapy builds the spider first, so
+        it is looked up when the crawl first needs it."""
+        if self._context is None:
+            self._context = CrawlContext.of(self.crawler)
+        return self._context
 
     # --- start -----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -172,7 +185,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """Scan the page in a page worker (``crawler.pageworkers.page_workers``), extracting it
         there too when it is an article not written yet; in this process when the pool is off."""
         charset = _content_type(response)[1]
-        workers = parts(self.crawler).page_workers
+        workers = self.context.parts.get(PageWorkers)
         if workers is None:
             if self._scope is None:
                 self._scope = self.scan_scope()
@@ -271,12 +284,12 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         """False when the crawl state says this link needs no request (an article written
         already in a resumed crawl, or known, outside the recheck window and unchanged; in an
         incremental crawl, a non-article link out of an article page)."""
-        state = parts(self.crawler).state
+        state = self.context.parts.get(CrawlState)
         return state is None or state.wants(url, is_article, hints, from_article=from_article)
 
     def _state_requests(self) -> Iterator[scrapy.Request]:
         """Incremental crawls: fewer barren listing pages, and recent articles rechecked."""
-        state = parts(self.crawler).state
+        state = self.context.parts.get(CrawlState)
         if state is None:
             return
         self.barren_limit = state.barren_limit(self.barren_limit)

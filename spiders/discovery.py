@@ -13,13 +13,16 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.crawl.parts import parts
 from crawler.pages.discovery_docs import Entry, iter_sitemap, parse_feed, parse_robots
 from crawler.pages.pagetype import looks_like_article_url
+from crawler.sitefacts.facts_extension import SiteFactsExtension
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+
+    from crawler.crawl.context import CrawlContext
 
 # Request priorities: discovery documents first, then articles, then listings.
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_LISTING = 30, 20, 0
@@ -41,11 +44,15 @@ class DiscoveryDocuments:
     _wants: Any
     parse_page: Any
 
+    @property
+    def context(self) -> CrawlContext:
+        raise NotImplementedError  # NewsSiteSpider's
+
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         text = response.text if isinstance(response, TextResponse) else ""
         if response.status != 200:
             text = ""
-        info = parse_robots(text, self.settings.get("USER_AGENT", "*"))
+        info = parse_robots(text, SettingsReader(self.settings).str("USER_AGENT") or "*")
         if info.crawl_delay and self.obey_crawl_delay:
             self._apply_crawl_delay(info.crawl_delay)
         sitemaps = info.sitemaps or (urljoin(self.base_url, "/sitemap.xml"),)
@@ -89,7 +96,7 @@ class DiscoveryDocuments:
         return not (self.since and date and date < self.since)
 
     def _follow_entry(self, entry: Entry) -> Iterator[scrapy.Request]:
-        site = parts(self.crawler).site_facts
+        site = self.context.parts.get(SiteFactsExtension)
         if site is not None:  # its dates: zone evidence, and the date of its article
             site.note_entry(entry)
         hints = {k: v for k, v in (

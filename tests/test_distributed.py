@@ -7,10 +7,10 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from crawler.crawl.parts import parts
 from fixture_site import FixtureSite
 from fixture_site.server import RunningServer, start_server
 from tests.helpers.cli import run_cli
@@ -492,23 +492,32 @@ def test_crawl_stats_merge_counts_and_keep_extremes():
     assert "finish_reason" not in merged and "distributed/finalized" not in merged  # per worker
 
 
-def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_url):
+def _worker_crawler(out: Path, shared: Any) -> Any:
+    """A crawler of a worker of ``shared`` (its context settled, its shared crawl joined)."""
+    import scrapy
+
+    from tests.helpers.context import context_crawler, join_shared
+
+    crawler = context_crawler(out, scrapy.Spider)
+    join_shared(crawler, shared)
+    return crawler
+
+
+def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_url, tmp_path):
     """The worker's local cache of fingerprints (64-bit keys) answers repeated links without a
     Redis call; a link another worker queued is still refused by Redis's set."""
     import scrapy
-    from scrapy.utils.test import get_crawler
 
     from crawler.distributed.keys import SiteKeys
     from crawler.distributed.scheduler import LeasedScheduler
     from crawler.distributed.shared import SharedCrawl, redis_client
 
     keys = SiteKeys("cache", "vsedelo", "127.0.0.1_1").crawl("20260104T000000Z-cache")
-    crawler = get_crawler(scrapy.Spider)
-    parts(crawler).shared = SharedCrawl(redis_client(redis_url), keys, "c1")
+    client = redis_client(redis_url)
+    crawler = _worker_crawler(tmp_path / "c1", SharedCrawl(client, keys, "c1"))
     scheduler = LeasedScheduler.from_crawler(crawler)
     spider = scrapy.Spider("cache")
     scheduler.open(spider)
-    client = parts(crawler).shared.client
 
     def evals() -> int:
         return int(client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
@@ -520,7 +529,8 @@ def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_
         assert not scheduler.enqueue_request(scrapy.Request(a + "#fragment"))  # same fingerprint
         assert evals() == before, "a link seen here must not cost a Redis call"
         # another worker queued b: this worker has not seen it, Redis refuses it
-        other = LeasedScheduler.from_crawler(crawler)
+        other = LeasedScheduler.from_crawler(
+            _worker_crawler(tmp_path / "c2", SharedCrawl(client, keys, "c2")))
         other.open(spider)
         assert other.enqueue_request(scrapy.Request(b))
         assert not scheduler.enqueue_request(scrapy.Request(b))
@@ -530,7 +540,7 @@ def test_scheduler_asks_redis_once_per_link_and_redis_stays_the_authority(redis_
         scheduler.close("finished")
 
 
-def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_url):
+def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_url, tmp_path):
     """Scrapy's engine asks an empty scheduler again when it goes idle or at its 5-second
     heartbeat; when another worker queued a request between the empty lease and the engine's
     idle check, it is not idle. So after an empty lease the scheduler's next sweep has the
@@ -538,7 +548,6 @@ def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_u
     from types import SimpleNamespace
 
     import scrapy
-    from scrapy.utils.test import get_crawler
     from twisted.internet import task
 
     from crawler.distributed.keys import SiteKeys
@@ -546,8 +555,8 @@ def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_u
     from crawler.distributed.shared import SharedCrawl, redis_client
 
     keys = SiteKeys("ask", "vsedelo", "127.0.0.1_1").crawl("20260105T000000Z-ask")
-    crawler = get_crawler(scrapy.Spider)
-    parts(crawler).shared = SharedCrawl(redis_client(redis_url), keys, "a1")
+    client = redis_client(redis_url)
+    crawler = _worker_crawler(tmp_path / "a1", SharedCrawl(client, keys, "a1"))
     asked: list[float] = []  # the engine part the scheduler uses: its next-call hook
     crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=SimpleNamespace(
         schedule=lambda: asked.append(clock.seconds()))))
@@ -559,7 +568,8 @@ def test_a_scheduler_that_found_the_queue_empty_has_the_engine_ask_again(redis_u
         clock.advance(SWEEP_SECONDS * 4)
         assert asked == []  # nobody asked: nothing to ask again
         assert scheduler.next_request() is None  # empty
-        other = LeasedScheduler.from_crawler(crawler)
+        other = LeasedScheduler.from_crawler(
+            _worker_crawler(tmp_path / "a2", SharedCrawl(client, keys, "a2")))
         other.open(scrapy.Spider("ask"))
         assert other.enqueue_request(scrapy.Request("http://127.0.0.1:1/a"))  # meanwhile
         other.close("finished")

@@ -239,7 +239,7 @@ def test_a_crawl_reopened_meanwhile_is_not_finalized(redis_url, tmp_path):
     shared = SharedCrawl(redis.Redis.from_url(redis_url), keys, "me")
     out = CrawlOutput(root=tmp_path, spider="vsedelo", crawl_id="c3", uri=str(tmp_path))
     with pytest.raises(ManifestHeld, match="the crawl was re-opened"):
-        finalize(out, shared, Settings())
+        finalize(out, shared, Settings(), keep_seconds=60)
     assert not out.manifest_path.exists() and not shared.is_finalized()
 
 
@@ -259,6 +259,7 @@ def test_a_stored_index_is_rebuilt_without_the_given_up_warc(tmp_path, s3, bucke
     """The dead worker's index reached the store, one of its WARC files did not: abandoning it
     replaces the stored index with one built from the WARC files that are there."""
     from crawler.crawl.digests import sha256_hex
+    from crawler.crawl.naming import FileNames
     from crawler.distributed.worker_files import salvage_in_store
     from crawler.storage.objects import ObjectStore
     from crawler.warc.cdxj import index_warcs
@@ -276,9 +277,10 @@ def test_a_stored_index_is_rebuilt_without_the_given_up_warc(tmp_path, s3, bucke
     def stored_index() -> bytes:
         return s3.get_object(Bucket=bucket, Key=index_key)["Body"].read()
 
-    salvage_in_store(store, crawl_key, "gone", "vsedelo", "c9")  # a reaper keeps a stored index
+    names = FileNames(prefix="vsedelo", worker="gone")
+    salvage_in_store(store, crawl_key, names, "c9")  # a reaper keeps a stored index
     assert lost.name.encode() in stored_index()
-    found = salvage_in_store(store, crawl_key, "gone", "vsedelo", "c9", rebuild_index=True)
+    found = salvage_in_store(store, crawl_key, names, "c9", rebuild_index=True)
     lines = stored_index().splitlines()
     assert [json.loads(line.split(b" ", 2)[2])["filename"] for line in lines] == [kept.name]
     assert b"site.test/1.html" in lines[0]

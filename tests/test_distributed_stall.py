@@ -4,17 +4,17 @@ last test runs real workers of the CLI on the fixture site)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 
-from crawler.crawl.parts import parts
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.shared import SharedCrawl, redis_client
 from crawler.monitors.checks import GAP_STAT
 from crawler.monitors.monitoring import MonitorExtension
 from fixture_site import FixtureSite
 from fixture_site.server import start_server
+from tests.helpers.context import context_crawler, join_shared
 from tests.helpers.crawls import crawl_dir, read_manifest
 from tests.helpers.workers import log_of, start_worker
 
@@ -25,19 +25,21 @@ class _Page:
     url = "http://127.0.0.1/archive/2025/01/01/"
 
 
-def _monitor(redis_url: str, crawl: str) -> tuple[MonitorExtension, SharedCrawl, SharedCrawl]:
+def _monitor(redis_url: str, crawl: str, out: Path) -> tuple[MonitorExtension, SharedCrawl,
+                                                               SharedCrawl]:
     """A worker's monitor extension (window 2 s, closing off) and a peer on the same crawl."""
     keys = SiteKeys("unit", "news", "stall").crawl(crawl)
     client = redis_client(redis_url)
-    crawler = get_crawler(settings_dict={
-        "MONITORS_ENABLED": True, "MONITOR_STALL_SECONDS": 2, "MONITOR_STALL_CLOSE": False,
-        "MONITOR_CRAWL_CLOCK": "crawler.distributed.article_clock.CrawlArticleClock"})
-    parts(crawler).shared = SharedCrawl(client, keys, "quiet")
-    return MonitorExtension(crawler), parts(crawler).shared, SharedCrawl(client, keys, "busy")
+    crawler = context_crawler(
+        out, MONITORS_ENABLED=True, MONITOR_STALL_SECONDS=2, MONITOR_STALL_CLOSE=False,
+        MONITOR_CRAWL_CLOCK="crawler.distributed.article_clock.CrawlArticleClock")
+    quiet = join_shared(crawler, SharedCrawl(client, keys, "quiet"))
+    return MonitorExtension(crawler), quiet, SharedCrawl(client, keys, "busy")
 
 
-def test_a_worker_without_articles_of_its_own_is_not_stalled_while_its_peers_write(redis_url):
-    monitor, quiet, busy = _monitor(redis_url, "c1")
+def test_a_worker_without_articles_of_its_own_is_not_stalled_while_its_peers_write(redis_url,
+                                                                                   tmp_path):
+    monitor, quiet, busy = _monitor(redis_url, "c1", tmp_path)
     monitor.watch.last_article = time.monotonic() - 5  # this worker: nothing for 5 s
     assert busy.claim_article("https://site/news/1.html") == "busy"  # a peer: one just now
     monitor.response_received(_Page(), None, None)
@@ -46,8 +48,8 @@ def test_a_worker_without_articles_of_its_own_is_not_stalled_while_its_peers_wri
     assert quiet.stop_reason() is None
 
 
-def test_a_stall_of_the_whole_crawl_trips_every_worker(redis_url):
-    monitor, quiet, busy = _monitor(redis_url, "c2")
+def test_a_stall_of_the_whole_crawl_trips_every_worker(redis_url, tmp_path):
+    monitor, quiet, busy = _monitor(redis_url, "c2", tmp_path)
     assert busy.claim_article("https://site/news/2.html") == "busy"
     quiet.client.decrby(quiet.keys.last_article, 6000)  # the crawl's last article: 6 s ago
     monitor.watch.last_article = time.monotonic() - 5
@@ -80,7 +82,7 @@ def test_a_crawl_wide_stall_stops_every_worker_and_fails_the_crawl(tmp_path, red
     assert sum("discovery stall: no new article" in log for log in logs.values()) >= 1
 
 
-def test_a_worker_with_requests_queued_goes_idle_once_the_crawl_is_stopped(redis_url):
+def test_a_worker_with_requests_queued_goes_idle_once_the_crawl_is_stopped(redis_url, tmp_path):
     """A stopped crawl leases nothing more: the requests left in the shared queue must not keep
     a worker's engine busy (it would wait for its CLOSESPIDER_TIMEOUT, or for ever)."""
     from scrapy import Request, Spider
@@ -88,8 +90,8 @@ def test_a_worker_with_requests_queued_goes_idle_once_the_crawl_is_stopped(redis
     from crawler.distributed.scheduler import STOP_CHECK_SECONDS, LeasedScheduler
 
     keys = SiteKeys("unit", "news", "stopped").crawl("c3")
-    crawler = get_crawler(Spider)
-    parts(crawler).shared = shared = SharedCrawl(redis_client(redis_url), keys, "w")
+    crawler = context_crawler(tmp_path, Spider)
+    shared = join_shared(crawler, SharedCrawl(redis_client(redis_url), keys, "w"))
     scheduler = LeasedScheduler.from_crawler(crawler)
     scheduler.open(Spider("news"))
     try:

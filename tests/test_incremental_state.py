@@ -178,7 +178,7 @@ def test_resumed_crawl_skips_what_its_parts_hold(tmp_path):
 
 
 def test_only_the_last_unfinished_crawl_is_resumed(tmp_path):
-    from crawler.state.resume import resumable_crawl
+    from crawler.crawl.output import resumable_crawl
 
     spider = tmp_path / "vsedelo"
     assert resumable_crawl(spider) is None

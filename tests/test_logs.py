@@ -166,17 +166,17 @@ def test_scrapy_crawl_keeps_working_with_the_quiet_log(small_site, tmp_path):
 @pytest.mark.parametrize(("tty", "json_log", "mode"), [
     (True, False, "line"), (False, False, "text"), (False, True, "json"), (True, True, "json"),
 ])
-def test_progress_follows_the_terminal_and_the_log_format(tty, json_log, mode):
+def test_progress_follows_the_terminal_and_the_log_format(tty, json_log, mode, tmp_path):
     import io
 
     from scrapy import Spider
-    from scrapy.utils.test import get_crawler
 
     from crawler.ops.progress import ProgressExtension
+    from tests.helpers.context import context_crawler
 
     class Stream(io.StringIO):
         def isatty(self) -> bool:
             return tty
 
-    crawler = get_crawler(Spider, {"LOG_JSON": json_log})
+    crawler = context_crawler(tmp_path, Spider, LOG_JSON=json_log)
     assert ProgressExtension(crawler, stream=Stream()).mode == mode

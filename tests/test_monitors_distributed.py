@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.commands.run import crawl_exit_code
+from crawler.commands.run import CrawlResult, crawl_exit_code
 from crawler.distributed.crawl_manifest import merge_stats
 from crawler.monitors.checks import (
     FAILED,
@@ -14,7 +14,6 @@ from crawler.monitors.checks import (
     evaluate_monitors,
 )
 from crawler.monitors.counts import PEER_PAGES_STAT
-from crawler.outcome import CrawlResult
 
 IDLE_WORKER = {"finish_reason": "finished", "articles/written": 0}
 

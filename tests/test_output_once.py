@@ -1,43 +1,49 @@
-"""The crawl output is settled once: ``OUTPUT_URI`` read in one place, one ``CrawlOutput`` per
-crawler that nothing replaces, the closing order in one table, and the results of a run on one
-typed object (``crawler.outcome.CrawlResult``) instead of attributes set on Scrapy's crawler."""
+"""One crawl context per crawler, settled before any component: the output (``OUTPUT_URI``
+read in one place, local or S3 decided once, this process's file names), the crawl id a resume
+settles, the closing order in one table, the parts components share, and the results of a run
+on one typed object (``crawler.commands.run.CrawlResult``), with nothing set on Scrapy's
+crawler."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
-from crawler.crawl.output import CLOSE_ORDER, CrawlOutput, crawl_output, output_uri
-from crawler.outcome import CrawlResult
+from crawler.commands.run import CrawlResult
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.naming import FileNames
+from crawler.crawl.output import CLOSE_ORDER, CrawlOutput, is_remote
+from crawler.crawl.parts import CrawlParts
+from crawler.typed_settings import CrawlSettings
+from tests.helpers.context import context_crawler
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [p for package in ("crawler", "spiders", "pipelines")
            for p in sorted((ROOT / package).rglob("*.py"))]
 
 
-def _fake_crawler(tmp_path: Path, **settings: object) -> SimpleNamespace:
-    return SimpleNamespace(settings=Settings({"OUTPUT_URI": str(tmp_path), **settings}),
-                           spidercls=SimpleNamespace(name="news"), spider=None)
-
-
 @pytest.mark.parametrize("setting", ["OUTPUT_URI", "SPOOL_DIR"])
 def test_the_output_settings_are_read_in_one_module(setting: str) -> None:
-    reads = re.compile(r"""get\(\s*["']""" + setting + """["']""")
+    reads = re.compile(r"""(get|str|text|bool|int|float|list|optional)\(\s*["']""" + setting
+                       + """["']""")
     readers = sorted(str(p.relative_to(ROOT)) for p in SOURCES if reads.search(p.read_text()))
-    assert readers == ["crawler/crawl/output.py"]
+    assert readers == ["crawler/typed_settings.py"]
 
 
-def test_output_uri_has_one_default() -> None:
-    assert output_uri(Settings()) == "out"
-    assert output_uri(Settings({"OUTPUT_URI": "s3://b/p"})) == "s3://b/p"
+def test_the_output_has_one_default() -> None:
+    assert CrawlSettings.from_settings(Settings()).output_uri == "out"
+    assert CrawlSettings.from_settings({}).output_uri == "out"
+    assert is_remote(CrawlSettings.from_settings(Settings({"OUTPUT_URI": "s3://b/p"})).output_uri)
+    assert not is_remote("out") and not is_remote(None)
 
 
 def test_every_closer_names_a_stage_of_the_table() -> None:
+    import ast
+
     calls = []
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
@@ -62,28 +68,68 @@ def test_closers_run_in_the_table_order(tmp_path: Path) -> None:
         out.add_closer(lambda: None, "sometime")
 
 
-def test_the_output_is_settled_once(tmp_path: Path) -> None:
-    crawler = _fake_crawler(tmp_path, CRAWL_ID="20250101T000000Z-aaaa")
-    out = crawl_output(crawler)
-    assert out.root == tmp_path / "news" / "20250101T000000Z-aaaa" and out.uri == str(tmp_path)
-    assert crawl_output(crawler) is out
-    assert crawl_output(crawler, crawl_id=out.crawl_id) is out
+def test_the_context_settles_the_crawl_before_any_component(tmp_path: Path) -> None:
+    crawler = context_crawler(tmp_path, CRAWL_ID="20250101T000000Z-aaaa")
+    context = CrawlContext.of(crawler)
+    out = context.output
+    assert crawler.addons.addons[-1] is context  # an add-on: built before the extensions
+    assert out.root == tmp_path / "default" / "20250101T000000Z-aaaa" and out.uri == str(tmp_path)
+    assert (out.root / "warc").is_dir() and not out.remote and not context.distributed
+    assert CrawlContext.of(crawler) is context and context.crawl_id == out.crawl_id
+    out.finish()
+
+
+def test_every_component_gets_the_one_context(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"OUTPUT_URI": str(tmp_path), "STATE_ENABLED": False})
+    with pytest.raises(RuntimeError, match="no crawl context"):  # not in ADDONS
+        CrawlContext.of(crawler)
+
+
+def test_a_resume_settles_the_crawl_id_on_the_unfinished_crawl(tmp_path: Path) -> None:
+    (tmp_path / "default" / "20250101T000000Z-aaaa" / "warc").mkdir(parents=True)
+    crawler = context_crawler(tmp_path, RESUME=True, STATE_ENABLED=True)
+    context = CrawlContext.of(crawler)
+    assert context.crawl_id == "20250101T000000Z-aaaa"
+    assert context.resume == tmp_path / "default" / "20250101T000000Z-aaaa"
+    assert context.lock is not None and context.lock.held  # the site's, under which it settled
+    context.release_lock()
+    context.output.finish()
+
+
+def test_a_worker_names_its_files_once(tmp_path: Path) -> None:
+    out = CrawlContext.of(context_crawler(tmp_path, WORKER_ID="w 1", WARC_PREFIX="x")).output
+    names = out.names
+    assert names == FileNames(prefix="x", worker="w_1")
+    assert names.articles_part(3) == "articles-w_1-00003.jsonl.gz"
+    assert names.index("c") == "x-c-w_1.cdxj" and names.report == "report-w_1"
+    assert names.facts == "site-facts-w_1.json"
+    assert names.kind_of("warc/x-20250101000000000-00000-h-w_1.warc.gz") == "warc"
+    assert names.kind_of("articles/articles-w_1-00003.jsonl.gz") == "articles"
+    assert out.names_of("w_2").kind_of("articles/articles-w_1-00003.jsonl.gz") is None
+    single = FileNames(prefix="x")
+    assert single.articles_part(1) == "articles-00001.jsonl.gz" and single.report == "report"
+    out.finish()
+
+
+def test_parts_are_shared_by_class() -> None:
+    parts = CrawlParts()
+
+    class State:
+        pass
+
+    class Special(State):
+        pass
+
+    special = parts.add(Special())
+    assert parts.get(State) is special and parts.get(Special) is special
+    assert parts.get(int) is None
     with pytest.raises(RuntimeError, match="already"):
-        crawl_output(crawler, crawl_id="20250102T000000Z-bbbb")
-    out.finish()
-
-
-def test_a_resume_settles_the_output_on_the_resumed_crawl(tmp_path: Path) -> None:
-    crawler = _fake_crawler(tmp_path)
-    out = crawl_output(crawler, crawl_id="20250101T000000Z-aaaa")
-    assert out.root == tmp_path / "news" / "20250101T000000Z-aaaa"
-    assert out.crawl_id == "20250101T000000Z-aaaa"
-    out.finish()
+        parts.add(Special())
+    with pytest.raises(RuntimeError, match="no int"):
+        parts.require(int)
 
 
 def test_results_come_back_on_one_typed_object(tmp_path: Path) -> None:
-    setters = re.compile(r"crawler\.(crawl_manifest|crawl_report_path)\s*=")
-    assert not [p.name for p in SOURCES if setters.search(p.read_text())]
     out = CrawlOutput(root=tmp_path, spider="news", crawl_id="c1", uri=str(tmp_path))
     result = CrawlResult(stats={"finish_reason": "finished"}, finish_reason="finished",
                          output=out)
@@ -93,37 +139,9 @@ def test_results_come_back_on_one_typed_object(tmp_path: Path) -> None:
     assert not CrawlResult(stats={}, finish_reason="shutdown").ended_well
 
 
-def _attributes_set_on_crawlers(source: str) -> set[str]:
-    """Names assigned as attributes of a Scrapy crawler (``crawler.x = …``,
-    ``self.crawler.x = …``) in ``source``."""
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
-        for target in targets:
-            if not isinstance(target, ast.Attribute):
-                continue
-            owner = target.value
-            if (isinstance(owner, ast.Name) and owner.id == "crawler") or (
-                    isinstance(owner, ast.Attribute) and owner.attr == "crawler"):
-                found.add(target.attr)
-    return found
-
-
-def test_components_share_through_typed_parts_not_crawler_attributes() -> None:
-    """The only attribute the project sets on Scrapy's crawler is its one crawl output; the
-    components others need are fields of ``crawler.crawl.parts.CrawlParts``."""
-    set_on_crawlers = {name: path.relative_to(ROOT).as_posix() for path in SOURCES
-                       for name in _attributes_set_on_crawlers(path.read_text())}
-    assert set(set_on_crawlers) <= {"crawl_output"}, set_on_crawlers
-    assert _attributes_set_on_crawlers("self.crawler.shared_crawl = 1\ncrawler.x: int = 2") == \
-        {"shared_crawl", "x"}
-
-
-def test_parts_are_one_object_per_crawler() -> None:
-    from crawler.crawl.parts import CrawlParts, parts
-
-    crawler, other = SimpleNamespace(), SimpleNamespace()
-    assert parts(crawler) is parts(crawler) and isinstance(parts(crawler), CrawlParts)
-    parts(crawler).state = "state"  # type: ignore[assignment]
-    assert parts(other).state is None
+def test_nothing_is_set_on_the_crawler(tmp_path: Path) -> None:
+    """The context is Scrapy's add-on instance: a crawler carries no attribute of ours."""
+    plain = set(vars(get_crawler(settings_dict={"OUTPUT_URI": str(tmp_path)})))
+    crawler = context_crawler(tmp_path)
+    assert set(vars(crawler)) == plain
+    CrawlContext.of(crawler).output.finish()

@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import os
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from crawler.pages.requisites import RequisitePolicy
 from crawler.sitefacts.boilerplate import paragraph_keys
 from fixture_site import FixtureSite
 from spiders.vsedelo import VsedeloSpider
+from tests.helpers.context import context_crawler
 
 BASE = "http://127.0.0.1:8000"
 SCOPE = ScanScope(VSEDELO.with_start_url(BASE + "/"), ("127.0.0.1",),
@@ -245,10 +247,11 @@ def _die(*args: object) -> None:
     os._exit(3)  # what a segfault in a C library looks like to the pool
 
 
-def test_a_dead_worker_costs_its_pages_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dead_worker_costs_its_pages_only(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
     """A worker dying on a page: the pages it held get an empty scan, a new worker takes its
     place, and the next page is scanned and extracted."""
-    crawler = get_crawler(VsedeloSpider, settings_dict={"EXTRACTION_WORKERS": 1})
+    crawler = context_crawler(tmp_path, VsedeloSpider, EXTRACTION_WORKERS=1)
     crawler.spider = VsedeloSpider.from_crawler(crawler, url=BASE + "/")
     workers = pw.PageWorkers.from_crawler(crawler)
     site = FixtureSite(articles=2)

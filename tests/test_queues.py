@@ -6,9 +6,9 @@ from pathlib import Path
 
 import scrapy
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from crawler.engine.queues import SpillingLifoQueue, SpoolScheduler
+from tests.helpers.context import context_crawler
 
 
 class _Spider(scrapy.Spider):
@@ -20,7 +20,7 @@ class _Spider(scrapy.Spider):
 
 def _crawler(tmp_path, budget, **settings):
     """A crawler with a spider, the project's queue class and a memory budget."""
-    crawler = get_crawler(_Spider, {
+    crawler = context_crawler(tmp_path / "out", _Spider, **{
         "SCHEDULER_SPOOL_DIR": str(tmp_path),
         "SCHEDULER_DISK_QUEUE": "crawler.engine.queues.SpillingLifoQueue",
         "SCHEDULER_MEMORY_REQUESTS": budget,
@@ -54,11 +54,13 @@ def test_spooled_requests_come_back_and_the_spool_goes(tmp_path):
 
 
 def test_spool_off_keeps_requests_in_memory(tmp_path):
-    crawler = get_crawler(_Spider, {"SCHEDULER_SPOOL": False,
-                                    "SCHEDULER_SPOOL_DIR": str(tmp_path)})
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    crawler = context_crawler(tmp_path / "out", _Spider, SCHEDULER_SPOOL=False,
+                              SCHEDULER_SPOOL_DIR=str(spool))
     scheduler = SpoolScheduler.from_crawler(crawler)
     assert scheduler.dqdir is None
-    assert not list(Path(tmp_path).iterdir())
+    assert not list(spool.iterdir())
 
 
 def test_spilling_keeps_exact_lifo_order_and_the_request(tmp_path):

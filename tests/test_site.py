@@ -9,7 +9,7 @@ from crawler.pages.profiles import GENERIC, PROFILES, VSEDELO
 from crawler.pages.requisites import RequisitePolicy, host_matches
 from crawler.pages.site import site_for, site_key
 from crawler.pages.urls import BadURL
-from crawler.state.state_extension import legacy_state_note
+from crawler.state.state_extension import StateSettings, legacy_state_note
 
 
 @pytest.mark.parametrize(("url", "origin", "key"), [
@@ -77,11 +77,11 @@ def test_page_scans_and_requisites_keep_to_the_port():
 def test_the_old_per_spider_state_is_named_once(tmp_path):
     from scrapy.settings import Settings
 
-    settings = Settings({"OUTPUT_URI": str(tmp_path)})
-    assert legacy_state_note(settings, "news", "example.com") is None  # nothing there
+    config = StateSettings.from_settings(Settings({"OUTPUT_URI": str(tmp_path)}))
+    assert legacy_state_note(config, tmp_path, "news", "example.com") is None  # nothing there
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "state.sqlite").write_bytes(b"")
-    note = legacy_state_note(settings, "news", "example.com")
+    note = legacy_state_note(config, tmp_path, "news", "example.com")
     assert note and "earlier per-spider layout" in note and str(tmp_path / "example.com") in note
     assert "\n" not in note
-    assert legacy_state_note(settings, "vsedelo", "127.0.0.1_8000") is None  # a profile's own
+    assert legacy_state_note(config, tmp_path, "vsedelo", "127.0.0.1_8000") is None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.storage.s3 import StorageError
 from crawler.storage.upload_extension import StoreUploadExtension
+from tests.helpers.context import context_crawler
 
 EXT = "crawler.storage.upload_extension.StoreUploadExtension"
 
@@ -17,19 +17,21 @@ class _Spider(Spider):
     name = "t"
 
 
-def test_off_for_local_output():
-    crawler = get_crawler(_Spider, {"OUTPUT_URI": "out"})
+def test_off_for_local_output(tmp_path):
+    crawler = context_crawler(tmp_path / "out", _Spider)
     with pytest.raises(NotConfigured):
         StoreUploadExtension.from_crawler(crawler)
 
 
-def test_on_for_s3_output_and_checks_its_settings():
-    crawler = get_crawler(_Spider, {"OUTPUT_URI": "s3://bucket-a/prefix",
-                                    "S3_ENDPOINT_URL": "http://127.0.0.1:9"})
+def test_on_for_s3_output_and_checks_its_settings(tmp_path):
+    crawler = context_crawler("s3://bucket-a/prefix", _Spider, SPOOL_DIR=str(tmp_path),
+                              S3_ENDPOINT_URL="http://127.0.0.1:9")
     ext = StoreUploadExtension.from_crawler(crawler)
     assert ext.store.location.bucket == "bucket-a"
     assert ext.uploader.spool_max_bytes == 10_000_000_000
-    bad = get_crawler(_Spider, {"OUTPUT_URI": "s3://bucket-a/p", "S3_ADDRESSING_STYLE": "x"})
+    assert (tmp_path / "spool").exists() is False and any(tmp_path.iterdir())  # the spool
+    bad = context_crawler("s3://bucket-a/p", _Spider, SPOOL_DIR=str(tmp_path),
+                          S3_ADDRESSING_STYLE="x")
     with pytest.raises(StorageError):
         StoreUploadExtension.from_crawler(bad)
 

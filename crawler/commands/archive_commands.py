@@ -8,6 +8,7 @@ from typing import Any
 
 from crawler.commands.cli_options import add_out, add_store_options, port, store_settings
 from crawler.errors import EXIT_OK, CommandFailed, UsageError
+from crawler.storage.s3 import is_s3_uri
 
 COMMANDS = ("replay", "recover", "wacz")
 
@@ -51,7 +52,7 @@ def dispatch(args: argparse.Namespace) -> int | None:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    if args.crawl.startswith("s3://"):
+    if is_s3_uri(args.crawl):
         return _replay_s3(args)
     crawl = Path(args.crawl)
     if not (crawl / "warc").is_dir():

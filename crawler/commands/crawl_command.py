@@ -25,13 +25,14 @@ from crawler.commands.cli_options import (
     store_settings,
 )
 from crawler.commands.cli_settings import build_settings
-from crawler.crawl.output import DEFAULT_OUTPUT_URI, output_uri
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
-from crawler.logs.log_output import notice
-from crawler.outcome import CrawlResult
+from crawler.logs.log_output import LogSettings, notice
+from crawler.typed_settings import CrawlSettings, default_of
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
+
+    from crawler.commands.run import CrawlResult
 
 DEFAULT_LOG_LEVEL = "WARNING"
 FEED_HINT = ("is Scrapy's feed export; the crawler writes every article as a JSON record "
@@ -77,8 +78,8 @@ def add_commands(sub: Any) -> None:
     d = sub.add_parser("demo", help="crawl the offline fixture site end to end",
                        description="Serve the fixture news site on a free loopback port, crawl "
                                    "it with the real pipeline and print a summary.")
-    add_out(d, f"output folder (default: ./{DEFAULT_OUTPUT_URI})", metavar="DIR",
-            default=DEFAULT_OUTPUT_URI)
+    add_out(d, f"output folder (default: ./{default_of('OUTPUT_URI')})", metavar="DIR",
+            default=default_of("OUTPUT_URI"))
     d.add_argument("--articles", type=int, default=100, help="articles per language (default 100)")
     d.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     add_settings_option(d)
@@ -160,18 +161,19 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         raise UsageError("the 'news' spider needs --url https://site/ (or -a url=https://site/)")
     site = run.crawl_site(spidercls, url)
     run.check_log_level(settings)
-    check_logfile(settings.get("LOG_FILE"))
+    check_logfile(LogSettings.from_settings(settings).file)
     validate_ops_settings(settings)
+    crawl = CrawlSettings.from_settings(settings)
     if args.wacz:
-        _check_wacz(settings)
-    if args.abandon_spool and not settings.get("REDIS_URL"):
+        _check_wacz(crawl)
+    if args.abandon_spool and not crawl.distributed:
         raise UsageError("--abandon-spool is for a worker of a distributed crawl: add --redis URL")
-    if settings.get("REDIS_URL"):
+    if crawl.distributed:
         run.check_redis(settings, args.resume)
         run.check_abandon_spool(args.spider, url, settings)
-    created = run.check_output(output_uri(settings), settings)
+    created = run.check_output(crawl.output_uri, settings)
     lock = None  # workers of a distributed crawl share it through Redis, not a lock file
-    if not settings.get("REDIS_URL"):
+    if not crawl.distributed:
         try:
             lock = run.lock_and_resume(site, settings, args.resume)
         except UsageError:
@@ -193,10 +195,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     return code
 
 
-def _check_wacz(settings: BaseSettings) -> None:
+def _check_wacz(crawl: CrawlSettings) -> None:
     from crawler.replay.wacz import WaczError, wacz_bin
 
-    if settings.get("REDIS_URL"):
+    if crawl.distributed:
         raise UsageError("--wacz packages a crawl made by one process; for a distributed crawl "
                          "run `crawler wacz <out>/<site>/<crawl-id>` once it is finished")
     try:
@@ -219,8 +221,7 @@ def package(result: CrawlResult, settings: BaseSettings) -> tuple[str, bool]:
         return "none: files still wait in the local spool (`crawler upload`, then " \
                "`crawler wacz`)", True
     try:
-        return package_crawl(output_uri(settings), out.root, out.folder, out.crawl_id,
-                             settings), False
+        return package_crawl(out, settings), False
     except (WaczError, ReaderError, StorageError, OSError) as exc:
         return f"none: {' '.join(str(exc).split())[:300]}", True
 
@@ -231,7 +232,7 @@ def print_summary(result: CrawlResult, settings: BaseSettings, code: int,
     from crawler.commands.summary import crawl_seconds, summary_lines
 
     lines = [*summary_lines(result), *(extra or [])]
-    if not settings.getbool("LOG_JSON"):
+    if not LogSettings.from_settings(settings).json:
         print("\n".join(lines), flush=True)
         return
     out = result.output
@@ -254,7 +255,7 @@ def run_demo_command(args: argparse.Namespace) -> int:
         "LOGSTATS_INTERVAL": 0, **log_settings(args)})
     _log_level(settings, args)
     run.check_log_level(settings)
-    check_logfile(settings.get("LOG_FILE"))
+    check_logfile(LogSettings.from_settings(settings).file)
     validate_ops_settings(settings)
     run.check_output(args.out, settings)
     site = FixtureSite(articles=args.articles, latency=args.latency)

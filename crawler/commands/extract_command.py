@@ -68,12 +68,7 @@ def _fetch(source: str, settings: BaseSettings, timeout: float | None) -> dict[s
     from crawler.dates import server_clock
     from crawler.pages.fetch_page import HTML_TYPES, FetchError, PoliteFetcher
 
-    fetcher = PoliteFetcher(
-        user_agent=settings.get("USER_AGENT"), timeout=timeout or settings.getfloat(
-            "DOWNLOAD_TIMEOUT"), max_bytes=settings.getint("DOWNLOAD_MAXSIZE"),
-        obey_robots=settings.getbool("ROBOTSTXT_OBEY"),
-        headers=dict(settings.getdict("DEFAULT_REQUEST_HEADERS")),
-        robots_agent=settings.get("ROBOTSTXT_USER_AGENT") or None)
+    fetcher = PoliteFetcher.from_settings(settings, timeout)
     try:
         page = fetcher.fetch(source)
     except FetchError as exc:

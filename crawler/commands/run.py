@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +18,17 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.output import CrawlOutput, is_remote
+from crawler.distributed.addon import DistributedAddon
+from crawler.distributed.shared import SharedCrawl
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK, UsageError
 from crawler.logs import log_output as logs
 from crawler.monitors import counts
 from crawler.monitors.checks import failed_monitors
-from crawler.outcome import CrawlResult
+from crawler.outcome import OK_FINISH_REASONS
 from crawler.pages.urls import BadURL
+from crawler.typed_settings import CrawlSettings
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -31,11 +36,39 @@ if TYPE_CHECKING:
 LOG_LEVELS = logs.LEVELS
 
 
+@dataclass
+class CrawlResult:
+    """One crawl run, as the command that ran it sees it: stats, how it ended, its output (with
+    the manifest and report it wrote) and, for a worker of a distributed crawl, the shared
+    crawl."""
+
+    stats: dict[str, Any]
+    finish_reason: str = "unknown"
+    seconds: float | None = None  # wall time of the run (the stats' elapsed time comes first)
+    output: CrawlOutput | None = None
+    shared: SharedCrawl | None = None
+
+    @property
+    def manifest(self) -> dict[str, Any] | None:
+        """The manifest this process built (None: no output, or it built none)."""
+        return self.output.manifest if self.output is not None else None
+
+    @property
+    def report_path(self) -> Path | None:
+        """The crawl report this process wrote (``report.html``), if any."""
+        return self.output.report_path if self.output is not None else None
+
+    @property
+    def ended_well(self) -> bool:
+        """The crawl ran to its end (or its item/page limit)."""
+        return self.finish_reason in OK_FINISH_REASONS
+
+
 def check_output(uri: str, settings: BaseSettings | None = None) -> Path | None:
     """Fail early, with the path or the store's problem, when the output cannot be written;
     returns the outermost folder this created (None: it was there, or ``s3://``), so a usage
     error found later can leave nothing behind (:func:`remove_created`)."""
-    if uri.startswith("s3://"):
+    if is_remote(uri):
         from crawler.storage import StorageError, preflight
 
         try:
@@ -95,10 +128,12 @@ def run_crawl(spider: str, settings: Settings, spider_args: dict[str, Any]) -> C
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    context = crawler.get_addon(CrawlContext)  # None: the crawl failed before it was settled
+    addon = crawler.get_addon(DistributedAddon)
     return CrawlResult(stats=stats, finish_reason=stats.get("finish_reason", "unknown"),
                        seconds=time.monotonic() - started,
-                       output=getattr(crawler, "crawl_output", None),
-                       shared=parts(crawler).shared)
+                       output=context.output if context is not None else None,
+                       shared=addon.shared if addon is not None else None)
 
 
 def crawl_exit_code(result: CrawlResult) -> int:
@@ -132,7 +167,7 @@ def crawl_site(spidercls: Any, url: str | None) -> str:
 
 def check_log_level(settings: Settings) -> None:
     """Exit 2 for a ``LOG_LEVEL`` logging does not know (``--log-level``, ``-s LOG_LEVEL``)."""
-    level = str(settings.get("LOG_LEVEL") or "INFO").upper()
+    level = logs.LogSettings.from_settings(settings).level
     if level not in LOG_LEVELS:
         raise UsageError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     settings.set("LOG_LEVEL", level, priority=settings.getpriority("LOG_LEVEL") or "cmdline")
@@ -146,7 +181,7 @@ def check_redis(settings: Settings, resume: bool) -> None:
         raise UsageError("--resume is for a crawl on one machine; with --redis a worker joins "
                          "the shared crawl where it stands")
     try:
-        connect(settings.get("REDIS_URL")).close()
+        connect(CrawlSettings.from_settings(settings).redis_url).close()
     except DistributedError as exc:
         raise UsageError(str(exc)) from exc
     settings.set("STATE_ENABLED", False, priority="cmdline")
@@ -168,24 +203,24 @@ def check_abandon_spool(spider: str, url: str | None, settings: Settings) -> Non
 def lock_and_resume(site: str, settings: Settings, resume: bool) -> Any:
     """Take the lock of the site's folder ``<out>/<site>/`` (exit 2 when another crawl of the
     site holds it) and, with ``--resume``, point ``CRAWL_ID`` at the crawl to continue
-    (``crawler.state.resume``)."""
+    (``crawler.crawl.output.resume_target``; the crawl context settles the same way for a plain
+    ``scrapy crawl``)."""
     from crawler.crawl.lock import CrawlLock, CrawlLocked, lock_path
-    from crawler.crawl.output import site_dir
-    from crawler.state.resume import resume_target
+    from crawler.crawl.output import resume_target, site_dir
 
-    if not settings.getbool("STATE_ENABLED", True):
+    crawl = CrawlSettings.from_settings(settings)
+    if not crawl.state_enabled:
         if resume:
             raise UsageError("--resume needs the crawl state (STATE_ENABLED is off)")
         return None
-    base = site_dir(settings, site)
+    base = site_dir(crawl.output_uri, site, crawl.spool_dir)
     try:
         lock = CrawlLock(lock_path(base)).acquire()
     except (CrawlLocked, OSError) as exc:
         raise UsageError(str(exc)) from exc
     if not resume:
         return lock
-    crawl_id = settings.get("CRAWL_ID")
-    target = resume_target(base, crawl_id)
+    target = resume_target(base, crawl.crawl_id or None)
     if target is None:
         logs.notice(settings, f"nothing to resume in {base}: starting a new crawl")
         return lock

@@ -27,6 +27,7 @@ from crawler.storage.s3 import (
     safe_url,
 )
 from crawler.storage.spool import TARGET_FILE, CrawlLock, read_target, spool_crawl_dirs
+from crawler.storage.upload_settings import UploadSettings
 from crawler.storage.uploader import Uploader
 from crawler.storage.verify import verify_local, verify_s3
 
@@ -163,14 +164,14 @@ def _upload(args: argparse.Namespace) -> int:
                                     "S3_ADDRESSING_STYLE": style})
         preflight(crawls[0][1].uri, settings)
         config = StoreConfig.from_settings(settings)
-        workers = int(settings.get("STORE_WORKERS") or 4)
+        upload = UploadSettings.from_settings(settings)
+        workers = upload.workers
         store = ObjectStore(config.client(pool=workers * config.max_concurrency + 2),
                             S3Location(_bucket), config)
         # a crawl without manifest keeps its files: `crawler crawl --resume` needs them
         uploader = Uploader(store, workers=workers, spool_max_bytes=sys.maxsize, keep=args.keep,
-                            defer_delete=True,
-                            backoff_base=float(settings.get("STORE_RETRY_BASE") or 1.0),
-                            backoff_max=float(settings.get("STORE_RETRY_MAX") or 60.0))
+                            defer_delete=True, backoff_base=upload.retry_base,
+                            backoff_max=upload.retry_max)
         locked = []
         for crawl_dir, target in crawls:
             lock = CrawlLock(crawl_dir)

@@ -6,12 +6,16 @@ Its duration is the crawl's own, from the spider opening to its closing (Scrapy'
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crawler.monitors import counts
 from crawler.monitors.checks import results_from_stats
 from crawler.monitors.checks import summary_lines as monitor_lines
-from crawler.outcome import CrawlResult
 from crawler.report.document import REPORT_HTML
 from crawler.report.markup import seconds
+
+if TYPE_CHECKING:
+    from crawler.commands.run import CrawlResult
 
 
 def crawl_seconds(result: CrawlResult) -> float | None:

@@ -1,4 +1,4 @@
-"""Where a crawl's files go, and the registry of files a crawl has finished writing.
+"""Where a crawl's files go, what they are called, and the registry of files it has finished.
 
 Layout, identical on a local folder and on object storage::
 
@@ -13,30 +13,28 @@ Crawls of different sites never share a folder, a state, a lock or a spool. Whil
 each process writing into its folder holds a shared ``flock`` on ``<crawl-id>/.running``, so
 ``crawler ls`` can tell a crawl in progress from one that was abandoned.
 
-Every Scrapy component of one crawl shares one :class:`CrawlOutput`, reached with
-:func:`crawl_output`. Writers register a closer (called once when the crawl ends) and report each
-file when it is complete, so the manifest and the uploader see only whole files.
+A crawl has one :class:`CrawlOutput`, made by its context (``crawler.crawl.context``) once the
+crawl id is settled: local or object storage decided there (:attr:`CrawlOutput.remote`), and this
+process's file names (:attr:`CrawlOutput.names`). Writers register a closer (called once when the
+crawl ends) and report each file when it is complete, so the manifest and the uploader see only
+whole files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import os
 import secrets
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
+from crawler.crawl.naming import MANIFEST, FileNames
 
 SUBDIRS = ("warc", "indexes", "articles")
 RUNNING_FILE = ".running"  # held (shared flock) by every process writing the crawl
-DEFAULT_OUTPUT_URI = "out"
 # The order in which a crawl's closers run when it ends (lower first; equal ones in the order
 # they were registered). Writers close before anything reads what they wrote; the manifest is
 # built after every closer has run (crawler.storage.commit).
@@ -51,10 +49,10 @@ CLOSE_ORDER: dict[str, int] = {
 }
 
 
-def output_uri(settings: Mapping[str, Any]) -> str:
-    """The crawl output the settings name: ``OUTPUT_URI`` (a folder or ``s3://bucket/prefix``),
-    ``out`` by default. The one place the setting is read."""
-    return str(settings.get("OUTPUT_URI") or DEFAULT_OUTPUT_URI)
+def is_remote(uri: str | None) -> bool:
+    """True for an object-storage output (``s3://bucket/prefix``): the crawl is written to a
+    local spool and uploaded; anything else is a local folder."""
+    return bool(uri) and str(uri).startswith("s3://")
 
 
 def new_crawl_id(now: dt.datetime | None = None) -> str:
@@ -81,6 +79,7 @@ class CrawlOutput:
     crawl_id: str
     uri: str  # what the user asked for: a folder or s3://bucket/prefix
     site: str = ""  # the site key: the folder under the output (default: the spider's name)
+    names: FileNames = field(default_factory=FileNames)  # this process's file names
     completed: list[CompletedFile] = field(default_factory=list)
     manifest: dict[str, Any] | None = None  # the crawl's manifest document, once built
     report_path: Path | None = None  # the crawl report (report.html), once written
@@ -93,6 +92,15 @@ class CrawlOutput:
     def folder(self) -> str:
         """The crawl's folder under the output (and its key prefix in a store): the site."""
         return self.site or self.spider
+
+    def names_of(self, worker: str) -> FileNames:
+        """The file names of another writer of this crawl (a distributed crawl's ``worker``)."""
+        return FileNames(prefix=self.names.prefix, worker=worker)
+
+    @property
+    def remote(self) -> bool:
+        """The output is object storage (``s3://``); :attr:`root` is its local spool."""
+        return is_remote(self.uri)
 
     @property
     def warc_dir(self) -> Path:
@@ -108,7 +116,7 @@ class CrawlOutput:
 
     @property
     def manifest_path(self) -> Path:
-        return self.root / "manifest.json"
+        return self.root / MANIFEST
 
     def prepare(self) -> None:
         """Create the folders; raises OSError with the path when they cannot be written."""
@@ -198,51 +206,41 @@ def is_running(crawl_dir: Path) -> bool:
         return False
 
 
-def local_root_for(uri: str, site: str, crawl_id: str, spool: str | None = None) -> Path:
+def local_root_for(uri: str, site: str, crawl_id: str, spool: str) -> Path:
     """The local folder a crawl writes into: ``<out>/<site>/<crawl-id>``, or the same under
-    the spool for s3://."""
-    if uri.startswith("s3://"):
-        base = Path(spool or os.environ.get("CRAWLER_SPOOL", ".crawler-spool"))
-        return base / site / crawl_id
-    return Path(uri) / site / crawl_id
+    the ``spool`` for s3://."""
+    return Path(spool if is_remote(uri) else uri) / site / crawl_id
 
 
-def site_dir(settings: BaseSettings, site: str) -> Path:
+def site_dir(uri: str, site: str, spool: str) -> Path:
     """The local ``<out>/<site>/`` folder (the spool's for ``s3://`` outputs) of a site key: its
     crawls, state and lock."""
-    return local_root_for(output_uri(settings), site, "_", settings.get("SPOOL_DIR")).parent
+    return local_root_for(uri, site, "_", spool).parent
 
 
-def site_key_of(crawler: Crawler) -> str:
-    """The site key of a Scrapy crawler's spider (``crawler.pages.site``), else the spider's
-    name."""
-    site = getattr(getattr(crawler, "spider", None), "site", None)
-    return getattr(site, "key", None) or crawler.spidercls.name
-
-
-def crawl_output(crawler: Crawler, crawl_id: str | None = None) -> CrawlOutput:
-    """The one :class:`CrawlOutput` of a Scrapy crawler, created on first use from its settings
-    and never replaced.
-
-    Settings: ``OUTPUT_URI`` (folder or s3://…, default ``out``), ``CRAWL_ID`` (default: new id;
-    ``crawl_id``, the crawl a resume continues, comes first), ``SPOOL_DIR`` (local spool for
-    object storage). The folder is the spider's site's.
-    """
-    existing = getattr(crawler, "crawl_output", None)
-    if existing is not None:
-        if crawl_id and existing.crawl_id != crawl_id:
-            raise RuntimeError(f"the crawl output is {existing.crawl_id} already, not {crawl_id}")
-        return existing
-    settings = crawler.settings
-    site = site_key_of(crawler)
-    crawl_id = crawl_id or settings.get("CRAWL_ID") or new_crawl_id()
-    out = CrawlOutput(
-        root=site_dir(settings, site) / crawl_id,
-        spider=crawler.spidercls.name,
-        crawl_id=crawl_id,
-        uri=output_uri(settings),
-        site=site,
+def interrupted_crawls(site_folder: Path) -> list[Path]:
+    """Crawl folders under ``<out>/<site>/`` that never wrote their manifest."""
+    if not site_folder.is_dir():
+        return []
+    return sorted(
+        d for d in site_folder.iterdir() if (d / "warc").is_dir() and not (d / MANIFEST).is_file()
     )
-    out.prepare()
-    crawler.crawl_output = out  # type: ignore[attr-defined]
-    return out
+
+
+def resumable_crawl(site_folder: Path) -> Path | None:
+    """The newest crawl folder under ``<out>/<site>/`` when it never wrote its manifest.
+
+    Only the last run is continued: an older unfinished crawl that a later run already passed
+    stays as it is (its WARCs are repaired by the next crawl's start, ``crawler.storage.commit``).
+    """
+    if not site_folder.is_dir():
+        return None
+    crawls = sorted(d for d in site_folder.iterdir() if (d / "warc").is_dir())
+    return crawls[-1] if crawls and crawls[-1] in interrupted_crawls(site_folder) else None
+
+
+def resume_target(site_folder: Path, crawl_id: str | None) -> Path | None:
+    """The crawl folder a resume continues: ``crawl_id``'s under the site's folder, else the
+    last crawl there that never wrote its manifest (:func:`resumable_crawl`); None: nothing to
+    resume."""
+    return site_folder / crawl_id if crawl_id else resumable_crawl(site_folder)

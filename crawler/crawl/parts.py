@@ -1,50 +1,52 @@
-"""What the components of one crawl share, typed and in one place.
+"""The parts of one crawl that its components share, one of each type, on its context.
 
-Scrapy builds each component on its own. The few that others need (the crawl state, the page
-workers, the site facts, the uploader, a distributed crawl's shared state, scheduler and Redis
-lifeline) register on one :class:`CrawlParts` of the crawl's Scrapy crawler, which the others
-read through :func:`parts`, instead of as loose attributes of the crawler. The crawl's output is
-the other shared object (:func:`crawler.crawl.output.crawl_output`).
+Scrapy builds each component on its own. The few that others need add themselves here when they
+are built, and the others ask for them by class (the part, who adds it: who asks):
+
+- ``crawler.state.session.CrawlState``, the state extension: the spider, the incremental
+  middleware, the state pipeline, the site facts;
+- ``crawler.pageworkers.page_workers.PageWorkers``: the spider, the extraction pipeline;
+- ``crawler.sitefacts.facts_extension.SiteFactsExtension``: the spider, the extraction pipeline;
+- ``crawler.storage.upload_extension.StoreUploadExtension`` (``s3://``): the distributed worker;
+- ``crawler.distributed.scheduler.LeasedScheduler`` and ``crawler.distributed.lifeline
+  .RedisLifeline`` (``--redis``): the distributed worker, its Redis waits, ``--abandon-spool``;
+- ``crawler.engine.queues.QueueBudget``, the spooling scheduler: its queues.
+
+A part that is off (its setting, or another kind of crawl) is not there: :meth:`CrawlParts.get`
+answers None. This module imports none of them, so every folder may use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-    from crawler.distributed.keys import SiteKeys
-    from crawler.distributed.lifeline import RedisLifeline
-    from crawler.distributed.scheduler import LeasedScheduler
-    from crawler.distributed.shared import SharedCrawl
-    from crawler.pageworkers.page_workers import PageWorkers
-    from crawler.sitefacts.facts_extension import SiteFactsExtension
-    from crawler.state.session import CrawlState
-    from crawler.storage.upload_extension import StoreUploadExtension
-
-_ATTRIBUTE = "crawl_parts"  # the one attribute this project sets on Scrapy's crawler
+T = TypeVar("T")
 
 
-@dataclass
 class CrawlParts:
-    """The shared components of one crawl; None where a component is off."""
+    """Shared components of one crawl, by class."""
 
-    state: CrawlState | None = None  # crawler.state.state_extension (STATE_ENABLED)
-    page_workers: PageWorkers | None = None  # crawler.pageworkers.page_workers
-    site_facts: SiteFactsExtension | None = None  # crawler.sitefacts.facts_extension
-    store: StoreUploadExtension | None = None  # crawler.storage.upload_extension (s3:// outputs)
-    shared: SharedCrawl | None = None  # crawler.distributed.addon (--redis)
-    shared_site: SiteKeys | None = None  # the site's keys of that shared crawl
-    scheduler: LeasedScheduler | None = None  # crawler.distributed.scheduler
-    lifeline: RedisLifeline | None = None  # crawler.distributed.lifeline
+    def __init__(self) -> None:
+        self._parts: dict[type, Any] = {}
 
+    def add(self, part: T) -> T:
+        """Register ``part`` (one per class); returns it."""
+        kind = type(part)
+        if kind in self._parts:
+            raise RuntimeError(f"the crawl has a {kind.__name__} already")
+        self._parts[kind] = part
+        return part
 
-def parts(crawler: Crawler) -> CrawlParts:
-    """The :class:`CrawlParts` of a Scrapy crawler, created on first use."""
-    found = getattr(crawler, _ATTRIBUTE, None)
-    if found is None:
-        found = CrawlParts()
-        setattr(crawler, _ATTRIBUTE, found)
-    return found
+    def get(self, kind: type[T]) -> T | None:
+        """The part of class ``kind`` (or a subclass), None when the crawl has none."""
+        found = self._parts.get(kind)
+        if found is None:
+            found = next((p for k, p in self._parts.items() if issubclass(k, kind)), None)
+        return found
+
+    def require(self, kind: type[T], why: str = "") -> T:
+        """:meth:`get`, raising ``RuntimeError`` (naming ``why``) when the crawl has none."""
+        found = self.get(kind)
+        if found is None:
+            raise RuntimeError(f"the crawl has no {kind.__name__}" + (f": {why}" if why else ""))
+        return found

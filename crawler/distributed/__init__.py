@@ -13,5 +13,6 @@ site on that Redis:
   crawl manifest written by the last worker to leave;
 - :mod:`~crawler.distributed.claims`: each article written once across workers.
 
-Redis keys live under ``<REDIS_KEY_PREFIX>:<spider>:<host>:`` (:mod:`~crawler.distributed.keys`).
+Redis keys live under ``<REDIS_KEY_PREFIX>:<spider>:<site>:`` (:mod:`~crawler.distributed.keys`),
+``<site>`` the site key of the crawl's folder (``crawler.pages.site``).
 """

@@ -26,7 +26,6 @@ import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, NotConfigured
@@ -34,14 +33,15 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.naming import safe_part
-from crawler.crawl.output import CrawlOutput, crawl_output, output_uri
-from crawler.crawl.parts import parts
-from crawler.distributed.keys import DEFAULT_PREFIX, SiteKeys
-from crawler.distributed.scheduler import shared_crawl_of
+from crawler.crawl.output import CrawlOutput, is_remote
+from crawler.distributed.addon import WorkerSettings, connect, shared_crawl_of, site_keys
+from crawler.distributed.scheduler import LeasedScheduler
 from crawler.distributed.shared import SharedCrawl, server_time_ms, text
 from crawler.distributed.worker_files import prune_parts, salvage_in_store
 from crawler.storage.crawls import crawl_store, missing_in_store
+from crawler.typed_settings import CrawlSettings, SettingsReader
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -86,7 +86,8 @@ class AbandonRefused(Exception):
 
 def abandon_names(settings: BaseSettings) -> list[str]:
     """The workers named by ``--abandon-spool`` / ``DISTRIBUTED_ABANDON_WORKERS``."""
-    return list(dict.fromkeys(n.strip() for n in settings.getlist(ABANDON_SETTING) if n.strip()))
+    names = SettingsReader(settings).list(ABANDON_SETTING)
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
 def registered_missing(shared: SharedCrawl, out: CrawlOutput, settings: BaseSettings,
@@ -130,32 +131,28 @@ def abandoned(shared: SharedCrawl) -> dict[str, dict[str, Any]]:
 def check_abandon(spider_cls: type[Spider], url: str | None, settings: BaseSettings) -> None:
     """Before a worker starts (``crawler crawl``): raise :class:`AbandonRefused` unless every
     worker named can be abandoned."""
-    from crawler.distributed.addon import connect
-    from crawler.pages.urls import validate_start_url
-
     names = abandon_names(settings)
     if not names:
         return
-    crawl_id = settings.get("CRAWL_ID")
-    uri = output_uri(settings)
-    if not crawl_id:
+    crawl = CrawlSettings.from_settings(settings)
+    if not crawl.crawl_id:
         raise AbandonRefused("--abandon-spool needs --crawl-id: the crawl whose worker's spool "
                              "is lost")
-    if not uri.startswith("s3://"):
+    if not is_remote(crawl.output_uri):
         raise AbandonRefused(S3_ONLY)
+    workers = WorkerSettings.from_settings(settings)
+    # the crawl's site (crawler.pages.site): its folder and its keys
+    site_of = getattr(spider_cls, "site_of", None)
     start = url or getattr(spider_cls, "default_url", None)
-    site = safe_part(urlsplit(validate_start_url(start)).netloc) if start else safe_part(
-        spider_cls.name)
-    keys = SiteKeys(settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX, spider_cls.name,
-                    site).crawl(crawl_id)
-    client = connect(settings.get("REDIS_URL"))
+    site = site_of(start) if site_of and start else None
+    site_key = site_keys(spider_cls, workers.key_prefix, site)
+    keys = site_key.crawl(crawl.crawl_id)
+    client = connect(crawl.redis_url)
     try:
-        shared = SharedCrawl(client, keys, safe_part(settings.get("WORKER_ID") or "-"))
-        site_of = getattr(spider_cls, "site_of", None)  # the crawl's folder (crawler.pages.site)
-        folder = site_of(start).key if site_of and start else spider_cls.name
-        out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl_id, uri=uri,
-                          site=folder)
-        dead = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
+        shared = SharedCrawl(client, keys, safe_part(crawl.worker_id or "-"))
+        out = CrawlOutput(root=Path("."), spider=spider_cls.name, crawl_id=crawl.crawl_id,
+                          uri=crawl.output_uri, site=site_key.site)
+        dead = workers.dead_seconds
         for worker in names:
             if why := refusal(shared, worker, dead, out, settings):
                 raise AbandonRefused(why)
@@ -186,12 +183,13 @@ class AbandonSpool:
     as this worker opens, before it takes any request."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.context = CrawlContext.of(crawler)
         self.names = abandon_names(crawler.settings)
-        if not self.names or not crawler.settings.get("REDIS_URL"):
+        if not self.names or not self.context.distributed:
             raise NotConfigured(f"{ABANDON_SETTING} is empty")
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)
-        self.dead_seconds = crawler.settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
+        self.dead_seconds = self.context.config(WorkerSettings).dead_seconds
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -208,7 +206,7 @@ class AbandonSpool:
             raise CloseSpider(REFUSED_REASON) from exc
 
     def abandon_all(self, spider: Spider) -> None:
-        if not crawl_output(self.crawler).uri.startswith("s3://"):
+        if not self.context.output.remote:
             raise AbandonRefused(S3_ONLY)
         # Registered before the crawl re-opens, so a worker leaving now is not the last one.
         self.shared.heartbeat()
@@ -231,19 +229,18 @@ class AbandonSpool:
         if prior:  # a worker started with the same option did it
             logger.info("the spool of worker %s was abandoned by worker %s", worker, prior["by"])
             return 0
-        out = crawl_output(self.crawler)
+        out = self.context.output
         if why := refusal(shared, worker, self.dead_seconds, out, settings):
             raise AbandonRefused(why)
         files, missing = registered_missing(shared, out, settings, worker)
         store, crawl_key = crawl_store(out, settings)
-        prefix = safe_part(settings.get("WARC_PREFIX") or out.spider)
-        found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id,
+        found = salvage_in_store(store, crawl_key, out.names_of(worker), out.crawl_id,
                                  rebuild_index=any(f["kind"] == "warc" for f in missing))
         written, pruned = prune_parts(store, crawl_key, found.files)
         kept = {f["path"]: f for f in found.files}
         urls = sorted(text(url) for url, owner in shared.client.hscan_iter(shared.keys.claims)
                       if text(owner) == worker and text(url) not in written)
-        scheduler = parts(self.crawler).scheduler
+        scheduler = self.context.parts.get(LeasedScheduler)
         if scheduler is None:
             raise RuntimeError("--abandon-spool needs the leased scheduler of a distributed crawl")
         queue = scheduler.queue

@@ -1,7 +1,7 @@
 """The Scrapy add-on that turns a crawler process into a worker of a shared crawl.
 
 With ``REDIS_URL`` empty it does nothing. Otherwise, once the spider exists, it joins the crawl
-of that spider and site on Redis (the one ``<prefix>:<spider>:<host>:current`` names, a new one
+of that spider and site on Redis (the one ``<prefix>:<spider>:<site>:current`` names, a new one
 if there is none, or ``CRAWL_ID`` when given), and switches the components a worker needs:
 
 - ``SCHEDULER``: the leased shared queue; ``DOWNLOAD_DELAY`` moves to the crawl-wide limiter
@@ -25,7 +25,8 @@ if there is none, or ``CRAWL_ID`` when given), and switches the components a wor
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import redis
@@ -33,10 +34,10 @@ from scrapy.settings import Settings
 
 from crawler.crawl.naming import safe_part
 from crawler.crawl.output import new_crawl_id
-from crawler.crawl.parts import parts
-from crawler.distributed.keys import DEFAULT_PREFIX, CrawlKeys, SiteKeys, default_worker_id
+from crawler.distributed.keys import CrawlKeys, SiteKeys, default_worker_id
 from crawler.distributed.shared import SharedCrawl, redis_client, text
-from crawler.ops import config
+from crawler.monitors.checks import MonitorSettings
+from crawler.typed_settings import CrawlSettings, SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -49,6 +50,42 @@ logger = logging.getLogger(__name__)
 CRAWL_MIN_ARTICLES_SETTING = "DISTRIBUTED_MIN_ARTICLES"
 CRAWL_MAX_ERROR_RATE_SETTING = "DISTRIBUTED_MAX_ERROR_RATE"
 CRAWL_MAX_ITEMS_SETTING = "DISTRIBUTED_MAX_ITEMS"  # the user's --max-items (claims.py reads it)
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """A worker's settings: ``REDIS_KEY_PREFIX``, ``WORKER_HEARTBEAT_SECONDS``,
+    ``WORKER_DEAD_SECONDS``, ``WORKER_IDLE_POLL_SECONDS``, ``DISTRIBUTED_CHECKPOINT_SECONDS``,
+    ``DISTRIBUTED_KEEP_SECONDS``, ``REDIS_LOST_SECONDS`` (docs/distributed.md)."""
+
+    key_prefix: str
+    heartbeat_seconds: float
+    dead_seconds: float
+    idle_poll_seconds: float
+    checkpoint_seconds: float
+    keep_seconds: int
+    redis_lost_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> WorkerSettings:
+        read = SettingsReader(settings)
+        return cls(key_prefix=read.str("REDIS_KEY_PREFIX"),
+                   heartbeat_seconds=read.float("WORKER_HEARTBEAT_SECONDS"),
+                   dead_seconds=read.float("WORKER_DEAD_SECONDS"),
+                   idle_poll_seconds=read.float("WORKER_IDLE_POLL_SECONDS"),
+                   checkpoint_seconds=read.float("DISTRIBUTED_CHECKPOINT_SECONDS"),
+                   keep_seconds=read.int("DISTRIBUTED_KEEP_SECONDS"),
+                   redis_lost_seconds=read.float("REDIS_LOST_SECONDS"))
+
+
+@dataclass(frozen=True)
+class CrawlChecks:
+    """The user's figures the crawl as a whole is judged by (each worker's own checks are off):
+    ``MONITOR_MIN_ARTICLES``, ``MONITOR_MAX_ERROR_RATE`` and ``--max-items``."""
+
+    min_articles: int
+    max_error_rate: float
+    max_items: int
 
 
 class DistributedError(RuntimeError):
@@ -107,38 +144,44 @@ def reserve_worker_id(client: redis.Redis, keys: CrawlKeys, name: str) -> str:
     return candidate
 
 
-def site_of(spider: Spider) -> str:
-    """The site part of the keys: the start URL's host and port, else the spider's name."""
-    url = getattr(spider, "start_url", None)
-    return safe_part(urlsplit(url).netloc) if url else safe_part(spider.name)
+def site_keys(spider: Spider | type[Spider], prefix: str, site: Any = None) -> SiteKeys:
+    """The keys of a spider's site across its crawls: ``<prefix>:<spider>:<site key>``, the
+    key of the crawl's site (``crawler.pages.site``) as in its folder, else the spider's name."""
+    return SiteKeys(prefix, spider.name, site.key if site is not None else spider.name)
 
 
 class DistributedAddon:
-    """``ADDONS`` entry; active when ``REDIS_URL`` is set."""
+    """``ADDONS`` entry; active when ``REDIS_URL`` is set. Once it is, it holds the worker's
+    :attr:`shared` crawl, the :attr:`site` keys and the :attr:`checks` of the whole crawl,
+    for the distributed components (:func:`shared_crawl_of`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.shared: SharedCrawl | None = None
+        self.site: SiteKeys | None = None
+        self.checks: CrawlChecks | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedAddon:
         return cls(crawler)
 
     def update_settings(self, settings: Settings) -> None:
-        url = settings.get("REDIS_URL")
-        if not url:
+        crawl = CrawlSettings.from_settings(settings)
+        if not crawl.distributed:
             return
         spider = self.crawler.spider
         if spider is None:
             raise RuntimeError("the distributed add-on starts with the spider (engine_started)")
-        client = connect(url)
-        worker = safe_part(settings.get("WORKER_ID") or default_worker_id())
-        site = SiteKeys(settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX, spider.name,
-                        site_of(spider))
-        crawl_id = join_crawl(client, site, settings.get("CRAWL_ID") or None)
+        client = connect(crawl.redis_url)
+        worker = safe_part(crawl.worker_id or default_worker_id())
+        site = self.site = site_keys(spider, WorkerSettings.from_settings(settings).key_prefix,
+                                     getattr(spider, "site", None))
+        crawl_id = join_crawl(client, site, crawl.crawl_id or None)
         worker = reserve_worker_id(client, site.crawl(crawl_id), worker)
-        parts(self.crawler).shared = SharedCrawl(client, site.crawl(crawl_id), worker)
-        parts(self.crawler).shared_site = site
-        forced = {
+        self.shared = SharedCrawl(client, site.crawl(crawl_id), worker)
+        monitors = MonitorSettings.from_settings(settings)
+        self.checks = CrawlChecks(monitors.min_articles, monitors.max_error_rate, crawl.max_items)
+        forced: dict[str, Any] = {
             "CRAWL_ID": crawl_id,
             "WORKER_ID": worker,
             "SCHEDULER": "crawler.distributed.scheduler.LeasedScheduler",
@@ -152,22 +195,23 @@ class DistributedAddon:
             # A worker whose peers leased the articles writes none, and one 503 among a
             # worker's few fetches is a high rate: the worker that writes the crawl manifest
             # checks the user's figures against the whole crawl.
-            CRAWL_MIN_ARTICLES_SETTING: config.get(settings, "MONITOR_MIN_ARTICLES"),
+            # (recorded as settings for the report; the components read self.checks)
+            CRAWL_MIN_ARTICLES_SETTING: self.checks.min_articles,
             "MONITOR_MIN_ARTICLES": 0,
-            CRAWL_MAX_ERROR_RATE_SETTING: config.get(settings, "MONITOR_MAX_ERROR_RATE"),
+            CRAWL_MAX_ERROR_RATE_SETTING: self.checks.max_error_rate,
             "MONITOR_MAX_ERROR_RATE": 1.0,
             # --max-items counts the crawl's articles (crawler.distributed.claims)
-            CRAWL_MAX_ITEMS_SETTING: settings.getint("CLOSESPIDER_ITEMCOUNT"),
+            CRAWL_MAX_ITEMS_SETTING: self.checks.max_items,
             "CLOSESPIDER_ITEMCOUNT": 0,
             # A worker acknowledges its leases as pages are fetched: a record held back while
             # the site's facts are learned would die with the worker, so none is held
             # (crawler.sitefacts: each record is finalised with what the worker knows then).
             "SITE_FACTS_HOLD_RECORDS": 0,
         }
-        shared_defaults = {
-            "SHARED_DOWNLOAD_DELAY": settings.getfloat("DOWNLOAD_DELAY"),
-            "SHARED_CONCURRENT_REQUESTS_PER_DOMAIN":
-                settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+        read = SettingsReader(settings)
+        shared_defaults: dict[str, Any] = {
+            "SHARED_DOWNLOAD_DELAY": read.float("DOWNLOAD_DELAY"),
+            "SHARED_CONCURRENT_REQUESTS_PER_DOMAIN": read.int("CONCURRENT_REQUESTS_PER_DOMAIN"),
         }
         for name, value in shared_defaults.items():
             priority = settings.getpriority(name)
@@ -187,12 +231,29 @@ class DistributedAddon:
             _load("crawler.distributed.worker_extension.DistributedCrawlExtension"), 105)
         settings.set_in_component_priority_dict(
             "EXTENSIONS", _load("crawler.distributed.lifeline.RedisLifeline"), 106)
-        if settings.getlist("DISTRIBUTED_ABANDON_WORKERS"):  # --abandon-spool
+        if read.list("DISTRIBUTED_ABANDON_WORKERS"):  # --abandon-spool
             settings.set_in_component_priority_dict(
                 "EXTENSIONS", _load("crawler.distributed.abandon.AbandonSpool"), 104)
         logger.info("worker %s of crawl %s (%s, Redis %s); no SQLite crawl state for "
                     "workers: no incremental recrawl, no --resume", worker, crawl_id, site.base,
-                    redact(url))
+                    redact(crawl.redis_url))
+
+
+def shared_crawl_of(crawler: Crawler) -> SharedCrawl:
+    """The shared crawl this worker joined (:class:`DistributedAddon`)."""
+    addon = crawler.get_addon(DistributedAddon)
+    if addon is None or addon.shared is None:
+        raise RuntimeError("no shared crawl: REDIS_URL is not set or the distributed add-on "
+                           "(crawler.distributed.addon.DistributedAddon) is not in ADDONS")
+    return addon.shared
+
+
+def worker_addon(crawler: Crawler) -> DistributedAddon:
+    """The distributed add-on of a worker, with its shared crawl, site keys and checks."""
+    shared_crawl_of(crawler)
+    addon = crawler.get_addon(DistributedAddon)
+    assert addon is not None
+    return addon
 
 
 def _load(path: str) -> type:

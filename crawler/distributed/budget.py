@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
-from crawler.distributed.scheduler import shared_crawl_of
+from crawler.distributed.addon import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl
 from crawler.scope.shape_budget import LocalShapeCounter
 

@@ -5,7 +5,7 @@ another worker claimed is dropped. If a worker dies between its claim and the fl
 the reaper (:mod:`crawler.distributed.worker_extension`) releases the claims it finds no record
 for, so the request, back in the queue, can write it.
 
-``--max-items`` holds for the crawl (``DISTRIBUTED_MAX_ITEMS``, set by the add-on): the claim that
+``--max-items`` holds for the crawl (kept by the add-on, ``DISTRIBUTED_MAX_ITEMS``): the claim that
 would pass it is refused, the record dropped, and the crawl stops: no worker leases another
 request, this one closes with ``closespider_itemcount`` and the others finish as they go idle.
 """
@@ -18,9 +18,9 @@ import redis
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.distributed.addon import CRAWL_MAX_ITEMS_SETTING
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import shared_crawl_of, worker_addon
 from crawler.distributed.lifeline import until_redis_answers
-from crawler.distributed.scheduler import shared_crawl_of
 from crawler.distributed.shared import MAX_ITEMS_REASON
 
 if TYPE_CHECKING:
@@ -31,11 +31,13 @@ class ArticleClaimPipeline:
     """Item pipeline, just before the JSON writer."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.get("REDIS_URL"):
+        if not CrawlContext.of(crawler).distributed:
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
+        addon = worker_addon(crawler)
         self.shared = shared_crawl_of(crawler)
-        self.max_items = crawler.settings.getint(CRAWL_MAX_ITEMS_SETTING, 0)
+        # --max-items for the crawl (the add-on set the worker's own limit to 0)
+        self.max_items = addon.checks.max_items if addon.checks is not None else 0
         self._stopping = False
 
     @classmethod

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_KEEP_SECONDS = 7 * 24 * 3600
 WORKER_VIEW_STATS = frozenset({PEER_PAGES_STAT})  # one worker's view of the others: not summed
 # Where a worker left files it could not upload (s3://), for the message that blocks the manifest
 SPOOL_DIR_STAT = "distributed/spool_dir"
@@ -115,7 +114,7 @@ def missing_files(out: CrawlOutput, manifest: Mapping[str, Any]) -> list[str]:
 def note_spool(out: CrawlOutput, stats: Any) -> None:
     """s3://, files not uploaded at exit: record in the worker's stats where they wait, for the
     message that holds the manifest back (:func:`blocked_message`)."""
-    if out.uri.startswith("s3://") and stats.get_value("storage/pending_files"):
+    if out.remote and stats.get_value("storage/pending_files"):
         stats.set_value(SPOOL_DIR_STAT, str(out.root.resolve()))
         stats.set_value(SPOOL_HOST_STAT, socket.gethostname())
 
@@ -152,17 +151,18 @@ class ManifestHeld(Exception):
     the message says what is missing and what to do."""
 
 
-def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings,
-             current_key: str | None = None,
+def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings, *,
+             keep_seconds: int, current_key: str | None = None,
              part: Mapping[str, Any] | None = None,
              monitors: list[MonitorResult] | None = None) -> dict[str, Any] | None:
     """Write (and upload) the crawl manifest once; None when another worker did. Raises
     :class:`ManifestHeld` when registered files are missing from the output or the store.
 
-    ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew.
+    ``current_key`` names the site's "current crawl" key: cleared so the next run starts anew;
+    the crawl's keys expire ``keep_seconds`` later (``DISTRIBUTED_KEEP_SECONDS``).
     """
     manifest = crawl_manifest(out, shared, part, monitors)
-    if out.uri.startswith("s3://"):
+    if out.remote:
         try:
             absent = missing_in_store(out, settings, manifest["files"])
         except Exception as exc:  # the store does not answer: nothing is written
@@ -188,12 +188,12 @@ def finalize(out: CrawlOutput, shared: SharedCrawl, settings: BaseSettings,
         logger.info("the crawl manifest is written by another worker")
         return None
     path = write_manifest(out, manifest)
-    if out.uri.startswith("s3://"):
+    if out.remote:
         upload_manifest(out, settings, path)
     shared.client.delete(shared.keys.queue)
     if current_key and shared.client.get(current_key) == out.crawl_id.encode():
         shared.client.delete(current_key)
-    shared.expire_all(int(settings.getint("DISTRIBUTED_KEEP_SECONDS", DEFAULT_KEEP_SECONDS)))
+    shared.expire_all(keep_seconds)
     logger.info("crawl manifest written: %s (%d files from %d workers)", path,
                 len(manifest["files"]), len(manifest["distributed"]["workers"]))
     return manifest

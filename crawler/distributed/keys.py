@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from crawler.crawl.naming import safe_part
 
-DEFAULT_PREFIX = "newscrawler"
-
 
 def default_worker_id() -> str:
     """``<host>_<pid>``: unique among live processes, safe in file names."""

@@ -28,7 +28,8 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import task, threads
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import WorkerSettings, shared_crawl_of
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -39,17 +40,17 @@ logger = logging.getLogger(__name__)
 REDIS_LOST_REASON = "redis_unreachable"
 PROBE_SECONDS = 1.0
 WARN_EVERY_SECONDS = 30.0  # one warning per wrapped action in this long, during an outage
-_warned_at: dict[str, float] = {}
 
 
 class RedisLifeline:
     """Extension: pings Redis; closes the spider after ``REDIS_LOST_SECONDS`` without it."""
 
     def __init__(self, crawler: Crawler) -> None:
-        shared = parts(crawler).shared
-        if shared is None:
+        context = CrawlContext.of(crawler)
+        if not context.distributed:
             raise NotConfigured("not a worker of a distributed crawl")
-        self.limit = crawler.settings.getfloat("REDIS_LOST_SECONDS", 60.0)
+        shared = shared_crawl_of(crawler)
+        self.limit = context.config(WorkerSettings).redis_lost_seconds
         if self.limit <= 0:
             raise NotConfigured("REDIS_LOST_SECONDS is 0: a worker waits for Redis forever")
         self.crawler = crawler
@@ -57,7 +58,7 @@ class RedisLifeline:
         self.down_since: float | None = None
         self.closing = False
         self._probe = task.LoopingCall(self._ping)
-        parts(crawler).lifeline = self
+        context.parts.add(self)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -105,7 +106,7 @@ class RedisLifeline:
 def stop_waiting(crawler: Crawler) -> bool:
     """True when work that waits for Redis should give up: the lifeline ended the crawl, or
     the spider is closing for another reason (a signal, a limit)."""
-    lifeline = parts(crawler).lifeline
+    lifeline = CrawlContext.of(crawler).parts.get(RedisLifeline)
     if lifeline is not None and lifeline.closing:
         return True
     slot = getattr(getattr(crawler, "engine", None), "_slot", None)
@@ -128,9 +129,10 @@ async def until_redis_answers(crawler: Crawler, call: Callable[[], Any]) -> Any:
 
 def without_redis(action: str, *, keep_open: bool = False) -> Callable[[Any], Any]:
     """Decorator for the distributed extension's hooks: a Redis error is logged (``action``
-    says what did not happen, at most every 30 s) instead of raised. ``keep_open``: the hook is
-    ``spider_idle``, and the spider stays open (``DontCloseSpider``) while Redis is away, so the
-    lifeline, not an idle check that could not ask Redis, ends the crawl."""
+    says what did not happen, at most every 30 s per extension) instead of raised.
+    ``keep_open``: the hook is ``spider_idle``, and the spider stays open (``DontCloseSpider``)
+    while Redis is away, so the lifeline, not an idle check that could not ask Redis, ends the
+    crawl."""
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         accepted = set(inspect.signature(fn).parameters)
 
@@ -143,11 +145,22 @@ def without_redis(action: str, *, keep_open: bool = False) -> Callable[[Any], An
                 return fn(*args, **kwargs)
             except redis.RedisError as exc:
                 now = time.monotonic()
-                if now - _warned_at.get(action, -WARN_EVERY_SECONDS) >= WARN_EVERY_SECONDS:
-                    _warned_at[action] = now
+                warned_at = _warnings_of(args[0] if args else None)
+                if now - warned_at.get(action, -WARN_EVERY_SECONDS) >= WARN_EVERY_SECONDS:
+                    warned_at[action] = now
                     logger.warning("Redis does not answer (%s): %s", exc, action)
                 if keep_open:
                     raise DontCloseSpider(f"Redis does not answer: {action}") from exc
                 return None
         return inner
     return wrap
+
+
+def _warnings_of(owner: Any) -> dict[str, float]:
+    """When each action of ``owner`` (the extension whose hook failed) was last warned about."""
+    warned = getattr(owner, "_redis_warned_at", None)
+    if warned is None:
+        warned = {}
+        if owner is not None:
+            owner._redis_warned_at = warned
+    return warned

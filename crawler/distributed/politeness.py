@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -30,10 +31,13 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task
 
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import shared_crawl_of
 from crawler.distributed.lifeline import until_redis_answers
-from crawler.distributed.scheduler import shared_crawl_of
 from crawler.engine.retry_after import retry_after_seconds
+from crawler.engine.tuning import EngineSettings
 from crawler.pages.urls import host_of
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -70,24 +74,46 @@ return pause
 """
 
 
+@dataclass(frozen=True)
+class PolitenessSettings:
+    """``SHARED_CONCURRENT_REQUESTS_PER_DOMAIN``, ``SHARED_DOWNLOAD_DELAY`` (set by the add-on from
+    ``CONCURRENT_REQUESTS_PER_DOMAIN`` and ``DOWNLOAD_DELAY`` unless given),
+    ``DOWNLOAD_DELAY_JITTER`` and ``DOWNLOAD_TIMEOUT``."""
+
+    concurrency: int
+    delay: float
+    jitter: float
+    timeout: float
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PolitenessSettings:
+        read = SettingsReader(settings)
+        return cls(concurrency=read.int("SHARED_CONCURRENT_REQUESTS_PER_DOMAIN"),
+                   delay=read.float("SHARED_DOWNLOAD_DELAY"),
+                   jitter=read.float("DOWNLOAD_DELAY_JITTER"),
+                   timeout=read.float("DOWNLOAD_TIMEOUT"))
+
+
 class SharedPolitenessMiddleware:
     """Downloader middleware (next to the downloader) that waits for a crawl-wide host slot."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.get("REDIS_URL"):
+        context = CrawlContext.of(crawler)
+        if not context.distributed:
             raise NotConfigured("REDIS_URL is not set")
+        config = context.config(PolitenessSettings)
+        engine = context.config(EngineSettings)
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)
         self.stats = crawler.stats
-        self.concurrency = max(1, settings.getint("SHARED_CONCURRENT_REQUESTS_PER_DOMAIN", 4))
-        self.delay = max(0.0, settings.getfloat("SHARED_DOWNLOAD_DELAY", 0.0))
-        self.jitter = min(1.0, max(0.0, settings.getfloat("DOWNLOAD_DELAY_JITTER", 0.0)))
-        self.lifetime_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT", 180) + 30) * 1000)
+        self.concurrency = max(1, config.concurrency)
+        self.delay = max(0.0, config.delay)
+        self.jitter = min(1.0, max(0.0, config.jitter))
+        self.lifetime_ms = int((config.timeout + 30) * 1000)
         self._acquire = self.shared.client.register_script(_ACQUIRE)
         self._pause = self.shared.client.register_script(_PAUSE)
-        self.retry_after = settings.getbool("RETRY_AFTER_ENABLED", True)
-        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+        self.retry_after = engine.retry_after
+        self.retry_after_max = engine.retry_after_max
         self._published: dict[str, float] = {}
         self._local_gates: dict[str, defer.DeferredSemaphore] = {}
         self._unreleased: deque[tuple[str, str]] = deque()  # (host, token) Redis missed

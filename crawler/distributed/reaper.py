@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from crawler.crawl.naming import safe_part
-from crawler.crawl.output import crawl_output
+from crawler.crawl.context import CrawlContext
 from crawler.distributed.crawl_manifest import salvaged_stats
 from crawler.distributed.shared import SharedCrawl
 from crawler.distributed.worker_files import salvage_in_store, salvage_worker
@@ -29,15 +28,15 @@ def reap_worker(crawler: Crawler, shared: SharedCrawl, worker: str, dead_seconds
     all (it came back, another worker reaped it, or a live process still holds its WARC)."""
     if worker not in shared.silent_workers(dead_seconds):
         return False  # came back, or another worker reaped it already
-    out = crawl_output(crawler)
-    prefix = safe_part(crawler.settings.get("WARC_PREFIX") or out.spider)
-    if out.uri.startswith("s3://"):
+    out = CrawlContext.of(crawler).output
+    names = out.names_of(worker)
+    if out.remote:
         # Its spool was on its own machine: what it uploaded is taken over; its leases
         # were acknowledged only once stored, so the rest is done again from the queue.
         store, crawl_key = crawl_store(out, crawler.settings)
-        found = salvage_in_store(store, crawl_key, worker, prefix, out.crawl_id)
+        found = salvage_in_store(store, crawl_key, names, out.crawl_id)
     else:
-        found = salvage_worker(out.root, worker, prefix, out.crawl_id)
+        found = salvage_worker(out.root, names, out.crawl_id)
         if found.in_use:
             logger.warning("worker %s is silent but its WARC file is still locked by a "
                            "live process: not reaped", worker)

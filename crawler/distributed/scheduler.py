@@ -31,10 +31,11 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.crawl.output import output_uri
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import shared_crawl_of
 from crawler.distributed.shared import SharedCrawl
 from crawler.engine.seen import SeenKeys, fingerprint_key
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -55,14 +56,6 @@ return 1
 """
 
 
-def shared_crawl_of(crawler: Crawler) -> SharedCrawl:
-    shared = parts(crawler).shared
-    if shared is None:
-        raise RuntimeError("no shared crawl: REDIS_URL is not set or the distributed add-on "
-                           "(crawler.distributed.addon.DistributedAddon) is not in ADDONS")
-    return shared
-
-
 def engine_nextcall(crawler: Crawler) -> Any:
     """The engine's hook that has it ask the scheduler for requests again (``schedule()``);
     None before the engine has opened the spider."""
@@ -79,15 +72,17 @@ class LeasedScheduler(Scheduler):
             persist=True,  # the queue belongs to the crawl, not to this worker
             queue_key=shared.keys.queue,
             dupefilter=RFPDupeFilter(shared.client, key=shared.keys.dupefilter,
-                                     debug=crawler.settings.getbool("DUPEFILTER_DEBUG")),
+                                     debug=SettingsReader(crawler.settings).bool(
+                                         "DUPEFILTER_DEBUG")),
         )
         self.crawler = crawler
         self.shared = shared
         self.leases: dict[int, Request] = {}
+        context = CrawlContext.of(crawler)
         # s3://: a finished request's records are safe once its files are in the store, so its
         # lease is acknowledged then (crawler.distributed.worker_extension checkpoints); a local
         # folder is safe once flushed (the reaper repairs a dead worker's files there).
-        self.ack_when_stored = output_uri(crawler.settings).startswith("s3://")
+        self.ack_when_stored = context.output.remote
         self.settled: list[int] = []  # finished, waiting for their files to be stored
         self._sweeper = task.LoopingCall(self._tick)
         self._found_empty = False  # the last lease found the queue empty: ask again soon
@@ -97,7 +92,7 @@ class LeasedScheduler(Scheduler):
         self._ack_later: list[int] = []  # done, acknowledgement failed: retried
         self._enqueue = shared.client.register_script(_ENQUEUE)
         self._stop_seen, self._stop_checked = False, -STOP_CHECK_SECONDS
-        parts(crawler).scheduler = self
+        context.parts.add(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.distributed.scheduler import shared_crawl_of
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import shared_crawl_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -21,7 +22,7 @@ class SeedOnceMiddleware:
     and marks the crawl seeded once all of them are in the shared queue."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.get("REDIS_URL"):
+        if not CrawlContext.of(crawler).distributed:
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)

@@ -24,22 +24,22 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task, threads
 
-from crawler.crawl.output import crawl_output
-from crawler.crawl.parts import parts
-from crawler.distributed.addon import CRAWL_MAX_ERROR_RATE_SETTING, CRAWL_MIN_ARTICLES_SETTING
+from crawler.crawl.context import CrawlContext
+from crawler.distributed.addon import WorkerSettings, shared_crawl_of, worker_addon
 from crawler.distributed.crawl_manifest import ManifestHeld, finalize, merge_stats, note_spool
 from crawler.distributed.lifeline import without_redis
 from crawler.distributed.reaper import reap_worker
-from crawler.distributed.scheduler import engine_nextcall, shared_crawl_of
+from crawler.distributed.scheduler import LeasedScheduler, engine_nextcall
 from crawler.monitors.checks import (
+    MonitorSettings,
     check_crawl_error_rate,
     check_crawl_min_articles,
     check_crawl_stall,
     with_results,
 )
 from crawler.monitors.counts import MANIFEST_HELD_STAT, PEER_PAGES_STAT
-from crawler.ops import config
 from crawler.storage.spool import remove_if_done
+from crawler.storage.upload_extension import StoreUploadExtension
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -54,21 +54,25 @@ class DistributedCrawlExtension:
     """Scrapy extension of a worker (``EXTENSIONS``, enabled by the distributed add-on)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.get("REDIS_URL"):
+        context = self.context = CrawlContext.of(crawler)
+        if not context.distributed:
             raise NotConfigured("REDIS_URL is not set")
         self.crawler = crawler
         self.shared = shared_crawl_of(crawler)
-        self.heartbeat_seconds = settings.getfloat("WORKER_HEARTBEAT_SECONDS", 2.0)
-        self.dead_seconds = settings.getfloat("WORKER_DEAD_SECONDS", 30.0)
-        self.idle_poll = settings.getfloat("WORKER_IDLE_POLL_SECONDS", 0.5)
-        self.checkpoint_seconds = settings.getfloat("DISTRIBUTED_CHECKPOINT_SECONDS", 60.0)
-        self.monitors = config.get_bool(settings, "MONITORS_ENABLED")
-        self.min_articles = settings.getint(CRAWL_MIN_ARTICLES_SETTING,
-                                            config.get_int(settings, "MONITOR_MIN_ARTICLES"))
-        self.max_error_rate = settings.getfloat(
-            CRAWL_MAX_ERROR_RATE_SETTING, config.get_float(settings, "MONITOR_MAX_ERROR_RATE"))
-        self.extraction = config.get_bool(settings, "EXTRACTION_ENABLED", default=True)
+        config = self.config = context.config(WorkerSettings)
+        self.heartbeat_seconds = config.heartbeat_seconds
+        self.dead_seconds = config.dead_seconds
+        self.idle_poll = config.idle_poll_seconds
+        self.checkpoint_seconds = config.checkpoint_seconds
+        monitors = self.monitor_settings = context.config(MonitorSettings)
+        self.monitors = monitors.enabled
+        # the user's figures for the crawl as a whole (the add-on turned the worker's own off)
+        addon = worker_addon(crawler)
+        self.site_keys = addon.site
+        checks = addon.checks
+        self.min_articles = checks.min_articles if checks else monitors.min_articles
+        self.max_error_rate = checks.max_error_rate if checks else monitors.max_error_rate
+        self.extraction = context.crawl_settings.extraction_enabled
         self._beat = task.LoopingCall(self._tick)
         self._acker = task.LoopingCall(self._ack_stored)
         self._checkpoints: list[list[int]] = []  # lease batches whose files are being stored
@@ -90,9 +94,9 @@ class DistributedCrawlExtension:
         self.shared.heartbeat()
         self._beat.start(self.heartbeat_seconds, now=False)
         self._acker.start(0.5, now=False)
-        crawl_output(self.crawler).add_closer(self._note_peers, "peers")
+        self.context.output.add_closer(self._note_peers, "peers")
         logger.info("worker %s joined crawl %s (%d workers registered, %d requests queued)",
-                    self.shared.worker, self.crawler.settings.get("CRAWL_ID"),
+                    self.shared.worker, self.context.crawl_id,
                     len(self.shared.workers()), self.shared.queued())
 
     @without_redis("no heartbeat, no reaping")
@@ -127,24 +131,25 @@ class DistributedCrawlExtension:
     def _checkpoint(self, force: bool = False) -> None:
         """s3://: close the files being written so the finished leases' records get uploaded
         (every ``DISTRIBUTED_CHECKPOINT_SECONDS``, and whenever the worker is idle)."""
-        scheduler = parts(self.crawler).scheduler
+        scheduler = self.context.parts.get(LeasedScheduler)
         if scheduler is None or not scheduler.ack_when_stored or not scheduler.settled:
             return
         if not force and time.monotonic() - self._last_checkpoint < self.checkpoint_seconds:
             return
         self._last_checkpoint = time.monotonic()
         batch = scheduler.take_settled()
-        crawl_output(self.crawler).rotate()
+        self.context.output.rotate()
         self._checkpoints.append(batch)
         self.crawler.stats.inc_value("distributed/checkpoints")
 
     @without_redis("stored files not acknowledged yet")
     def _ack_stored(self) -> None:
         self._checkpoint()
-        store, scheduler = parts(self.crawler).store, parts(self.crawler).scheduler
+        store, scheduler = (self.context.parts.get(StoreUploadExtension),
+                            self.context.parts.get(LeasedScheduler))
         if not self._checkpoints or store is None or scheduler is None:
             return
-        out = crawl_output(self.crawler)
+        out = self.context.output
         if store.stored([f.relpath for f in out.completed if f.kind != "manifest"]):
             for batch in self._checkpoints:
                 scheduler.acknowledge(batch)
@@ -153,7 +158,7 @@ class DistributedCrawlExtension:
     def _settle_at_exit(self, stats: dict[str, Any]) -> None:
         """Leases finished but not acknowledged: acknowledged when every file is stored, else
         given back to the queue (their records wait in this spool)."""
-        scheduler = parts(self.crawler).scheduler
+        scheduler = self.context.parts.get(LeasedScheduler)
         if scheduler is None:
             return
         batch = [lid for b in self._checkpoints for lid in b] + scheduler.take_settled()
@@ -174,7 +179,7 @@ class DistributedCrawlExtension:
 
     @without_redis("idle, waiting for it", keep_open=True)
     def spider_idle(self, spider: Spider) -> None:
-        scheduler = parts(self.crawler).scheduler
+        scheduler = self.context.parts.get(LeasedScheduler)
         if scheduler is not None:
             scheduler.sweep(engine_idle=True)
             self._checkpoint(force=True)
@@ -226,10 +231,10 @@ class DistributedCrawlExtension:
                 loop.stop()
         if self._wake is not None and self._wake.active():
             self._wake.cancel()
-        note_spool(crawl_output(self.crawler), self.crawler.stats)
+        note_spool(self.context.output, self.crawler.stats)
         stats = self.crawler.stats.get_stats()
         self._settle_at_exit(stats)
-        part = crawl_output(self.crawler).manifest or {}
+        part = self.context.output.manifest or {}
         self.shared.register_files(part.get("files", []))
         self.shared.register_stats(stats)
         reason = str(stats.get("finish_reason", "unknown"))
@@ -241,22 +246,23 @@ class DistributedCrawlExtension:
             self._clear_spool(part.get("files", []))
             return
         # Files not in the store yet hold the manifest (finalize); a worker started later writes it
-        site = parts(self.crawler).shared_site
+        site = self.site_keys
         # The crawl as a whole, from every worker's stats: in the manifest and this exit code.
         merged = merge_stats(self.shared.all_stats())
         checks = [check_crawl_min_articles(merged, self.min_articles, self.extraction),
                   check_crawl_error_rate(merged, self.max_error_rate),
-                  check_crawl_stall(merged, self.shared.stop_reason(), self.crawler.settings),
+                  check_crawl_stall(merged, self.shared.stop_reason(), self.monitor_settings),
                   ] if self.monitors else []
         try:
-            self.finalized = finalize(crawl_output(self.crawler), self.shared,
-                                      self.crawler.settings, part=part, monitors=checks,
+            self.finalized = finalize(self.context.output, self.shared, self.crawler.settings,
+                                      keep_seconds=self.config.keep_seconds, part=part,
+                                      monitors=checks,
                                       current_key=site.current if site else None)
         except ManifestHeld as held:  # this worker exits 1: the crawl is not complete yet
             logger.error("%s", held)
             self.crawler.stats.set_value(MANIFEST_HELD_STAT, str(held).splitlines()[0])
         if self.finalized is not None:
-            crawl_output(self.crawler).manifest = self.finalized
+            self.context.output.manifest = self.finalized
             self.crawler.stats.set_value("distributed/finalized", True)
             for name, value in with_results(self.crawler.stats.get_stats(), checks).items():
                 self.crawler.stats.set_value(name, value)
@@ -269,9 +275,9 @@ class DistributedCrawlExtension:
     def _clear_spool(self, files: list[dict[str, Any]]) -> None:
         """s3://: this worker's files are in the store, so their spool copies go (the uploader
         keeps them for a manifest, which workers leave to the last one)."""
-        out = crawl_output(self.crawler)
-        settings, stats = self.crawler.settings, self.crawler.stats
-        if (not out.uri.startswith("s3://") or settings.getbool("SPOOL_KEEP")
+        out = self.context.output
+        stats = self.crawler.stats
+        if (not out.remote or self.context.crawl_settings.spool_keep
                 or stats.get_value("storage/pending_files")):
             return
         for entry in files:

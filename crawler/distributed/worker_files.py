@@ -1,10 +1,12 @@
 """A dead worker's files in a shared crawl folder: repaired, indexed and listed for the manifest.
 
-A worker killed mid-crawl leaves ``*-<worker>.warc.gz.open`` (cut to its last whole record by
-:func:`crawler.warc.recover.recover_warc`), an unsorted index spool (rebuilt from its WARCs with
-cdxj-indexer) and ``articles-<worker>-*.jsonl.gz.open`` (flushed per record: its whole lines are
-kept by :func:`crawler.state.part_salvage.salvage_part`). Works where the reaper can see the folder:
-a local output folder shared by the workers (same machine, or a shared file system).
+A worker's files carry its id (:class:`crawler.crawl.naming.FileNames`, which names them and
+finds them again). A worker killed mid-crawl leaves ``*-<worker>.warc.gz.open`` (cut to its last
+whole record by :func:`crawler.warc.recover.recover_warc`), an unsorted index spool (rebuilt from
+its WARCs with cdxj-indexer) and ``articles-<worker>-*.jsonl.gz.open`` (flushed per record: its
+whole lines are kept by :func:`crawler.state.part_salvage.salvage_part`). Works where the reaper
+can see the folder: a local output folder shared by the workers (same machine, or a shared file
+system).
 """
 
 from __future__ import annotations
@@ -18,16 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from crawler.crawl.digests import sha256_hex
-from crawler.crawl.naming import OPEN_SUFFIX, WARC_SUFFIX
-from crawler.sitefacts import facts_file
+from crawler.crawl.naming import FileNames
 from crawler.state.part_salvage import read_part, salvage_part
 from crawler.warc.cdxj import index_warcs
-from crawler.warc.middleware import index_filename
 from crawler.warc.recover import recover_warc
 
 logger = logging.getLogger(__name__)
-
-PART_SUFFIX = ".jsonl.gz"
 
 
 @dataclass
@@ -50,66 +48,51 @@ def _entry(root: Path, path: Path, kind: str) -> dict:
             "size": path.stat().st_size, "sha256": sha256_hex(path)}
 
 
-def salvage_worker(crawl_dir: Path, worker: str, prefix: str, crawl_id: str) -> Salvage:
-    """Repair and list every file of ``worker`` in ``crawl_dir``."""
+def salvage_worker(crawl_dir: Path, names: FileNames, crawl_id: str) -> Salvage:
+    """Repair and list every file of the worker ``names`` names in ``crawl_dir``."""
     crawl_dir = Path(crawl_dir)
-    found = Salvage(worker)
+    assert names.worker, "a worker's files"
+    found = Salvage(names.worker)
     warc_dir, index_dir, parts_dir = (crawl_dir / d for d in ("warc", "indexes", "articles"))
-    for opened in sorted(warc_dir.glob(f"*-{worker}{WARC_SUFFIX}{OPEN_SUFFIX}")):
+    for opened in sorted(warc_dir.glob(names.warc_pattern(opened=True))):
         result = recover_warc(opened)
         if result.in_use:
             found.in_use = True
             return found
         found.notes.append(str(result))
-    warcs = sorted(warc_dir.glob(f"*-{worker}{WARC_SUFFIX}"))
-    index = index_dir / index_filename(prefix, crawl_id, worker)
+    warcs = sorted(warc_dir.glob(names.warc_pattern()))
+    index = index_dir / names.index(crawl_id)
     spool = index_dir / f".{index.name}.unsorted"
     if warcs and (spool.exists() or not index.exists()):
         index_warcs(warcs, index)
         found.notes.append(f"{index.name}: rebuilt from {len(warcs)} WARC files")
     spool.unlink(missing_ok=True)
-    for opened in sorted(parts_dir.glob(f"articles-{worker}-*{PART_SUFFIX}{OPEN_SUFFIX}")):
+    for opened in sorted(parts_dir.glob(names.parts_pattern(opened=True))):
         found.notes.append(str(salvage_part(opened)))
-    parts = sorted(parts_dir.glob(f"articles-{worker}-*{PART_SUFFIX}"))
+    parts = sorted(parts_dir.glob(names.parts_pattern()))
     for part in parts:
         found.article_urls |= _urls_in(part)
     found.files = ([_entry(crawl_dir, p, "warc") for p in warcs]
                    + ([_entry(crawl_dir, index, "index")] if index.exists() else [])
                    + [_entry(crawl_dir, p, "articles") for p in parts])
-    for report in sorted(crawl_dir.glob(f"report-{worker}.*")):
+    for report in sorted(crawl_dir.glob(f"{names.report}.*")):
         found.files.append(_entry(crawl_dir, report, "report"))
-    facts = crawl_dir / facts_file(worker)
+    facts = crawl_dir / names.facts
     if facts.is_file():
         found.files.append(_entry(crawl_dir, facts, "facts"))
     return found
 
 
-def owned_kind(relpath: str, worker: str) -> str | None:
-    """The manifest kind of ``relpath`` when it is one of ``worker``'s files, else None."""
-    folder, _, name = relpath.rpartition("/")
-    if folder == "warc" and name.endswith(f"-{worker}{WARC_SUFFIX}"):
-        return "warc"
-    if folder == "indexes" and name.endswith(f"-{worker}.cdxj"):
-        return "index"
-    if folder == "articles" and name.startswith(f"articles-{worker}-") and name.endswith(
-            PART_SUFFIX):
-        return "articles"
-    if not folder and name in (f"report-{worker}.json", f"report-{worker}.html"):
-        return "report"
-    if not folder and name == facts_file(worker):
-        return "facts"
-    return None
-
-
-def salvage_in_store(store: Any, crawl_key: str, worker: str, prefix: str,
-                     crawl_id: str, rebuild_index: bool = False) -> Salvage:
+def salvage_in_store(store: Any, crawl_key: str, names: FileNames, crawl_id: str,
+                     rebuild_index: bool = False) -> Salvage:
     """What a dead worker uploaded to object storage before it died: its files (an index is
     built and uploaded for WARC files that have none, or replaced with ``rebuild_index``) and
     the articles in its uploaded parts. What waited in its own spool is out of reach here."""
-    found = Salvage(worker)
+    assert names.worker, "a worker's files"
+    found = Salvage(names.worker)
     objects = {o["Key"][len(crawl_key) + 1:]: o for o in store.objects(crawl_key)}
-    mine = {rel: kind for rel in objects if (kind := owned_kind(rel, worker))}
-    index_rel = f"indexes/{index_filename(prefix, crawl_id, worker)}"
+    mine = {rel: kind for rel in objects if (kind := names.kind_of(rel))}
+    index_rel = f"indexes/{names.index(crawl_id)}"
     warcs = sorted(rel for rel, kind in mine.items() if kind == "warc")
     if warcs and (rebuild_index or index_rel not in mine):
         with tempfile.TemporaryDirectory(prefix="reaper-") as tmp:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.engine.tuning import EngineSettings
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -37,7 +39,7 @@ class GcTuning:
     """Extension: freeze the start-up heap and set the collector's thresholds."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("GC_TUNING", True):
+        if not EngineSettings.from_settings(crawler.settings).gc_tuning:
             raise NotConfigured("GC_TUNING is off")
         self.thresholds = THRESHOLDS
         self.before: tuple[int, int, int] | None = None

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,9 @@ from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.squeues import PickleLifoDiskQueue
 
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.scratch import ScratchLock, sweep
+from crawler.engine.tuning import EngineSettings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,16 +40,25 @@ SPOOL_PREFIX = "crawler-spool-"  # the queue folder in the temporary folder
 
 
 @dataclass
-class _Budget:
-    """Requests held in memory by one crawler's spilling queues, against their limit."""
+class QueueBudget:
+    """Requests held in memory by one crawl's spilling queues, against their limit: one of the
+    crawl's parts (``crawler.crawl.parts``), added by the scheduler."""
 
     limit: int
     used: int = 0
     logged: bool = False
     discard: bool = False  # the queues' folder goes with the crawl: nothing to write on close
 
-
-_budgets: weakref.WeakKeyDictionary[Any, _Budget] = weakref.WeakKeyDictionary()
+    @classmethod
+    def of(cls, crawler: Crawler) -> QueueBudget:
+        """The crawl's budget (``SCHEDULER_MEMORY_REQUESTS``), added on the first call: by the
+        spooling scheduler, or by the first queue under another scheduler."""
+        parts = CrawlContext.of(crawler).parts
+        found = parts.get(cls)
+        if found is None:
+            limit = EngineSettings.from_settings(crawler.settings).memory_requests
+            found = parts.add(cls(max(0, limit)))
+        return found
 
 
 class SpillingLifoQueue:
@@ -56,10 +66,7 @@ class SpillingLifoQueue:
 
     def __init__(self, crawler: Crawler, key: str) -> None:
         self.crawler, self.key = crawler, key
-        if crawler not in _budgets:
-            limit = crawler.settings.getint("SCHEDULER_MEMORY_REQUESTS", 2000)
-            _budgets[crawler] = _Budget(max(0, limit))
-        self._budget = _budgets[crawler]
+        self._budget = QueueBudget.of(crawler)
         self._memory: list[Request] = []  # oldest first; counted in the budget
         self._stuck: list[Request] = []  # could not be pickled; all older than self._memory
         self._disk: Any = None
@@ -146,13 +153,15 @@ class SpoolScheduler(Scheduler):
 
     _spool: str | None = None
     _spool_lock: ScratchLock | None = None
+    _budget: QueueBudget | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SpoolScheduler:
         scheduler = super().from_crawler(crawler)
-        settings = crawler.settings
-        if scheduler.dqdir is None and settings.getbool("SCHEDULER_SPOOL", True):
-            folder = settings.get("SCHEDULER_SPOOL_DIR") or None
+        scheduler._budget = QueueBudget.of(crawler)
+        config = EngineSettings.from_settings(crawler.settings)
+        if scheduler.dqdir is None and config.scheduler_spool:
+            folder = config.scheduler_spool_dir or None
             sweep(f"{SPOOL_PREFIX}*", folder)  # left by crawls that were killed
             scheduler._spool = tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=folder)
             scheduler._spool_lock = ScratchLock(scheduler._spool)
@@ -161,8 +170,8 @@ class SpoolScheduler(Scheduler):
 
     def close(self, reason: str) -> Any:
         """Close the queues; the spool folder goes (a crawl resumes from its state, not it)."""
-        if self._spool and self.crawler is not None and self.crawler in _budgets:
-            _budgets[self.crawler].discard = True  # no point pickling what is deleted next
+        if self._spool and self._budget is not None:
+            self._budget.discard = True  # no point pickling what is deleted next
         try:
             return super().close(reason)
         finally:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.engine.tuning import EngineSettings
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -50,11 +52,11 @@ class RetryAfterMiddleware:
     """Downloader middleware: a 429/503 with Retry-After pauses the host's download slot."""
 
     def __init__(self, crawler: Crawler):
-        settings = crawler.settings
-        if not settings.getbool("RETRY_AFTER_ENABLED", True):
+        config = EngineSettings.from_settings(crawler.settings)
+        if not config.retry_after:
             raise NotConfigured
         self.crawler = crawler
-        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+        self.max_wait = config.retry_after_max
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:

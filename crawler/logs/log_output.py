@@ -25,10 +25,13 @@ import logging
 import sys
 import traceback
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.utils.misc import load_object
+
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,16 +62,48 @@ QUIET: dict[str, tuple[str, ...]] = {
 NETWORK_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
 
 
+@dataclass(frozen=True)
+class LogSettings:
+    """The log's settings: ``LOG_LEVEL``, ``LOG_JSON``, ``LOG_FORMAT``/``LOG_DATEFORMAT`` (text),
+    ``LOG_ENABLED``, ``LOG_FILE`` (with ``LOG_FILE_APPEND``, ``LOG_ENCODING``),
+    ``LOG_FAILED_REQUESTS`` (``crawler.logs.requestlog``) and the network errors
+    (``RETRY_EXCEPTIONS``)."""
+
+    level: str
+    json: bool
+    format: str
+    date_format: str
+    enabled: bool
+    file: str
+    file_append: bool
+    encoding: str
+    failed_requests: bool
+    retry_exceptions: tuple[Any, ...]
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> LogSettings:
+        read = SettingsReader(settings)
+        return cls(level=read.text("LOG_LEVEL").upper(), json=read.bool("LOG_JSON"),
+                   format=read.text("LOG_FORMAT") or TEXT_FORMAT,
+                   date_format=read.text("LOG_DATEFORMAT") or DATE_FORMAT,
+                   enabled=read.bool("LOG_ENABLED"), file=read.str("LOG_FILE"),
+                   file_append=read.bool("LOG_FILE_APPEND"),
+                   encoding=read.text("LOG_ENCODING") or "utf-8",
+                   failed_requests=read.bool("LOG_FAILED_REQUESTS"),
+                   retry_exceptions=tuple(read.list("RETRY_EXCEPTIONS")))
+
+
 def describe_error(exc: BaseException, limit: int = 300) -> str:
     """``DownloadTimeoutError: Getting … took longer than 30.0 seconds.``: one line."""
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:limit] if text else type(exc).__name__
 
 
-def network_errors(settings: BaseSettings) -> tuple[type[BaseException], ...]:
+def network_errors(settings: BaseSettings | None) -> tuple[type[BaseException], ...]:
     """The exception types of network failures: Scrapy's ``RETRY_EXCEPTIONS``."""
     found: list[type[BaseException]] = []
-    for spec in settings.getlist("RETRY_EXCEPTIONS") if settings is not None else ():
+    specs = LogSettings.from_settings(settings).retry_exceptions if settings is not None else ()
+    for spec in specs:
         try:
             cls = load_object(spec) if isinstance(spec, str) else spec
         except (ImportError, AttributeError, ValueError, NameError):
@@ -164,16 +199,16 @@ class TextFormatter(logging.Formatter):
 
 def formatter(settings: BaseSettings) -> logging.Formatter:
     """The formatter ``LOG_JSON`` asks for (Scrapy's ``LOG_FORMAT``/``LOG_DATEFORMAT`` for text)."""
-    if settings.getbool("LOG_JSON"):
+    config = LogSettings.from_settings(settings)
+    if config.json:
         return JsonFormatter()
-    return TextFormatter(settings.get("LOG_FORMAT") or TEXT_FORMAT,
-                         settings.get("LOG_DATEFORMAT") or DATE_FORMAT)
+    return TextFormatter(config.format, config.date_format)
 
 
 def notice(settings: BaseSettings, message: str, **fields: Any) -> None:
     """A line for the user on stdout (a summary line, "resuming crawl …"): as it is, or with
     ``LOG_JSON`` one JSON object ``{"event": "notice", "time", "message", …}``."""
-    if settings is not None and settings.getbool("LOG_JSON"):
+    if settings is not None and LogSettings.from_settings(settings).json:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         message = json.dumps({"event": fields.pop("event", "notice"), "time": now,
                               "message": message, **fields}, ensure_ascii=False, default=str)
@@ -198,14 +233,15 @@ def quiet_scrapy(settings: BaseSettings) -> None:
 def install(settings: BaseSettings) -> logging.Handler:
     """The ``crawler`` command's log output: one handler on the root logger (replacing one an
     earlier call installed), for ``CrawlerProcess(settings, install_root_handler=False)``."""
-    level = logging.getLevelName(str(settings.get("LOG_LEVEL") or "WARNING").upper())
-    path = settings.get("LOG_FILE")
+    config = LogSettings.from_settings(settings)
+    level = logging.getLevelName(config.level)
+    path = config.file
     handler: logging.Handler
-    if not settings.getbool("LOG_ENABLED", True):
+    if not config.enabled:
         handler = logging.NullHandler()
     elif path:
-        handler = logging.FileHandler(path, mode="a" if settings.getbool("LOG_FILE_APPEND", True)
-                                      else "w", encoding=settings.get("LOG_ENCODING") or "utf-8")
+        handler = logging.FileHandler(path, mode="a" if config.file_append else "w",
+                                      encoding=config.encoding)
     else:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter(settings))
@@ -229,7 +265,7 @@ class LogOutput:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         quiet_scrapy(settings)
-        if settings.getbool("LOG_JSON"):
+        if LogSettings.from_settings(settings).json:
             # Scrapy installs its root handler anew after the extensions are built
             crawler.signals.connect(self.engine_started, signal=signals.engine_started)
 

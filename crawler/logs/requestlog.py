@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.logs.log_output import LogSettings
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
@@ -29,7 +31,7 @@ class FailedRequestLog:
     """Logs ``failed: HTTP <status> <url>`` for every final response of 400 or more."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("LOG_FAILED_REQUESTS", True):
+        if not LogSettings.from_settings(crawler.settings).failed_requests:
             raise NotConfigured
         crawler.signals.connect(self.response_received, signal=signals.response_received)
 

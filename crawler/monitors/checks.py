@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from crawler.monitors import counts
-from crawler.ops import config
 from crawler.outcome import OK_FINISH_REASONS
+from crawler.typed_settings import SettingsReader
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 STALL_REASON = "discovery_stall"
@@ -23,6 +23,39 @@ RESULTS_STAT, FAILED_STAT = "monitors/results", "monitors/failed"
 CRAWL_MIN_ARTICLES = "crawl_min_articles"
 CRAWL_MAX_ERROR_RATE = "crawl_max_error_rate"
 CRAWL_STALL = "crawl_discovery_stall"
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """The monitors' settings: ``MONITORS_ENABLED``, ``MONITOR_MIN_ARTICLES`` (0: off),
+    ``MONITOR_MAX_ERROR_RATE`` (a share of fetches; 1: off), ``MONITOR_STALL_SECONDS`` (0: off),
+    ``MONITOR_STALL_CLOSE``, ``MONITOR_CRAWL_CLOCK`` (a distributed crawl's clock), and whether
+    articles are extracted at all (``EXTRACTION_ENABLED``)."""
+
+    enabled: bool
+    min_articles: int
+    max_error_rate: float
+    stall_seconds: float
+    stall_close: bool
+    crawl_clock: str
+    extraction: bool
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> MonitorSettings:
+        """From Scrapy ``Settings`` or a plain dict; raises ValueError for a bad value."""
+        if isinstance(settings, MonitorSettings):
+            return settings
+        read = SettingsReader(settings)
+        return cls(enabled=read.bool("MONITORS_ENABLED"),
+                   min_articles=read.int("MONITOR_MIN_ARTICLES"),
+                   max_error_rate=read.float("MONITOR_MAX_ERROR_RATE"),
+                   stall_seconds=read.float("MONITOR_STALL_SECONDS"),
+                   stall_close=read.bool("MONITOR_STALL_CLOSE"),
+                   crawl_clock=read.str("MONITOR_CRAWL_CLOCK"),
+                   extraction=read.bool("EXTRACTION_ENABLED"))
+
+
+Config = MonitorSettings | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -74,13 +107,14 @@ def check_finished(stats: Mapping[str, Any]) -> MonitorResult:
     return MonitorResult("finished", FAILED, "nothing was fetched", 0)
 
 
-def check_min_articles(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
+def check_min_articles(stats: Mapping[str, Any], settings: Config) -> MonitorResult:
     """At least ``MONITOR_MIN_ARTICLES`` article records were written."""
-    want = config.get_int(settings, "MONITOR_MIN_ARTICLES")
+    config = MonitorSettings.from_settings(settings)
+    want = config.min_articles
     got = counts.articles(stats)
     if want <= 0:
         return MonitorResult("min_articles", SKIPPED, "MONITOR_MIN_ARTICLES is 0", got, want)
-    if not config.get_bool(settings, "EXTRACTION_ENABLED", default=True):
+    if not config.extraction:
         return MonitorResult("min_articles", SKIPPED, "extraction is off", got, want)
     if stats.get("state/incremental") and not got:
         # A recrawl of an unchanged site rightly writes nothing; the stall monitor still
@@ -116,7 +150,7 @@ def check_crawl_error_rate(merged: Mapping[str, Any], limit: float) -> MonitorRe
 
 
 def check_crawl_stall(merged: Mapping[str, Any], stop_reason: str | None,
-                      settings: Mapping[str, Any]) -> MonitorResult:
+                      settings: Config) -> MonitorResult:
     """No discovery stall in a distributed crawl: each worker's watch asks the crawl before it
     trips (``crawler.distributed.article_clock``), and a stall stops the whole crawl
     (``stop_reason``).
@@ -125,9 +159,9 @@ def check_crawl_stall(merged: Mapping[str, Any], stop_reason: str | None,
         {**merged, "finish_reason": stop_reason or "finished"}, settings))
 
 
-def check_error_rate(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
+def check_error_rate(stats: Mapping[str, Any], settings: Config) -> MonitorResult:
     """Server errors (>= 500) and download exceptions stay within ``MONITOR_MAX_ERROR_RATE``."""
-    limit = config.get_float(settings, "MONITOR_MAX_ERROR_RATE")
+    limit = MonitorSettings.from_settings(settings).max_error_rate
     rate = counts.error_rate(stats)
     if limit >= 1:
         return MonitorResult("max_error_rate", SKIPPED, "MONITOR_MAX_ERROR_RATE is 1 (off)",
@@ -141,9 +175,9 @@ def check_error_rate(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> M
                          round(rate, 4), limit)
 
 
-def check_stall(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> MonitorResult:
+def check_stall(stats: Mapping[str, Any], settings: Config) -> MonitorResult:
     """No stretch longer than ``MONITOR_STALL_SECONDS`` of fetching without a new article."""
-    window = config.get_float(settings, "MONITOR_STALL_SECONDS")
+    window = MonitorSettings.from_settings(settings).stall_seconds
     gap = stats.get(GAP_STAT)
     if stats.get("finish_reason") == STALL_REASON:
         return MonitorResult("discovery_stall", FAILED,
@@ -170,8 +204,10 @@ def check_store_backlog(stats: Mapping[str, Any]) -> MonitorResult:
     return MonitorResult("store_backlog", PASSED, "every file uploaded", 0, 0)
 
 
-def evaluate_monitors(stats: Mapping[str, Any], settings: Mapping[str, Any]) -> list[MonitorResult]:
-    """Every monitor against ``stats``; ``settings`` is Scrapy ``Settings`` or a plain dict."""
+def evaluate_monitors(stats: Mapping[str, Any], settings: Config) -> list[MonitorResult]:
+    """Every monitor against ``stats``; ``settings``: :class:`MonitorSettings`, or Scrapy
+    ``Settings`` or a plain dict to read them from."""
+    settings = MonitorSettings.from_settings(settings)
     return [
         check_finished(stats),
         check_min_articles(stats, settings),

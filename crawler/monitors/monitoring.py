@@ -21,16 +21,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from crawler.crawl.output import crawl_output
+from crawler.crawl.context import CrawlContext
 from crawler.monitors.checks import (
     FAILED_STAT,
     GAP_STAT,
     RESULTS_STAT,
     STALL_REASON,
+    MonitorSettings,
     evaluate_monitors,
 )
 from crawler.monitors.stall import StallWatch
-from crawler.ops import config
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -45,14 +45,15 @@ class MonitorExtension:
     """Live discovery-stall watch plus the end-of-crawl evaluation of all monitors."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not config.get_bool(settings, "MONITORS_ENABLED"):
+        context = self.context = CrawlContext.of(crawler)
+        config = self.config = context.config(MonitorSettings)
+        if not config.enabled:
             raise NotConfigured
         self.crawler = crawler
-        self.window = config.get_float(settings, "MONITOR_STALL_SECONDS")
-        self.close_on_stall = config.get_bool(settings, "MONITOR_STALL_CLOSE")
+        self.window = config.stall_seconds
+        self.close_on_stall = config.stall_close
         self.watch = StallWatch(self.window, time.monotonic())
-        clock = settings.get("MONITOR_CRAWL_CLOCK")
+        clock = config.crawl_clock
         self.crawl_clock = build_from_crawler(load_object(clock), crawler) if clock else None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -64,7 +65,7 @@ class MonitorExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.watch = StallWatch(self.window, time.monotonic())
-        crawl_output(self.crawler).add_closer(self.evaluate, "monitors")
+        self.context.output.add_closer(self.evaluate, "monitors")
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         self.watch.article(time.monotonic())
@@ -90,7 +91,7 @@ class MonitorExtension:
     def evaluate(self) -> None:
         """Closer: evaluate every monitor and store the results in the stats."""
         stats = self.crawler.stats
-        results = evaluate_monitors(stats.get_stats(), self.crawler.settings)
+        results = evaluate_monitors(stats.get_stats(), self.config)
         stats.set_value(RESULTS_STAT, [r.to_dict() for r in results])
         stats.set_value(FAILED_STAT, [r.name for r in results if not r.ok])
         for r in results:

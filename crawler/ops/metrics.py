@@ -16,10 +16,11 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.crawl.context import CrawlContext
 from crawler.engine.engine_state import queue_and_inflight
 from crawler.monitors import counts
 from crawler.monitors.checks import GAP_STAT
-from crawler.ops import config
+from crawler.ops.config import OpsSettings
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -79,13 +80,14 @@ class MetricsExtension:
     """Serves ``/metrics`` for Prometheus on ``METRICS_HOST:METRICS_PORT`` during the crawl."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.port = config.get_int(settings, "METRICS_PORT")
+        self.context = CrawlContext.of(crawler)
+        config = self.context.config(OpsSettings)
+        self.port = config.metrics_port
         if not self.port:
             raise NotConfigured
         from prometheus_client import CollectorRegistry
 
-        self.host = str(config.get(settings, "METRICS_HOST"))
+        self.host = config.metrics_host
         self.crawler = crawler
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(_Collector(self))
@@ -119,13 +121,12 @@ class MetricsExtension:
     def refresh(self, up: int = 1) -> None:
         """Take a new snapshot in the reactor thread (the HTTP thread only reads it)."""
         queue, inflight = queue_and_inflight(self.crawler)
-        out = getattr(self.crawler, "crawl_output", None)
+        out = self.context.output
         self.snap = {
             "up": up, "stats": dict(self.crawler.stats.get_stats()),
             "queue": queue, "inflight": inflight,
             "elapsed": time.monotonic() - self.started,
-            "crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name,
-            "site": getattr(out, "folder", None),
+            "crawl_id": out.crawl_id, "spider": self.crawler.spidercls.name, "site": out.folder,
         }
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -25,12 +25,13 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.crawl.context import CrawlContext
 from crawler.engine.engine_state import queue_and_inflight
 from crawler.logs.log_output import EVENT_ATTR, PROGRESS_LOGGER, RAW_ATTR
 from crawler.monitors import counts
 from crawler.monitors.checks import FAILED_STAT
 from crawler.monitors.counts import fmt_bytes
-from crawler.ops import config
+from crawler.ops.config import OpsSettings
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -89,16 +90,17 @@ class ProgressExtension:
     """Prints crawl progress: a status line on a terminal, JSON lines otherwise."""
 
     def __init__(self, crawler: Crawler, stream: IO[str] | None = None) -> None:
-        settings = crawler.settings
-        mode = str(config.get(settings, "PROGRESS_MODE")).lower()
+        context = self.context = CrawlContext.of(crawler)
+        config = context.config(OpsSettings)
+        mode = config.progress_mode
         if mode == "off":
             raise NotConfigured
         self.stream = stream or sys.stderr
         if mode == "auto":  # JSON asked for wins: every line of the log a JSON object
-            mode = ("json" if settings.getbool("LOG_JSON") else
+            mode = ("json" if config.log_json else
                     "line" if self.stream.isatty() else "text")
         self.mode = mode
-        self.interval = config.get_float(settings, "PROGRESS_INTERVAL")
+        self.interval = config.progress_interval
         self.crawler = crawler
         self.started = time.monotonic()
         self.history: deque[tuple[float, int, int]] = deque(maxlen=RATE_WINDOW)
@@ -117,17 +119,16 @@ class ProgressExtension:
         return cls(crawler)
 
     def _ids(self) -> dict[str, Any]:
-        out = getattr(self.crawler, "crawl_output", None)
-        return {"crawl_id": getattr(out, "crawl_id", None), "spider": self.crawler.spidercls.name,
-                "site": getattr(out, "folder", None)}
+        out = self.context.output
+        return {"crawl_id": out.crawl_id, "spider": self.crawler.spidercls.name,
+                "site": out.folder}
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
         self.history.append((0.0, 0, 0))
         if self.mode != "line":
-            out = getattr(self.crawler, "crawl_output", None)
             fields = {**self._ids(), "start_url": getattr(spider, "start_url", None),
-                      "output": str(getattr(out, "root", "")) or None}
+                      "output": str(self.context.output.root)}
             self._emit("crawl_started", fields, f"crawl {fields['crawl_id']} started: "
                                                 f"{fields['start_url']} -> {fields['output']}")
         else:
@@ -177,9 +178,9 @@ class ProgressExtension:
         the monitors and manifest as they ended."""
         if self._closing is None:
             return
-        out = getattr(self.crawler, "crawl_output", None)
-        report = out.report_path if out is not None else None
-        manifest = out.manifest_path if out is not None and out.manifest_path.exists() else None
+        out = self.context.output
+        report = out.report_path
+        manifest = out.manifest_path if out.manifest_path.exists() else None
         failed = self.crawler.stats.get_value(FAILED_STAT)
         fields = {**self._closing, "monitors_failed": failed,
                   "manifest": str(manifest) if manifest else None,

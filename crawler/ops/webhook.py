@@ -21,9 +21,11 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import __version__
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.output import is_remote
 from crawler.monitors import counts
 from crawler.monitors.checks import MonitorResult, results_from_stats
-from crawler.ops import config
+from crawler.ops.config import OpsSettings
 from crawler.outcome import OK_FINISH_REASONS
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ ATTEMPTS = 2
 
 def manifest_location(uri: str, site: str, crawl_id: str, local: str | None) -> str | None:
     """Where the manifest lives: its s3:// URI for object storage, else the local path."""
-    if uri.startswith("s3://"):
+    if is_remote(uri):
         return f"{uri.rstrip('/')}/{site}/{crawl_id}/manifest.json"
     return local
 
@@ -92,10 +94,12 @@ class WebhookExtension:
     """Notifies ``WEBHOOK_URL`` once the crawl has stopped."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.url = str(config.get(crawler.settings, "WEBHOOK_URL") or "")
+        self.context = CrawlContext.of(crawler)
+        config = self.context.config(OpsSettings)
+        self.url = config.webhook_url
         if not self.url:
             raise NotConfigured
-        self.timeout = config.get_float(crawler.settings, "WEBHOOK_TIMEOUT")
+        self.timeout = config.webhook_timeout
         self.crawler = crawler
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
@@ -106,17 +110,12 @@ class WebhookExtension:
     def payload(self) -> dict[str, Any]:
         """The message for this crawl, from its output, stats and monitor results."""
         stats = self.crawler.stats.get_stats()
-        out = getattr(self.crawler, "crawl_output", None)
-        spider = self.crawler.spidercls.name
-        folder = out.folder if out is not None else spider
-        crawl = {"crawl_id": getattr(out, "crawl_id", None), "spider": spider, "site": folder,
-                 "output": getattr(out, "uri", None)}
-        local = None
-        if out is not None and out.manifest_path.exists():
-            local = str(out.manifest_path.resolve())
-        manifest = manifest_location(crawl["output"] or "", folder, crawl["crawl_id"] or "",
-                                     local) if local else None
-        report = out.report_path if out is not None else None
+        out = self.context.output
+        crawl = {"crawl_id": out.crawl_id, "spider": self.crawler.spidercls.name,
+                 "site": out.folder, "output": out.uri}
+        local = str(out.manifest_path.resolve()) if out.manifest_path.exists() else None
+        manifest = manifest_location(out.uri, out.folder, out.crawl_id, local) if local else None
+        report = out.report_path
         return webhook_payload(crawl=crawl, stats=stats, monitors=results_from_stats(stats),
                                manifest=manifest, report=str(report.resolve()) if report else None)
 

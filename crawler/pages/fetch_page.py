@@ -18,9 +18,12 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
+
+from crawler.typed_settings import SettingsReader
 
 REDIRECTS = (301, 302, 303, 307, 308)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -69,6 +72,18 @@ class PoliteFetcher:
 
     def __post_init__(self) -> None:
         self._opener = urllib.request.build_opener(_NoRedirect)
+
+    @classmethod
+    def from_settings(cls, settings: Any, timeout: float | None = None) -> PoliteFetcher:
+        """A fetcher with the crawl's identity and limits: ``USER_AGENT``, ``DOWNLOAD_TIMEOUT``
+        (or ``timeout``), ``DOWNLOAD_MAXSIZE``, ``ROBOTSTXT_OBEY``, ``DEFAULT_REQUEST_HEADERS``
+        and ``ROBOTSTXT_USER_AGENT``."""
+        read = SettingsReader(settings)
+        return cls(user_agent=read.str("USER_AGENT"),
+                   timeout=timeout or read.float("DOWNLOAD_TIMEOUT"),
+                   max_bytes=read.int("DOWNLOAD_MAXSIZE"), obey_robots=read.bool("ROBOTSTXT_OBEY"),
+                   headers=read.dict("DEFAULT_REQUEST_HEADERS"),
+                   robots_agent=read.optional("ROBOTSTXT_USER_AGENT"))
 
     def _get(self, url: str) -> tuple[int, Message, bytes]:
         headers = {**self.headers, "User-Agent": self.user_agent,

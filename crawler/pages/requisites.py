@@ -18,15 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.pages.site import DEFAULT_PORTS, Site
-
-if TYPE_CHECKING:
-    from scrapy.settings import BaseSettings
+from crawler.typed_settings import SettingsReader
 
 # url(...) with or without quotes, and @import "..." (the url() form is caught by the first)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.IGNORECASE)
@@ -97,13 +95,15 @@ class RequisitePolicy:
     site: Site | None = None  # when set, the site's own URLs are those it contains
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings, site_hosts: Iterable[str],
+    def from_settings(cls, settings: Any, site_hosts: Iterable[str],
                       site: Site | None = None) -> RequisitePolicy:
-        hosts = settings.getlist("REQUISITES_HOSTS")
-        return cls(enabled=settings.getbool("REQUISITES_ENABLED", True),
+        """``REQUISITES_ENABLED``, ``REQUISITES_HOSTS`` and ``REQUISITES_DEPTH``."""
+        read = SettingsReader(settings)
+        hosts = read.list("REQUISITES_HOSTS")
+        return cls(enabled=read.bool("REQUISITES_ENABLED"),
                    site_hosts=tuple(h for h in site_hosts if h),
                    extra_hosts=tuple(h for h in hosts if h.strip()),
-                   depth=max(0, settings.getint("REQUISITES_DEPTH", 1)), site=site)
+                   depth=max(0, read.int("REQUISITES_DEPTH")), site=site)
 
     def allows(self, url: str) -> bool:
         """True for an http(s) URL on the site or a configured host."""

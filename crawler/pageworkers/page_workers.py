@@ -17,17 +17,19 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.extract.worker import extract_in_worker, scan_in_worker, warm_up
 from crawler.pages.pagescan import PageScan, ScanScope
 from crawler.pages.profiles import SiteProfile
 from crawler.pageworkers.parent_death import worker_context
 from crawler.pageworkers.pool import ProcessPool, WorkerDied
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -35,21 +37,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class PageWorkerSettings:
+    """``EXTRACTION_WORKERS``: worker processes; 0: one per core but one; -1: none (pages are
+    scanned and extracted in the main process)."""
+
+    workers: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PageWorkerSettings:
+        return cls(workers=SettingsReader(settings).int("EXTRACTION_WORKERS"))
+
+
 class PageWorkers:
-    """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; the crawler's
-    ``page_workers``."""
+    """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; one of the crawl's
+    parts (``crawler.crawl.parts``)."""
 
     def __init__(self, crawler: Crawler):
-        settings = crawler.settings
-        workers = settings.getint("EXTRACTION_WORKERS")
+        context = CrawlContext.of(crawler)
+        workers = context.config(PageWorkerSettings).workers
         if workers < 0:
             raise NotConfigured("EXTRACTION_WORKERS < 0: pages are scanned in the main process")
         self.crawler = crawler
         self.workers = workers or max(1, (os.cpu_count() or 2) - 1)
-        self.extracting = settings.getbool("EXTRACTION_ENABLED", True)
+        self.extracting = context.crawl_settings.extraction_enabled
         self.pool: ProcessPool | None = None
         self.scope: ScanScope | None = None
-        parts(crawler).page_workers = self
+        context.parts.add(self)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

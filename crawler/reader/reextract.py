@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.crawl.naming import FACTS_FILE
 from crawler.dates import EntryDate, PageDates, read_date, server_clock
 from crawler.extract.article import EXTRACTOR, EXTRACTOR_VERSION, extract_parsed
 from crawler.pages.pagescan import ScanScope, parse_page, scan_tree
@@ -33,7 +34,6 @@ from crawler.pages.site import site_for
 from crawler.pages.urls import BadURL, canonical_url
 from crawler.reader import Crawl, ReaderError
 from crawler.record import build_record
-from crawler.sitefacts import FACTS_FILE
 from crawler.sitefacts.boilerplate import BoilerplateCounter, paragraphs
 from crawler.sitefacts.finalize import finalize, pairing
 from crawler.sitefacts.learner import SiteFacts, SiteLearner

@@ -23,6 +23,8 @@ from crawler.replay import pywb as replay
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+    from crawler.crawl.output import CrawlOutput
+
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
 
 
@@ -94,20 +96,18 @@ def build_wacz(crawl_dir: Path, output: Path | None = None) -> Path:
     return output
 
 
-def package_crawl(output_uri: str, crawl_root: Path, site: str, crawl_id: str,
-                  settings: BaseSettings) -> str:
+def package_crawl(out: CrawlOutput, settings: BaseSettings) -> str:
     """``crawler crawl --wacz``: the finished crawl as ``<out>/<site>/<crawl-id>.wacz``; for
     ``s3://`` output the crawl is read back from the store (its manifest, WARCs, indexes and
     records, checked against their sha256) and the WACZ stored beside it. Returns where it is."""
-    from crawler.storage.s3 import is_s3_uri
-
-    if not is_s3_uri(output_uri):
-        return str(build_wacz(crawl_root))
+    if not out.remote:
+        return str(build_wacz(out.root))
+    site, crawl_id = out.folder, out.crawl_id
     from crawler.crawl.digests import sha256_hex
     from crawler.replay.s3_fetch import KINDS, fetch_crawl
     from crawler.storage.objects import ObjectStore
 
-    store = ObjectStore.from_settings(output_uri, settings)
+    store = ObjectStore.from_settings(out.uri, settings)
     with tempfile.TemporaryDirectory(prefix="crawler-wacz-s3-") as tmp:
         local = fetch_crawl(store.location.uri(site, crawl_id), Path(tmp), settings,
                             kinds=(*KINDS, "articles"), with_manifest=True)

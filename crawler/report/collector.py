@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.crawl.output import crawl_output
-from crawler.ops import config
-from crawler.report.document import build_report, write_report
+from crawler.crawl.context import CrawlContext
+from crawler.report.document import ReportSettings, build_report, write_report
 from crawler.report.found_in import found_in
 from crawler.report.observations import CrawlObservations
 from crawler.report.previous import comparison, previous_manifest
@@ -65,7 +64,8 @@ class ReportExtension:
     """Collects bounded observations of the crawl and writes its report at the end."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not config.get_bool(crawler.settings, "REPORT_ENABLED"):
+        self.context = CrawlContext.of(crawler)
+        if not self.context.config(ReportSettings).enabled:
             raise NotConfigured
         self.crawler = crawler
         self.obs = CrawlObservations()
@@ -91,7 +91,7 @@ class ReportExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
-        crawl_output(self.crawler).add_closer(self.write, "report")
+        self.context.output.add_closer(self.write, "report")
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         self._answered.add(id(request))
@@ -131,7 +131,7 @@ class ReportExtension:
 
     def write(self) -> None:
         """Closer: write report.json and report.html; a failure is logged, never fatal."""
-        out = crawl_output(self.crawler)
+        out = self.context.output
         spider = self.crawler.spider
         settings = self.crawler.settings
         try:
@@ -147,8 +147,7 @@ class ReportExtension:
                 stats=stats, observations=self.obs.to_dict(), files=files, run=run,
                 compared=comparison(previous_manifest(out, settings), stats, warc))
             # A worker of a distributed crawl reports on its own part: report-<worker>.*
-            worker = self.crawler.settings.get("WORKER_ID") or ""
-            self.paths = write_report(out.root, report, f"report-{worker}" if worker else "report")
+            self.paths = write_report(out.root, report, out.names.report)
         except Exception:  # the manifest must still be written
             logger.exception("could not write the crawl report")
             self.crawler.stats.set_value("report/failed", True)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,23 @@ from crawler.monitors.checks import RESULTS_STAT
 from crawler.report.articles import count_records, read_records
 from crawler.report.previous import comparison, local_previous
 from crawler.report.runinfo import robots_status
+from crawler.typed_settings import SettingsReader
 
 REPORT_VERSION = 1
 REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 ARTICLE_KEYS = ("articles_per_day", "articles_per_language", "articles_undated",
                 "fields_filled")
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """``REPORT_ENABLED``: the report is observed and written."""
+
+    enabled: bool
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ReportSettings:
+        return cls(enabled=SettingsReader(settings).bool("REPORT_ENABLED"))
 
 
 class ReportError(Exception):

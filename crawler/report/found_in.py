@@ -17,9 +17,10 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from crawler.crawl.context import CrawlContext
 from crawler.items import ArticlePage
-from crawler.ops import config
 from crawler.pages.urls import BadURL, canonical_url
+from crawler.report.document import ReportSettings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -51,7 +52,7 @@ class FoundInMiddleware(BaseSpiderMiddleware):
     """Tags requests with :data:`META_KEY` (see the module docstring)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not config.get_bool(crawler.settings, "REPORT_ENABLED"):
+        if not CrawlContext.of(crawler).config(ReportSettings).enabled:
             raise NotConfigured
         super().__init__(crawler)
         self._starts: set[str] | None = None

@@ -57,7 +57,7 @@ def previous_manifest(out: Any, settings: BaseSettings) -> dict[str, Any] | None
     """The manifest of the site's previous crawl in the same output (None: this is its first).
     A store that cannot be read is logged and counts as none."""
     try:
-        if str(out.uri).startswith("s3://"):
+        if out.remote:
             return _s3_manifest(out, settings)
         return local_previous(out.root.parent, out.crawl_id)
     except Exception as exc:  # the report is written regardless

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler import __version__
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -89,7 +90,7 @@ def run_info(settings: BaseSettings, spider: Spider | None = None) -> dict[str, 
         "settings": dict(sorted(chosen.items())),
         "command_line": given,
         "profile": profile,
-        "worker": settings.get("WORKER_ID") or None,
+        "worker": SettingsReader(settings).optional("WORKER_ID"),
     }
 
 

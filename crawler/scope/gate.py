@@ -8,8 +8,8 @@ order 50, in place of Scrapy's ``OffsiteMiddleware`` (which knows host names, no
 it sees each of them before robots.txt is fetched for it, before any politeness wait and
 before anything is archived. It lets through:
 
-* URLs of the crawl's site (``spider.site``, :class:`crawler.pages.site.Site`): its hosts and their
-  subdomains on its port;
+* URLs of the crawl's site (the crawl context's, :class:`crawler.pages.site.Site`): its hosts and
+  their subdomains on its port;
 * the configured requisite hosts (``REQUISITES_HOSTS``, CDN hosts: ``host`` on any port or
   ``host:port``).
 
@@ -29,8 +29,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.crawl.context import CrawlContext
 from crawler.pages.requisites import host_matches
 from crawler.pages.site import DEFAULT_PORTS, Site
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -61,9 +63,9 @@ class ScopeGate:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.extra_hosts = tuple(h for h in crawler.settings.getlist("REQUISITES_HOSTS")
-                                 if h.strip())
-        self.site: Site | None = None
+        hosts = SettingsReader(crawler.settings).list("REQUISITES_HOSTS")
+        self.extra_hosts = tuple(h for h in hosts if h.strip())
+        self.site: Site | None = CrawlContext.of(crawler).site
         self._logged: set[str] = set()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
@@ -72,7 +74,6 @@ class ScopeGate:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        self.site = getattr(spider, "site", None)
         if self.site is not None:
             logger.info("scope: %s (hosts %s%s)", self.site.origin, ", ".join(self.site.hosts),
                         f"; requisites also from {', '.join(self.extra_hosts)}"

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from crawler.typed_settings import SettingsReader
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-DEFAULT_COUNTER = "crawler.scope.shape_budget.LocalShapeCounter"
-
 
 class ShapeCounter(Protocol):
     """Counts new links per shape."""
@@ -51,5 +50,5 @@ class LocalShapeCounter:
 
 def shape_counter(crawler: Crawler) -> ShapeCounter:
     """The ``PATH_SHAPE_COUNTER`` component of ``crawler``."""
-    cls = load_object(crawler.settings.get("PATH_SHAPE_COUNTER") or DEFAULT_COUNTER)
+    cls = load_object(SettingsReader(crawler.settings).str("PATH_SHAPE_COUNTER"))
     return build_from_crawler(cls, crawler)

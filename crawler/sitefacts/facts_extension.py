@@ -1,6 +1,6 @@
 """Scrapy extension: learn the crawl's site (time zone, boilerplate) and finalise its records.
 
-``parts(crawler).site_facts`` (crawler.crawl.parts) is this extension. The spider hands it the
+This extension is one of the crawl's parts (``crawler.crawl.parts``). The spider hands it the
 dates its sitemaps and feeds give (:meth:`SiteFactsExtension.note_entry`); the extraction
 pipeline hands it each extracted article (:meth:`SiteFactsExtension.finalize`), which is learned
 from and then finalised with the site's facts (``crawler.sitefacts.finalize``). Until enough
@@ -25,22 +25,20 @@ import logging
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.crawl.naming import safe_part
-from crawler.crawl.output import crawl_output
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.naming import FACTS_FILE
 from crawler.dates import EntryDate, ZoneEvidence, read_date
 from crawler.dates.page import PageDates
 from crawler.engine.engine_state import queue_and_inflight
 from crawler.pages.discovery_docs import Entry
-from crawler.sitefacts import FACTS_FILE, facts_file
 from crawler.sitefacts.boilerplate import paragraphs
 from crawler.sitefacts.finalize import (
     ENTRY_SOURCES,
@@ -50,6 +48,8 @@ from crawler.sitefacts.finalize import (
     pairing,
 )
 from crawler.sitefacts.learner import SiteLearner
+from crawler.state.session import CrawlState
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -60,15 +60,24 @@ logger = logging.getLogger(__name__)
 MAX_ENTRIES = 500_000  # sitemap/feed dates remembered per crawl
 
 
-def site_key(spider: Spider) -> tuple[str, str | None]:
-    """(the site a spider crawls, its host): the spider's ``site`` (``crawler.pages.site``), else
-    the origin of its start URL."""
-    site = getattr(spider, "site", None)
-    if site is not None:
-        return site.origin, (site.hosts[0] if site.hosts else None)
-    parts = urlsplit(getattr(spider, "start_url", "") or "")
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "unknown"
-    return origin, parts.hostname
+@dataclass(frozen=True)
+class SiteFactsSettings:
+    """The ``SITE_FACTS_*`` settings (see the module docstring) and the scraper slot's size."""
+
+    enabled: bool
+    min_articles: int
+    hold_records: int
+    hold_seconds: float
+    slot_bytes: int  # SCRAPER_SLOT_MAX_ACTIVE_SIZE
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SiteFactsSettings:
+        read = SettingsReader(settings)
+        return cls(enabled=read.bool("SITE_FACTS_ENABLED"),
+                   min_articles=read.int("SITE_FACTS_MIN_ARTICLES"),
+                   hold_records=read.int("SITE_FACTS_HOLD_RECORDS"),
+                   hold_seconds=read.float("SITE_FACTS_HOLD_SECONDS"),
+                   slot_bytes=read.int("SCRAPER_SLOT_MAX_ACTIVE_SIZE"))
 
 
 def _entry_evidence(entry: Entry) -> list[ZoneEvidence]:
@@ -86,30 +95,31 @@ class SiteFactsExtension:
     """Holds the crawl's :class:`SiteLearner`, the dates of sitemap/feed entries, and the hold."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.getbool("SITE_FACTS_ENABLED", True):
+        context = self.context = CrawlContext.of(crawler)
+        config = context.config(SiteFactsSettings)
+        if not config.enabled:
             raise NotConfigured("SITE_FACTS_ENABLED is off")
         self.crawler = crawler
-        self.min_articles = settings.getint("SITE_FACTS_MIN_ARTICLES", 50)
-        self.hold_records = settings.getint("SITE_FACTS_HOLD_RECORDS", 200)
-        self.hold_seconds = settings.getfloat("SITE_FACTS_HOLD_SECONDS", 120.0)
-        self.hold_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
+        self.min_articles = config.min_articles
+        self.hold_records = config.hold_records
+        self.hold_seconds = config.hold_seconds
+        self.hold_bytes = config.slot_bytes // 2
         # --max-items N: never hold N records back (the crawl stops when they are written;
         # distributed workers hold none)
-        limit = settings.getint("CLOSESPIDER_ITEMCOUNT")
+        limit = context.crawl_settings.max_items
         if limit and self.hold_records > 0:
             self.hold_records = max(1, min(self.hold_records, limit))
         self.learner = SiteLearner()
-        self.site = "unknown"
-        worker = settings.get("WORKER_ID")
-        self.facts_file = facts_file(safe_part(worker) if worker else None)
+        # what the facts are kept under in the crawl state, and written as: the site's origin
+        self.site = context.site.origin if context.site is not None else "unknown"
+        self.facts_file = context.output.names.facts
         self.entries: dict[int, tuple[str, str]] = {}  # hash(url) -> (date text, source)
         self._released = asyncio.Event()
         self._held = self._held_bytes = 0
         self._held_since: float | None = None
         self._idle_checks = 0
         self._loop: task.LoopingCall | None = None
-        parts(crawler).site_facts = self
+        context.parts.add(self)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -119,9 +129,10 @@ class SiteFactsExtension:
 
     # --- signals ----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
-        self.site, host = site_key(spider)
+        site = self.context.site
+        host = site.hosts[0] if site is not None and site.hosts else None
         profile = getattr(spider, "profile", None)
-        state = parts(self.crawler).state
+        state = self.context.parts.get(CrawlState)
         kept = state.store.site_facts(self.site) if state is not None else None
         self.learner = SiteLearner.from_json(
             kept, host=host, profile_zone=getattr(profile, "timezone", None),
@@ -133,7 +144,7 @@ class SiteFactsExtension:
             self._release("learned before")
         elif self.hold_records <= 0:
             self._release("no hold")
-        crawl_output(self.crawler).add_closer(self._save, "site_facts")
+        self.context.output.add_closer(self._save, "site_facts")
         self._loop = task.LoopingCall(self._check_hold)
         self._loop.start(0.5, now=False)
 
@@ -237,7 +248,7 @@ class SiteFactsExtension:
         """Crawl-output closer: the revisions used go to ``site-facts.json``, what was learned
         to the crawl state."""
         self._release("crawl closing")
-        out = crawl_output(self.crawler)
+        out = self.context.output
         stats = self.crawler.stats
         revisions = self.learner.revisions
         stats.set_value("site_facts/revisions", len(revisions))
@@ -250,7 +261,7 @@ class SiteFactsExtension:
                                "revisions": [rev.to_json() for rev in revisions],
                                "learned": self.learner.to_json()})
             out.file_completed(path, "facts")
-        state = parts(self.crawler).state
+        state = self.context.parts.get(CrawlState)
         if state is not None and self.learner.seen:
             state.store.save_site_facts(self.site, self.learner.to_json())
 

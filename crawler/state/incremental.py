@@ -40,8 +40,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.state import state_off
+from crawler.state.session import CrawlState
+from crawler.warc.middleware import META_REVALIDATES
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -51,9 +53,9 @@ logger = logging.getLogger(__name__)
 
 META_SKIP = "dont_revalidate"
 META_CONDITIONAL = "conditional"  # set on requests that carried validators
-# on conditional requests: payload digest of the last full fetch, which a 304 confirms; the WARC
-# middleware archives such a 304 as a server-not-modified revisit of that capture
-META_REVALIDATES = "revalidates"
+# On conditional requests, META_REVALIDATES (crawler.warc.middleware): the payload digest of the
+# last full fetch, which a 304 confirms; the WARC middleware archives such a 304 as a
+# server-not-modified revisit of that capture.
 
 
 def _header(headers: Any, name: bytes) -> str | None:
@@ -65,9 +67,10 @@ class IncrementalMiddleware:
     """Adds validators to requests the state can revalidate and records every response."""
 
     def __init__(self, crawler: Crawler) -> None:
-        state = parts(crawler).state
+        context = CrawlContext.of(crawler)
+        state = context.parts.get(CrawlState)
         if state is None:
-            raise state_off(crawler.settings, "no crawl state (STATE_ENABLED off)")
+            raise state_off(context, "no crawl state (STATE_ENABLED off)")
         self.state = state
         self.stats = crawler.stats
 

@@ -24,9 +24,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler.crawl.naming import MANIFEST
 from crawler.state.part_salvage import SalvageResult, read_part, salvage_part
-from crawler.warc.dedup import MANIFEST, ORIGINALS_SUFFIX
-from crawler.warc.recover import IndexResult, RecoverResult, interrupted_crawls, recover_crawl_dir
+from crawler.warc.dedup import ORIGINALS_SUFFIX
+from crawler.warc.recover import IndexResult, RecoverResult, recover_crawl_dir
 
 PART_GLOB = "*.jsonl.gz"
 _RUN_TAG = re.compile(r"-r(\d+)(?=-|\.cdxj$)")
@@ -56,25 +57,6 @@ class ResumeReport:
         return (f"resuming crawl {self.crawl_dir.name} (resume {self.run}): {self.records} "
                 f"articles already written, {warcs} WARC files kept, "
                 f"{sum(s.records for s in self.salvaged)} records salvaged from open parts")
-
-
-def resumable_crawl(spider_dir: Path) -> Path | None:
-    """The newest crawl folder under ``<out>/<spider>/`` when it never wrote its manifest.
-
-    Only the last run is continued: an older unfinished crawl that a later run already passed
-    stays as it is (its WARCs are repaired by the next crawl's start, ``crawler.crawl.manifest``).
-    """
-    if not spider_dir.is_dir():
-        return None
-    crawls = sorted(d for d in spider_dir.iterdir() if (d / "warc").is_dir())
-    return crawls[-1] if crawls and crawls[-1] in interrupted_crawls(spider_dir) else None
-
-
-def resume_target(site_dir: Path, crawl_id: str | None) -> Path | None:
-    """The crawl folder a resume continues: ``crawl_id``'s under the site's folder, else the
-    last crawl there that never wrote its manifest (:func:`resumable_crawl`); None: nothing to
-    resume."""
-    return site_dir / crawl_id if crawl_id else resumable_crawl(site_dir)
 
 
 def prepare_resume(crawl_dir: Path) -> ResumeReport:

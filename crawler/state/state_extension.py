@@ -1,11 +1,13 @@
-"""Scrapy extension: the crawl lock, the durable state of one crawl, and resuming a killed crawl.
+"""Scrapy extension: the durable state of one crawl, and resuming a killed crawl.
 
-Extensions are built before the downloader and the pipelines, so when this one has run the lock
-is held, a resumed crawl folder is repaired, and ``parts(crawler).state`` (a
-:class:`~crawler.state.session.CrawlState`) is there for the spider,
-``crawler.state.incremental`` and ``pipelines.state``.
+The crawl context (``crawler.crawl.context``) holds the site's lock and settles which crawl a
+resume continues before any component is built; this extension, built before the downloader
+and the pipelines, repairs a resumed crawl folder and opens the state, and adds it to the
+crawl's parts (a :class:`~crawler.state.session.CrawlState`) for the spider,
+``crawler.state.incremental`` and ``pipelines.state``. At the end it writes the last batch,
+marks the crawl finished in the state and ends the lock.
 
-Settings:
+Settings (:class:`StateSettings`):
 
 ``STATE_ENABLED`` (True)
     False: no state, no lock, no incremental crawling, no resume (``NotConfigured``).
@@ -24,82 +26,100 @@ Settings:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.crawl.lock import CrawlLock, held_here, lock_path
-from crawler.crawl.output import crawl_output, site_dir, site_key_of
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
 from crawler.state import state_off
 from crawler.state.policy import RecheckPolicy
-from crawler.state.resume import ResumeReport, prepare_resume, resume_target
+from crawler.state.resume import ResumeReport, prepare_resume
 from crawler.state.session import CrawlState
 from crawler.state.store import StateStore
+from crawler.typed_settings import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite"
 
 
-def state_path(settings: BaseSettings, site: str) -> Path:
+@dataclass(frozen=True)
+class StateSettings:
+    """The crawl state's settings (see the module docstring)."""
+
+    path: str
+    commit_rows: int
+    commit_seconds: float
+    incremental: bool
+    recheck_days: float
+    listing_barren: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> StateSettings:
+        read = SettingsReader(settings)
+        return cls(path=read.str("STATE_PATH"), commit_rows=read.int("STATE_COMMIT_ROWS"),
+                   commit_seconds=read.float("STATE_COMMIT_SECONDS"),
+                   incremental=read.bool("INCREMENTAL_ENABLED"),
+                   recheck_days=read.float("RECHECK_DAYS"),
+                   listing_barren=read.int("INCREMENTAL_BARREN_PAGES"))
+
+
+def state_path(config: StateSettings, site_folder: Path) -> Path:
     """Where the state database of a site lives (``STATE_PATH`` or beside its crawls)."""
-    return Path(settings.get("STATE_PATH") or site_dir(settings, site) / STATE_FILE)
+    return Path(config.path or site_folder / STATE_FILE)
 
 
-def legacy_state_note(settings: BaseSettings, spider: str, site: str) -> str | None:
-    """A one-line note when ``<out>/<spider>/state.sqlite`` is the state of the earlier layout
+def legacy_state_note(config: StateSettings, output: Path, spider: str, site: str) -> str | None:
+    """A one-line note when ``<output>/<spider>/state.sqlite`` is the state of the earlier layout
     (one folder per spider, shared by every site it crawled), which this crawl of ``site``
     does not use; None otherwise. A site profile's folder (``vsedelo``) is its own site's and
     still in use."""
     from crawler.pages.profiles import PROFILES
 
-    if spider == site or spider in PROFILES or settings.get("STATE_PATH"):
+    if spider == site or spider in PROFILES or config.path:
         return None
-    old = site_dir(settings, spider) / STATE_FILE
-    if not old.is_file() or state_path(settings, site).exists():
+    old = output / spider / STATE_FILE
+    if not old.is_file() or state_path(config, output / site).exists():
         return None
     return (f"{old} holds the crawl state of the earlier per-spider layout (shared by "
             f"every site it crawled); it is not used: crawls of this site now keep theirs in "
-            f"{site_dir(settings, site)}, and this first crawl there is a full crawl")
+            f"{output / site}, and this first crawl there is a full crawl")
 
 
 class CrawlStateExtension:
-    """Holds the lock, opens the state, resumes, and commits state updates in batches."""
+    """Opens the state, resumes, commits state updates in batches, and ends the lock."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.getbool("STATE_ENABLED", True):
-            raise state_off(settings)
+        context = self.context = CrawlContext.of(crawler)
+        if not context.keeps_state:
+            raise state_off(context)
         self.crawler = crawler
-        site = site_key_of(crawler)
-        base = site_dir(settings, site)
-        if note := legacy_state_note(settings, crawler.spidercls.name, site):
+        config = context.config(StateSettings)
+        if note := legacy_state_note(config, context.site_dir.parent, context.spider_name,
+                                     context.site_key):
             logger.warning("%s", note)
-        path = lock_path(base)
-        self.lock = None if held_here(path) else CrawlLock(path).acquire()  # or CrawlLocked
-        self.resume: ResumeReport | None = None
-        if settings.getbool("RESUME", False):
-            self.resume = self._prepare_resume(base)
-        out = crawl_output(crawler)
+        # the crawl a resume continues (the context settled it, under the site's lock)
+        self.resume: ResumeReport | None = (prepare_resume(context.resume)
+                                            if context.resume is not None else None)
+        out = context.output
         self.state = CrawlState(
-            StateStore(state_path(settings, site)),
+            StateStore(state_path(config, context.site_dir)),
             out.crawl_id,
-            policy=RecheckPolicy(recheck_days=settings.getfloat("RECHECK_DAYS", 3.0)),
-            incremental=settings.getbool("INCREMENTAL_ENABLED", True),
-            listing_barren=settings.getint("INCREMENTAL_BARREN_PAGES", 0),
-            batch_rows=settings.getint("STATE_COMMIT_ROWS", 500),
+            policy=RecheckPolicy(recheck_days=config.recheck_days),
+            incremental=config.incremental,
+            listing_barren=config.listing_barren,
+            batch_rows=config.commit_rows,
             count=lambda key, n: crawler.stats.inc_value(key, n),
         )
         self.state.begin(resumed=self.resume.written if self.resume else ())
-        parts(crawler).state = self.state
+        context.parts.add(self.state)
         if self.resume is not None:
             for file_path, kind in self.resume.files:
                 out.file_completed(file_path, kind)
@@ -109,7 +129,7 @@ class CrawlStateExtension:
         if self.state.incremental:
             logger.info("incremental crawl: state %s knows %d URLs", self.state.store.path,
                         self.state.store.count())
-        self.interval = settings.getfloat("STATE_COMMIT_SECONDS", 2.0)
+        self.interval = config.commit_seconds
         self.loop: task.LoopingCall | None = None
         out.add_closer(self._flush_and_count, "state")
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -120,20 +140,9 @@ class CrawlStateExtension:
     def from_crawler(cls, crawler: Crawler) -> CrawlStateExtension:
         return cls(crawler)
 
-    def _prepare_resume(self, base: Path) -> ResumeReport | None:
-        settings = self.crawler.settings
-        crawl_id = settings.get("CRAWL_ID") or ""
-        target = resume_target(base, crawl_id)
-        if target is None or not target.is_dir():
-            logger.warning("nothing to resume in %s: starting a new crawl", base)
-            return None
-        if not crawl_id:  # the crawl output uses the resumed crawl's id, hence its folder
-            crawl_output(self.crawler, crawl_id=target.name)
-        return prepare_resume(target)
-
     # --- signals ----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
-        # known from the start, so monitors (crawler.ops) can tell an incremental run
+        # known from the start, so monitors (crawler.monitors) can tell an incremental run
         self.crawler.stats.set_value("state/incremental", self.state.incremental)
         if self.interval > 0:
             self.loop = task.LoopingCall(self.state.flush)
@@ -157,10 +166,9 @@ class CrawlStateExtension:
         """After the manifest: the crawl's rows become trusted; the lock is released."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        since = getattr(spider, "since", None) or self.crawler.settings.get("SINCE")
+        since = getattr(spider, "since", None) or self.context.crawl_settings.since
         try:
             self.state.finish(reason, complete=reason == "finished" and not since)
             self.state.close()
         finally:
-            if self.lock is not None:
-                self.lock.release()
+            self.context.release_lock()

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.crawl.context import CrawlContext
 from crawler.crawl.manifest import build_manifest, jsonable, write_manifest
-from crawler.crawl.output import crawl_output
+from crawler.crawl.output import interrupted_crawls
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -34,6 +35,7 @@ class ManifestExtension:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.context = CrawlContext.of(crawler)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -42,11 +44,11 @@ class ManifestExtension:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        out = crawl_output(self.crawler)
+        out = self.context.output
         logger.info("crawl %s writing to %s", out.crawl_id, out.root)
         # A crawl killed earlier left *.open files: cut them to their last whole record now.
         # Recovered crawls get no manifest: they are repaired, not complete.
-        from crawler.warc.recover import interrupted_crawls, recover_crawl_dir
+        from crawler.warc.recover import recover_crawl_dir
 
         for crawl in interrupted_crawls(out.root.parent):
             if crawl != out.root:
@@ -54,7 +56,7 @@ class ManifestExtension:
                     logger.warning("recovered interrupted crawl %s: %s", crawl.name, result)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        out = crawl_output(self.crawler)
+        out = self.context.output
         out.close_writers()
         settings = self.crawler.settings
         recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
@@ -66,7 +68,7 @@ class ManifestExtension:
         manifest = build_manifest(out, stats=self.crawler.stats.get_stats(), finish_reason=reason,
                                   spider=spider_args, settings=jsonable(recorded))
         out.manifest = manifest
-        if not settings.getbool("MANIFEST_WRITE", True):
+        if not self.context.crawl_settings.manifest_write:
             # A worker of a distributed crawl: its part goes to the crawl's registry and the
             # last worker writes the manifest of all parts (crawler.distributed.crawl_manifest).
             out.finish()

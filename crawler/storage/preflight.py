@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.storage.s3 import S3Location, StorageError, StoreConfig, explain
+from crawler.typed_settings import SettingsReader
 
 logger = logging.getLogger(__name__)
 PROBE = ".crawler-write-test"
@@ -17,7 +18,7 @@ def preflight(uri: str, settings: Mapping[str, Any] | Any) -> None:
     naming the problem (missing bucket, rejected credentials, unreachable endpoint…)."""
     location = S3Location.parse(uri)
     config = StoreConfig.from_settings(settings)
-    check_spool_remove(settings.get("SPOOL_REMOVE") or "commit")
+    check_spool_remove(SettingsReader(settings).text("SPOOL_REMOVE"))
     client = config.client(max_attempts=2)
     where = config.describe(client)
     key = location.key(PROBE)

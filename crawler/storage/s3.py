@@ -25,6 +25,9 @@ from botocore.exceptions import (
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from crawler.crawl.output import is_remote
+from crawler.typed_settings import SettingsReader
+
 MiB = 1024 * 1024
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 ADDRESSING_STYLES = ("auto", "path", "virtual")
@@ -37,8 +40,8 @@ class StorageError(Exception):
 
 
 def is_s3_uri(uri: str | None) -> bool:
-    """True for ``s3://…`` outputs."""
-    return bool(uri) and str(uri).startswith("s3://")
+    """True for ``s3://…`` (``crawler.crawl.output.is_remote``)."""
+    return is_remote(uri)
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,6 @@ class S3Location:
         return S3Location(self.bucket, self.key(*parts))
 
 
-def _setting(settings: Mapping[str, Any] | Any, name: str, default: Any = None) -> Any:
-    value = settings.get(name)
-    return default if value in (None, "") else value
-
-
 @dataclass(frozen=True)
 class StoreConfig:
     """How to reach the store: endpoint (None: boto3's default and ``AWS_ENDPOINT_URL``), region,
@@ -93,25 +91,26 @@ class StoreConfig:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> StoreConfig:
-        """Read the ``S3_*`` settings (see docs/storage.md)."""
-        style = str(_setting(settings, "S3_ADDRESSING_STYLE", "auto")).lower()
+        """Read the ``S3_*`` settings (see docs/storage.md); an empty one takes its default."""
+        read = SettingsReader(settings)
+        style = read.text("S3_ADDRESSING_STYLE").lower()
         if style not in ADDRESSING_STYLES:
             raise StorageError(f"S3_ADDRESSING_STYLE must be one of {', '.join(ADDRESSING_STYLES)}"
                                f", got {style!r}")
-        checksum = _setting(settings, "S3_CHECKSUM", "SHA256")
-        checksum = "" if str(checksum).lower() in ("none", "off", "false") else str(checksum)
+        checksum = read.text("S3_CHECKSUM")
+        checksum = "" if checksum.lower() in ("none", "off", "false") else checksum
         if checksum not in ("", "SHA256"):
             raise StorageError(f"S3_CHECKSUM must be SHA256 or none, got {checksum!r}")
         return cls(
-            endpoint_url=_setting(settings, "S3_ENDPOINT_URL"),
-            region=_setting(settings, "S3_REGION"),
+            endpoint_url=read.optional("S3_ENDPOINT_URL"),
+            region=read.optional("S3_REGION"),
             addressing_style=style,
-            connect_timeout=float(_setting(settings, "S3_CONNECT_TIMEOUT", 10.0)),
-            read_timeout=float(_setting(settings, "S3_READ_TIMEOUT", 60.0)),
+            connect_timeout=read.float("S3_CONNECT_TIMEOUT"),
+            read_timeout=read.float("S3_READ_TIMEOUT"),
             checksum=checksum,
-            multipart_threshold=int(_setting(settings, "S3_MULTIPART_THRESHOLD", 64 * MiB)),
-            multipart_chunksize=int(_setting(settings, "S3_MULTIPART_CHUNKSIZE", 16 * MiB)),
-            max_concurrency=int(_setting(settings, "S3_MAX_CONCURRENCY", 4)),
+            multipart_threshold=read.int("S3_MULTIPART_THRESHOLD"),
+            multipart_chunksize=read.int("S3_MULTIPART_CHUNKSIZE"),
+            max_concurrency=read.int("S3_MAX_CONCURRENCY"),
         )
 
     def client(self, max_attempts: int = 3, pool: int = 10) -> Any:

@@ -20,12 +20,12 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
-from crawler.crawl.output import CompletedFile, CrawlOutput, crawl_output, output_uri
-from crawler.crawl.parts import parts
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.output import CompletedFile, CrawlOutput
 from crawler.storage.jobs import UploadJob, jobs_for
 from crawler.storage.objects import ObjectStore
 from crawler.storage.preflight import check_spool_remove
-from crawler.storage.s3 import S3Location, StoreConfig, is_s3_uri
+from crawler.storage.s3 import S3Location, StoreConfig
 from crawler.storage.spool import (
     COMMITTED_FILE,
     CrawlLock,
@@ -34,7 +34,8 @@ from crawler.storage.spool import (
     spool_crawl_dirs,
     write_target,
 )
-from crawler.storage.uploader import GB, Uploader
+from crawler.storage.upload_settings import UploadSettings
+from crawler.storage.uploader import Uploader
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -54,31 +55,31 @@ class StoreUploadExtension:
     """Uploads a crawl's files to ``OUTPUT_URI`` (s3://bucket/prefix) as they are finished."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        uri = output_uri(settings)
-        if not is_s3_uri(uri):
+        context = self.context = CrawlContext.of(crawler)
+        if not context.output.remote:
             raise NotConfigured  # a local folder: nothing to upload (no warning for the default)
         self.crawler = crawler
-        self.uri = uri
-        self.config = StoreConfig.from_settings(settings)
-        self.final_timeout = settings.getfloat("STORE_FINAL_TIMEOUT", 300.0)
-        self.resume = settings.getbool("STORE_RESUME_SPOOL", True)
-        workers = settings.getint("STORE_WORKERS", 4)
+        self.uri = context.output.uri
+        self.config = StoreConfig.from_settings(crawler.settings)
+        upload = context.config(UploadSettings)
+        self.final_timeout = upload.final_timeout
+        self.resume = upload.resume_spool
+        workers = upload.workers
         client = self.config.client(pool=workers * self.config.max_concurrency + 2)
-        self.store = ObjectStore(client, S3Location.parse(uri), self.config)
+        self.store = ObjectStore(client, S3Location.parse(self.uri), self.config)
         self.uploader = Uploader(
             self.store, workers=workers,
-            spool_max_bytes=settings.getint("SPOOL_MAX_BYTES", 10 * GB),
-            keep=settings.getbool("SPOOL_KEEP", False),
-            defer_delete=self._remove_at_commit(settings.get("SPOOL_REMOVE") or "commit"),
-            backoff_base=settings.getfloat("STORE_RETRY_BASE", 1.0),
-            backoff_max=settings.getfloat("STORE_RETRY_MAX", 60.0),
+            spool_max_bytes=upload.spool_max_bytes,
+            keep=context.crawl_settings.spool_keep,
+            defer_delete=self._remove_at_commit(upload.spool_remove),
+            backoff_base=upload.retry_base,
+            backoff_max=upload.retry_max,
             on_full=lambda size: _in_reactor(self._spool_full, size),
             on_room=lambda size: _in_reactor(self._spool_room, size),
         )
         self.out: CrawlOutput | None = None
         # distributed workers acknowledge work once it is stored
-        parts(crawler).store = self
+        context.parts.add(self)
         self.locks: list[CrawlLock] = []
         self.closing = False
         self.paused = False
@@ -102,7 +103,7 @@ class StoreUploadExtension:
 
     # --- signals --------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
-        out = self.out = crawl_output(self.crawler)
+        out = self.out = self.context.output
         lock = CrawlLock(out.root)
         if lock.acquire():
             self.locks.append(lock)
@@ -123,7 +124,7 @@ class StoreUploadExtension:
         from twisted.internet import reactor
 
         self.closing = True
-        writes_manifest = self.crawler.settings.getbool("MANIFEST_WRITE", True)
+        writes_manifest = self.context.crawl_settings.manifest_write
         if (writes_manifest and self.out is not None
                 and not any(f.kind == "manifest" for f in self.out.completed)):
             logger.warning("no manifest reported before the upload extension closed: check that "

@@ -21,6 +21,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import timestamp_to_iso_date
 
+from crawler.crawl.naming import MANIFEST
 from crawler.crawl.scratch import ScratchLock, sweep
 from crawler.warc.cdxj import read_cdxj
 from crawler.warc.records import Original
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_SIZE = 256
 SCRATCH_PREFIX = "crawler-digests-"  # the index file in the temporary folder
-MANIFEST = "manifest.json"
 
 
 def eligible(status: int, size: int, min_size: int = DEFAULT_MIN_SIZE) -> bool:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,9 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import __version__
-from crawler.crawl.naming import local_host, safe_part
-from crawler.crawl.output import CrawlOutput, crawl_output
-from crawler.state.incremental import META_REVALIDATES
+from crawler.crawl.context import CrawlContext
+from crawler.crawl.naming import local_host
+from crawler.typed_settings import SettingsReader
 from crawler.warc.archive import WarcArchive
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex
 from crawler.warc.records import CONFORMS_TO, FORMAT, Capture
@@ -57,6 +58,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 META_KEY = "warc"
+# On a conditional request: the payload digest of the capture a 304 confirms (set by the crawl
+# state's incremental middleware); such a 304 is archived as a server-not-modified revisit.
+META_REVALIDATES = "revalidates"
 # Settings that change what a crawl fetches; written into each warcinfo record.
 INFO_SETTINGS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
@@ -88,9 +92,27 @@ def warcinfo_fields(
     return fields
 
 
-def index_filename(prefix: str, crawl_id: str, worker: str | None = None) -> str:
-    """``<prefix>-<crawl-id>[-<worker>].cdxj``: one index per writer of the crawl."""
-    return f"{prefix}-{crawl_id}-{worker}.cdxj" if worker else f"{prefix}-{crawl_id}.cdxj"
+@dataclass(frozen=True)
+class WarcSettings:
+    """The ``WARC_*`` settings (see the module docstring), and what ``warcinfo`` records."""
+
+    enabled: bool
+    max_size: int
+    operator: str
+    dedup: bool
+    dedup_min_size: int
+    dedup_dir: str
+    user_agent: str
+    obey_robots: bool
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> WarcSettings:
+        read = SettingsReader(settings)
+        return cls(enabled=read.bool("WARC_ENABLED"), max_size=read.int("WARC_MAX_SIZE"),
+                   operator=read.str("WARC_OPERATOR"), dedup=read.bool("WARC_DEDUP"),
+                   dedup_min_size=read.int("WARC_DEDUP_MIN_SIZE"),
+                   dedup_dir=read.str("WARC_DEDUP_DIR"), user_agent=read.str("USER_AGENT"),
+                   obey_robots=read.bool("ROBOTSTXT_OBEY"))
 
 
 def index_kind(path: Path) -> str:
@@ -128,34 +150,31 @@ class WarcArchiveMiddleware:
     """Writes a request and a response (or revisit) record for every download."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.getbool("WARC_ENABLED", True):
+        context = CrawlContext.of(crawler)
+        config = context.config(WarcSettings)
+        if not config.enabled:
             raise NotConfigured("WARC_ENABLED is off")
         self.stats = crawler.stats
-        out: CrawlOutput = crawl_output(crawler)
-        self.output = out
-        prefix = safe_part(settings.get("WARC_PREFIX") or out.spider)
-        user_agent = getattr(crawler.spidercls, "user_agent", None) or settings.get("USER_AGENT")
+        out = self.output = context.output
+        user_agent = getattr(crawler.spidercls, "user_agent", None) or config.user_agent
         info = warcinfo_fields(
             out.crawl_id,
-            settings.get("WARC_OPERATOR") or "",
+            config.operator,
             user_agent or "",
-            "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            {name: settings.get(name) for name in INFO_SETTINGS},
+            "obey" if config.obey_robots else "ignore",
+            {name: crawler.settings.get(name) for name in INFO_SETTINGS},
         )
-        worker = safe_part(settings.get("WORKER_ID")) if settings.get("WORKER_ID") else None
         writer = RotatingWarcWriter(
             out.warc_dir,
-            prefix,
-            max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
+            out.names.prefix,
+            max_size=config.max_size,
             info=info,
             on_closed=lambda path: out.file_completed(path, "warc"),
-            worker=worker,
+            worker=out.names.worker,
         )
         dedup = None
-        if settings.getbool("WARC_DEDUP", True):
-            dedup = DigestIndex(min_size=settings.getint("WARC_DEDUP_MIN_SIZE", 256),
-                                folder=settings.get("WARC_DEDUP_DIR") or None)
+        if config.dedup:
+            dedup = DigestIndex(min_size=config.dedup_min_size, folder=config.dedup_dir or None)
             try:
                 dedup.load_earlier(out.root.parent, exclude=out.crawl_id)
             except BaseException:
@@ -163,7 +182,7 @@ class WarcArchiveMiddleware:
                 raise
         self.archive = WarcArchive(
             writer,
-            out.index_dir / index_filename(prefix, out.crawl_id, worker),
+            out.index_dir / out.names.index(out.crawl_id),
             out.crawl_id,
             dedup,
             on_index=lambda path: out.file_completed(path, index_kind(path)),

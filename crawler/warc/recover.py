@@ -190,15 +190,6 @@ def recover_crawl_dir(crawl_dir: Path) -> list[RecoverResult | IndexResult]:
     return results
 
 
-def interrupted_crawls(spider_dir: Path) -> list[Path]:
-    """Crawl folders under ``<out>/<spider>/`` that never wrote their manifest."""
-    if not spider_dir.is_dir():
-        return []
-    return sorted(
-        d for d in spider_dir.iterdir() if (d / "warc").is_dir() and not (d / MANIFEST).is_file()
-    )
-
-
 def _count_lines(path: Path) -> int:
     with open(path, "rb") as fh:
         return sum(1 for _ in fh)
