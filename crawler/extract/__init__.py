@@ -1,5 +1,7 @@
-"""Building blocks of article extraction (decoding, cleaning, metadata, text).
+"""Article extraction (cleaning, metadata, text, language), on the pages the base HTML layer
+(``crawler.html``) decodes and parses.
 
-The entry point is :func:`crawler.extract.article.extract_article`; this package stays light to
-import so that :mod:`crawler.dates` can use its JSON-LD reader.
+The entry point is :func:`crawler.extract.article.extract_article`; ``worker`` is what a page
+worker runs (scan and extraction from one parse). Whether a page is an article is decided by
+``crawler.pages.pagetype``.
 """

@@ -36,7 +36,7 @@ from crawler.extract.title import pick_title
 from crawler.html.decode import MAX_HTML_BYTES, Decoded, decode_html
 from crawler.html.jsonld import article_node, has_article_type, jsonld_nodes
 from crawler.html.tree import base_url, parse_html, text_of
-from crawler.pages.pagekind import article_markup, classify
+from crawler.pages.pagetype import article_markup, classify
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.finalize import finalize as finalize_result
 from crawler.sitefacts.finalize import page_facts
@@ -215,7 +215,8 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     result.image = pagemeta.image(meta, node, base)
     result.tags = pagemeta.tags(tree, meta, node)
     result.categories = pagemeta.categories(tree, meta, node)
-    markup = article_markup(meta, has_article_type(nodes))
+    markup = article_markup(meta.first("og:type"), has_article_type(nodes),
+                            meta.first("article:published_time"))
 
     removed = clean_tree(tree, boilerplate_xpaths=profile.boilerplate_xpaths, lang=declared,
                          generic=opts.generic_cleaning)
