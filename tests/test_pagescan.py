@@ -110,11 +110,11 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
     """One parse in the worker gives the same record as extraction on its own."""
     site = FixtureSite(articles=4)
     fetched = dt.datetime.now(dt.UTC).isoformat()
-    worker.warm_up(SCOPE)
+    worker.remember_scope("t", SCOPE)
     try:
         for url in site.article_urls(BASE)[:4]:
             body = fixture_page(site, url)
-            scan, extracted = worker.scan_in_worker(body, url, url, fetched, "utf-8", True)
+            scan, extracted = worker.scan_in_worker("t", body, url, url, fetched, "utf-8", True)
             alone = worker.extract_in_worker(body, url, SCOPE.profile, fetched, "utf-8")
             assert scan.is_article and extracted is not None
             for result in (extracted, alone):
@@ -126,10 +126,10 @@ def test_worker_extracts_from_the_tree_it_scanned() -> None:
             assert extracted["text"] and extracted["dates"]["published"]["value"]
             assert extracted["published"] is None
             # not asked to extract (written already): scan only
-            again, none = worker.scan_in_worker(body, url, url, fetched, "utf-8", False)
+            again, none = worker.scan_in_worker("t", body, url, url, fetched, "utf-8", False)
             assert none is None and again.links == scan.links
     finally:
-        worker.warm_up(None)
+        worker.forget_scope("t")
 
 
 def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,13 +137,13 @@ def test_worker_turns_a_failing_scan_into_a_reason(monkeypatch: pytest.MonkeyPat
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(worker, "scan_tree", boom)
-    worker.warm_up(SCOPE)
+    worker.remember_scope("t", SCOPE)
     try:
-        scan, extracted = worker.scan_in_worker(b"<html><body><p>x</p></body></html>",
-                                            BASE + "/", BASE + "/", "2025-03-23T10:00:00+00:00",
-                                            None, True)
+        scan, extracted = worker.scan_in_worker("t", b"<html><body><p>x</p></body></html>",
+                                                BASE + "/", BASE + "/",
+                                                "2025-03-23T10:00:00+00:00", None, True)
     finally:
-        worker.warm_up(None)
+        worker.forget_scope("t")
     assert extracted is None and scan.links == []
     assert scan.scan_error == "RecursionError: maximum recursion depth exceeded"
 

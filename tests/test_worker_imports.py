@@ -44,21 +44,21 @@ def test_pool_workers_of_the_crawler_command_have_no_scrapy(tmp_path: Path) -> N
     script.write_text(textwrap.dedent(f"""
         import asyncio
         import sys
-        from types import SimpleNamespace
 
         sys.path.insert(0, {str(ROOT)!r})
         from {module} import {attr}
 
         async def main():
             import scrapy.crawler  # noqa: F401  (what a crawl has loaded by now)
-            from crawler.pageworkers.page_workers import PageWorkers
+            from crawler.extract.worker import warm_up
+            from crawler.pageworkers import page_workers, shared_pool  # noqa: F401
 
-            pool = PageWorkers._new_pool(SimpleNamespace(workers=1, scope=None))
+            pool = shared_pool.acquire(1, initializer=warm_up)
             try:
                 print("main", {REPORT})
                 print("worker", await pool.run(eval, {REPORT!r}))
             finally:
-                pool.close()
+                shared_pool.release(pool)
 
         if __name__ == "__main__":
             asyncio.run(main())

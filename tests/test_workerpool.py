@@ -21,6 +21,10 @@ def setup(tag: str) -> None:
     STARTED.append(tag)
 
 
+def ready() -> None:
+    STARTED.append("ready")
+
+
 def echo(value: object, delay: float = 0.0) -> tuple[object, list[str], int]:
     time.sleep(delay)
     return value, STARTED, os.getpid()
@@ -114,3 +118,45 @@ def test_workers_leave_sigint_to_the_crawler_and_end_when_closed() -> None:
 
     value, replaced, alive = run(scenario)
     assert value == "still here" and replaced == 0 and alive == [False, False]
+
+
+def test_a_broadcast_reaches_every_worker_and_every_later_one() -> None:
+    """What all workers must know (a crawl's scan scope) is sent to each of them ahead of the
+    calls after it, and again to a worker started in place of one that died."""
+    async def scenario(pool: ProcessPool) -> tuple:
+        pool.broadcast("a", setup, "scope-a")
+        pool.broadcast("b", setup, "scope-b")
+        pool.forget("b")  # from now on, new workers are not told b
+        before = await asyncio.gather(*(pool.run(echo, i, 0.05) for i in range(8)))
+        with pytest.raises(WorkerDied):
+            await pool.run(die, 3)
+        after = await asyncio.gather(*(pool.run(echo, i, 0.05) for i in range(8)))
+        return before, after
+
+    before, after = run(scenario)
+    assert all(started[-2:] == ["scope-a", "scope-b"] for _, started, _ in before)
+    new = [started for _, started, pid in after if pid not in {p for _, _, p in before}]
+    assert new and all(started == ["ready", "scope-a"] for started in new)
+
+
+def test_the_crawlers_of_a_process_share_one_pool_until_the_last_lets_go() -> None:
+    from crawler.pageworkers import shared_pool
+
+    async def scenario() -> tuple:
+        first = shared_pool.acquire(1, initializer=ready)
+        second = shared_pool.acquire(3, initializer=ready)  # a second crawler: the same pool
+        assert second is first and shared_pool.users() == 2 and first.size == 1
+        first.broadcast("crawl-1", setup, "one")
+        second.broadcast("crawl-2", setup, "two")
+        _, started, pid = await first.run(echo, "page")
+        shared_pool.release(first)
+        assert not second.closed and shared_pool.users() == 1  # the other crawler goes on
+        alive = await second.run(echo, "page")
+        shared_pool.release(second)
+        return started, pid, alive, second.closed
+
+    started, pid, alive, closed = asyncio.run(scenario())
+    assert started == ["ready", "one", "two"] and alive[2] == pid
+    assert closed and shared_pool.users() == 0
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the pool closed with its last user: its worker is gone

@@ -2,7 +2,8 @@
 
 Pure: no Scrapy, no Twisted (a test holds it to that), so the workers' processes stay small and
 start fast. The pool that runs these and the Scrapy extension around it are
-``crawler.pageworkers.page_workers``.
+``crawler.pageworkers``; the crawlers of one process share the pool, so each crawl's scan scope
+is kept in every worker under a key of its own (:func:`remember_scope`).
 """
 
 from __future__ import annotations
@@ -17,30 +18,39 @@ from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 
-_SCOPE: ScanScope | None = None  # set in each worker by the pool's initializer
+# In each worker: the scan scope (profile, hosts) of each crawl using the pool, by key, sent once
+# per worker (ProcessPool.broadcast) so it is not pickled with every page.
+_SCOPES: dict[str, ScanScope] = {}
 
 
-def warm_up(scope: ScanScope | None = None) -> None:
-    """Import the heavy modules once per worker, before the first page arrives; keep the
-    crawl's scan scope (profile, hosts) so it is not pickled with every page."""
-    global _SCOPE
+def warm_up() -> None:
+    """Import the heavy modules once per worker, before the first page arrives."""
     import crawler.extract.article  # noqa: F401
 
-    _SCOPE = scope
+
+def remember_scope(key: str, scope: ScanScope) -> None:
+    """Keep a crawl's scan scope in this worker, for its pages (``key``)."""
+    _SCOPES[key] = scope
 
 
-def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
+def forget_scope(key: str) -> None:
+    """The crawl ``key`` has ended."""
+    _SCOPES.pop(key, None)
+
+
+def scan_in_worker(scope_key: str, body: bytes, url: str, page_url: str, fetched_at: str,
                    http_charset: str | None, extract: bool,
                    server_date: str | None = None) -> tuple[PageScan, dict | None]:
     """Run in a pool process: parse once, scan for the crawl, extract an article (``extract``)
-    from the same tree. ``url`` is the fetched URL, ``page_url`` its canonical form;
+    from the same tree, for the crawl whose scope is ``scope_key``'s (:func:`remember_scope`).
+    ``url`` is the fetched URL, ``page_url`` its canonical form;
     ``server_date`` the response's ``Date`` (relative dates count from it). The extraction is
     not finalised: the crawl does that with what it learned of the site. Never raises: a
     failed scan is an empty one with ``scan_error``; extraction errors are skips."""
-    assert _SCOPE is not None, "the pool's initializer sets the scan scope"
+    scope = _SCOPES[scope_key]
     try:
         decoded, tree = parse_page(body, http_charset)
-        scan = scan_tree(tree, url, _SCOPE) if tree is not None else PageScan()
+        scan = scan_tree(tree, url, scope) if tree is not None else PageScan()
     except Exception as exc:  # pathological markup: the page stays archived, nothing follows
         return PageScan(scan_error=f"{type(exc).__name__}: {str(exc)[:300]}"), None
     if not (extract and scan.is_article):
@@ -48,7 +58,7 @@ def scan_in_worker(body: bytes, url: str, page_url: str, fetched_at: str,
     if len(body) > MAX_HTML_BYTES:
         decoded = Decoded(None, skip_reason="too_large")
     try:
-        result = extract_parsed(decoded, tree, scan.canonical or page_url, profile=_SCOPE.profile,
+        result = extract_parsed(decoded, tree, scan.canonical or page_url, profile=scope.profile,
                                 fetched_at=fetched_at, reference=server_date, finalize=False)
     except Exception as exc:
         return scan, {"skip_reason": f"extraction_error:{type(exc).__name__}",

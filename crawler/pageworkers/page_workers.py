@@ -8,7 +8,8 @@ requisites) and, for an article not written yet, extracts it from the same tree
 (``crawler.extract.article``). The spider awaits :meth:`PageWorkers.scan`; with
 ``EXTRACTION_ENABLED`` off the workers only scan. ``EXTRACTION_WORKERS`` processes (0 = one per
 core but one: the reactor's process keeps a core busy on its own) in a pool that hands pages
-over in the event loop, without threads (``crawler.pageworkers.pool``); Scrapy's scraper slot
+over in the event loop, without threads (``crawler.pageworkers.pool``), shared by the crawlers
+of one process (``crawler.pageworkers.shared_pool``); Scrapy's scraper slot
 (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) bounds how many pages wait for them.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,10 +26,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.crawl.context import CrawlContext
-from crawler.extract.worker import extract_in_worker, scan_in_worker, warm_up
+from crawler.extract.worker import (
+    extract_in_worker,
+    forget_scope,
+    remember_scope,
+    scan_in_worker,
+    warm_up,
+)
 from crawler.pages.pagescan import PageScan, ScanScope
 from crawler.pages.profiles import SiteProfile
-from crawler.pageworkers.parent_death import worker_context
+from crawler.pageworkers import shared_pool
 from crawler.pageworkers.pool import ProcessPool, WorkerDied
 from crawler.typed_settings import SettingsReader
 
@@ -51,8 +59,8 @@ class PageWorkerSettings:
 
 
 class PageWorkers:
-    """Extension: the pool, open from ``spider_opened`` to ``spider_closed``; one of the crawl's
-    parts (``crawler.crawl.parts``)."""
+    """Extension: the process's pool, taken from ``spider_opened`` to ``spider_closed``; one of
+    the crawl's parts (``crawler.crawl.parts``)."""
 
     def __init__(self, crawler: Crawler):
         context = CrawlContext.of(crawler)
@@ -64,6 +72,7 @@ class PageWorkers:
         self.extracting = context.crawl_settings.extraction_enabled
         self.pool: ProcessPool | None = None
         self.scope: ScanScope | None = None
+        self.key = f"{context.site_key}/{context.crawl_id}/{secrets.token_hex(4)}"  # its scope's
         context.parts.add(self)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -75,15 +84,16 @@ class PageWorkers:
     def spider_opened(self, spider: Spider) -> None:
         scope = getattr(spider, "scan_scope", None)
         self.scope = scope() if callable(scope) else None
-        self.pool = self._new_pool()
+        # the process's pool: its processes end with the process (even on SIGKILL)
+        self.pool = shared_pool.acquire(self.workers, initializer=warm_up)
+        if self.scope is not None:
+            self.pool.broadcast(self.key, remember_scope, self.key, self.scope)
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.pool is not None:
-            self.pool.close()
-
-    def _new_pool(self) -> ProcessPool:
-        context = worker_context()  # its processes end with the crawler (even on SIGKILL)
-        return ProcessPool(self.workers, context, initializer=warm_up, initargs=(self.scope,))
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.forget(self.key, forget_scope, self.key)
+            shared_pool.release(pool)
 
     async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
                    http_charset: str | None, extract: bool,
@@ -91,8 +101,8 @@ class PageWorkers:
         """:func:`scan_in_worker` in the pool (extracting only with extraction on)."""
         if self.scope is None:
             raise RuntimeError("page workers scan for spiders with scan_scope() only")
-        args = (body, url, page_url, fetched_at, http_charset, extract and self.extracting,
-                server_date)
+        args = (self.key, body, url, page_url, fetched_at, http_charset,
+                extract and self.extracting, server_date)
         return await self._run(scan_in_worker, args, url, self._scan_lost)
 
     async def extract(self, body: bytes, url: str, profile: SiteProfile, fetched_at: str,

@@ -10,9 +10,12 @@ most ``max_in_flight`` tasks queued on its socket (two: while it works on one, t
 there), the rest wait in the pool, so a big page never blocks the reactor on a full socket.
 
 A worker that dies (a crash in a C library, the OOM killer) fails only the tasks it held with
-:class:`WorkerDied` and is replaced; tasks still waiting go to the new one. Workers ignore
-SIGINT (the crawler finishes its pages on Ctrl-C and then closes them) and end when their
-socket closes, or with the crawler's lifeline (``crawler.pageworkers.parent_death``).
+:class:`WorkerDied` and is replaced; tasks still waiting go to the new one. What every worker
+must know before its tasks (a crawl's scan scope) is :meth:`ProcessPool.broadcast`: sent to
+each worker once, and to each worker started later. Workers ignore SIGINT (the crawler
+finishes its pages on Ctrl-C and then closes them) and end when their socket closes, or with
+the crawler's lifeline (``crawler.pageworkers.parent_death``). The crawlers of one process
+share one pool (``crawler.pageworkers.shared_pool``).
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ class ProcessPool:
         except RuntimeError:  # built before the reactor runs: the loop it will run
             self.loop = asyncio.get_event_loop()
         self.queue: deque[tuple[asyncio.Future, bytes]] = deque()
+        self.setups: dict[str, bytes] = {}  # broadcast calls, by key, for workers started later
         self.workers: list[_Worker] = []
         self.replaced = 0  # workers started again after one died
         self.closed = False
@@ -123,6 +127,27 @@ class ProcessPool:
         self.queue.append((future, pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)))
         self._dispatch()
         return future
+
+    def broadcast(self, key: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` once in every worker, ahead of the calls :meth:`run` is given after
+        it, and in every worker started later, until :meth:`forget` ``key``."""
+        if self.closed:
+            raise RuntimeError("the process pool is closed")
+        data = self.setups[key] = pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)
+        for worker in self.workers:
+            if worker.alive:
+                self._write(worker, _unawaited(self.loop), data)
+
+    def forget(self, key: str, fn: Callable[..., Any] | None = None, *args: Any) -> None:
+        """Workers started from now on skip ``key``'s :meth:`broadcast`; ``fn(*args)`` runs once
+        in each live worker (to undo it)."""
+        self.setups.pop(key, None)
+        if fn is None or self.closed or self.loop.is_closed():
+            return
+        data = pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)
+        for worker in self.workers:
+            if worker.alive:
+                self._write(worker, _unawaited(self.loop), data)
 
     def close(self, timeout: float = 10.0) -> None:
         """End the workers (each finishes the task it is running); unanswered tasks fail."""
@@ -150,6 +175,8 @@ class ProcessPool:
         worker = _Worker(self)
         self.workers.append(worker)
         self.loop.add_reader(worker.fd, self._readable, worker)
+        for data in self.setups.values():
+            self._write(worker, _unawaited(self.loop), data)
         return worker
 
     def _dispatch(self) -> None:
@@ -161,11 +188,15 @@ class ProcessPool:
             future, data = self.queue.popleft()
             if future.cancelled():
                 continue
-            worker.waiting.append(future)
-            idle = not worker.out
-            worker.out.extend((memoryview(_HEADER.pack(len(data))), memoryview(data)))
-            if idle:
-                self._flush(worker)
+            self._write(worker, future, data)
+
+    def _write(self, worker: _Worker, future: asyncio.Future, data: bytes) -> None:
+        """Send ``data`` (a pickled call) to ``worker``; ``future`` gets its answer."""
+        worker.waiting.append(future)
+        idle = not worker.out
+        worker.out.extend((memoryview(_HEADER.pack(len(data))), memoryview(data)))
+        if idle:
+            self._flush(worker)
 
     def _flush(self, worker: _Worker) -> None:
         """Write what the socket takes now; the rest when it is writable again."""
@@ -251,3 +282,10 @@ class ProcessPool:
         self.loop.remove_writer(worker.fd)
         with contextlib.suppress(OSError):
             worker.sock.close()
+
+
+def _unawaited(loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+    """A future for an answer nobody awaits (a broadcast's): its failure is not logged."""
+    future = loop.create_future()
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
