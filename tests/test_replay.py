@@ -127,3 +127,30 @@ def test_missing_pywb_names_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("PYWB_BIN", str(tmp_path / "no-wayback"))
     with pytest.raises(replay.ReplayError, match=r"\./run\.sh setup"):
         replay.wayback_bin()
+
+
+def test_pywb_is_found_by_its_variable_then_on_path_then_beside_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Not relative to the package's code (an installed package has no checkout around it)."""
+    import sys
+
+    def tool(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+        return path
+
+    monkeypatch.delenv("PYWB_BIN", raising=False)
+    on_path = tool(tmp_path / "bin" / "wayback")
+    monkeypatch.setenv("PATH", str(on_path.parent))
+    assert replay.wayback_bin() == on_path
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "checkout" / ".venv"))
+    with pytest.raises(replay.ReplayError, match="no wayback on PATH") as missing:
+        replay.wayback_bin()
+    assert "\n" not in str(missing.value)
+    beside = tool(tmp_path / "checkout" / ".venv-pywb" / "bin" / "wayback")
+    assert replay.wayback_bin() == beside
+    monkeypatch.setenv("PYWB_BIN", str(on_path))
+    assert replay.wayback_bin() == on_path
+    assert "__file__" not in Path(replay.__file__).read_text()

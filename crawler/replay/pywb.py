@@ -7,8 +7,9 @@ the collection too, so the earlier crawl's WARC is linked in and its CDXJ line a
 the crawl's ``*-originals.cdxj`` index, or looked up in the finished sibling crawls when that file
 is missing. A revisit whose original cannot be found is an error, not a broken replay.
 
-pywb lives in its own virtualenv (``.venv-pywb``, made by ``./run.sh setup``); ``PYWB_BIN`` may
-name another ``wayback`` executable.
+pywb lives in its own virtualenv, its pins clash with the crawler's (``.venv-pywb``, made by
+``./run.sh setup`` beside ``.venv``). Its ``wayback`` is ``$PYWB_BIN``, else the one on ``PATH``,
+else the one in ``.venv-pywb`` beside the environment the crawler runs in (:func:`tool_path`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
@@ -29,22 +31,39 @@ from crawler.pageworkers.parent_death import die_with_parent_preexec
 from crawler.warc.cdxj import index_warcs, parse_line, read_cdxj, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, crawl_index_files, earlier_originals
 
-REPO_ROOT = Path(__file__).resolve().parents[2]  # crawler/replay/pywb.py
 DEFAULT_COLLECTION = "crawl"
+PYWB_VENV = ".venv-pywb"  # ./run.sh setup makes it beside the crawler's .venv
 
 
 class ReplayError(Exception):
     """The crawl cannot be replayed as asked; the message says why and what to do."""
 
 
+def tool_path(name: str, variable: str) -> tuple[Path | None, str]:
+    """A tool of the pywb virtualenv: ``$<variable>``, else ``name`` on ``PATH``, else
+    ``.venv-pywb/bin/<name>`` beside the environment the crawler runs in; ``(None, where it
+    was looked for)`` when there is none."""
+    given = os.environ.get(variable)
+    if given:
+        path = Path(given)
+        return (path if _runnable(path) else None), f"{variable}={given} is not an executable"
+    found = shutil.which(name)
+    if found:
+        return Path(found), ""
+    beside = Path(sys.prefix).parent / PYWB_VENV / "bin" / name
+    return (beside if _runnable(beside) else None), f"no {name} on PATH nor {beside}"
+
+
+def _runnable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
 def wayback_bin() -> Path:
-    """The pywb ``wayback`` executable: ``$PYWB_BIN`` or ``.venv-pywb/bin/wayback``."""
-    path = Path(os.environ.get("PYWB_BIN") or REPO_ROOT / ".venv-pywb" / "bin" / "wayback")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        raise ReplayError(
-            f"pywb is not installed ({path} not found): run ./run.sh setup, which creates "
-            ".venv-pywb, or set PYWB_BIN to a wayback executable"
-        )
+    """The pywb ``wayback`` executable (:func:`tool_path`)."""
+    path, why = tool_path("wayback", "PYWB_BIN")
+    if path is None:
+        raise ReplayError(f"pywb is not installed ({why}): run ./run.sh setup, which creates "
+                          f"{PYWB_VENV}, or set PYWB_BIN to a wayback executable")
     return path
 
 

@@ -10,7 +10,6 @@ crawl get that crawl's WARC included, so every page resolves inside the one file
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -33,10 +32,11 @@ class WaczError(Exception):
 
 
 def wacz_bin() -> Path:
-    """The ``wacz`` executable: ``$WACZ_BIN`` or ``.venv-pywb/bin/wacz``."""
-    path = Path(os.environ.get("WACZ_BIN") or replay.REPO_ROOT / ".venv-pywb" / "bin" / "wacz")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        raise WaczError(f"the wacz tool is not installed ({path} not found): run ./run.sh setup "
+    """The ``wacz`` executable: ``$WACZ_BIN``, else on ``PATH``, else in ``.venv-pywb``
+    (``crawler.replay.pywb.tool_path``)."""
+    path, why = replay.tool_path("wacz", "WACZ_BIN")
+    if path is None:
+        raise WaczError(f"the wacz tool is not installed ({why}): run ./run.sh setup "
                         "(it installs deploy/pywb-requirements.txt into .venv-pywb) or set "
                         "WACZ_BIN")
     return path
