@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +37,15 @@ QUEUES = {"pickle_disk": "scrapy.squeues.PickleLifoDiskQueue",
 
 def one_round(queue: str, count: int) -> float:
     """CPU milliseconds per request to queue and dequeue ``count`` requests."""
+    with tempfile.TemporaryDirectory(prefix="bench-queue-") as out:
+        return _one_round(queue, count, out)
+
+
+def _one_round(queue: str, count: int, out: str) -> float:
+    # the crawl context (an add-on, as in a crawl): the scheduler keeps its queue budget there
     crawler = get_crawler(VsedeloSpider, {
+        "ADDONS": {"crawler.crawl.context.CrawlContext": 10}, "OUTPUT_URI": out,
+        "STATE_ENABLED": False,
         "SCHEDULER_DISK_QUEUE": queue,
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue"})
     spider = crawler._create_spider(url="http://127.0.0.1:8000/")

@@ -16,25 +16,28 @@ from tests.helpers.cli import ROOT
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _GETTERS = {"get", "getint", "getfloat", "getbool", "getlist", "getdict", "getwithbase",
             "getpriority", "get_int", "get_float", "get_bool", "_setting"}
+# crawler.typed_settings.SettingsReader: ``read = SettingsReader(settings); read.int("X")``
+_TYPED = {"get", "str", "text", "optional", "bool", "int", "float", "list", "dict"}
 
 
 def _settings_read(tree: ast.AST) -> set[str]:
     """Upper-case names passed to a settings getter (``settings.getint("X")``,
-    ``config.get(settings, "X")``, ``_setting(settings, "X")``)."""
+    ``read.int("X")`` of a ``SettingsReader``, ``get(settings, "X")``)."""
     found = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name not in _GETTERS:
-            continue
         receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else ""
+        typed = receiver == "read" or receiver.startswith("SettingsReader(")
+        if name not in (_TYPED if typed else _GETTERS):
+            continue
         first = ast.unparse(node.args[0]) if node.args else ""
         if "environ" in receiver:
             continue
-        if "settings" in receiver:
-            arg = node.args[0] if node.args else None  # settings.get("X", default)
+        if "settings" in receiver or typed:
+            arg = node.args[0] if node.args else None  # settings.get("X"), read.int("X")
         elif "settings" in first:
             arg = node.args[1] if len(node.args) > 1 else None  # get(settings, "X", default)
         else:

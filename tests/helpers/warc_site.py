@@ -128,6 +128,9 @@ def crawl_main(argv: list[str]) -> None:
         "ROBOTSTXT_OBEY": True,
         "USER_AGENT": "warc-test/1.0",
         "WARC_OPERATOR": "tests@example.org",
+        # the crawl context (an add-on) and the two components this crawl is about; no state
+        "ADDONS": {"crawler.crawl.context.CrawlContext": 10},
+        "STATE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": {"crawler.warc.middleware.WarcArchiveMiddleware": 950},
         "EXTENSIONS": {"crawler.storage.commit.ManifestExtension": 100},
         "RETRY_TIMES": 1,
