@@ -91,9 +91,11 @@ class PageWorkers:
 
     def spider_closed(self, spider: Spider) -> None:
         pool, self.pool = self.pool, None
-        if pool is not None:
+        if pool is None:
+            return
+        if shared_pool.users() > 1:  # other crawls go on with it: its workers drop this scope
             pool.forget(self.key, forget_scope, self.key)
-            shared_pool.release(pool)
+        shared_pool.release(pool)
 
     async def scan(self, body: bytes, url: str, page_url: str, fetched_at: str,
                    http_charset: str | None, extract: bool,

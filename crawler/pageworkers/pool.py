@@ -55,7 +55,8 @@ def _recv_exact(sock: socket.socket, size: int) -> bytearray | None:
 
 
 def serve(sock: socket.socket, initializer: Callable[..., Any] | None, initargs: tuple) -> None:
-    """A worker process: answer each call read from ``sock`` in turn, until it closes."""
+    """A worker process: answer each call read from ``sock`` in turn, until it closes (an
+    answer the pool no longer reads, once it closed its end, ends the worker quietly)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
@@ -74,7 +75,10 @@ def serve(sock: socket.socket, initializer: Callable[..., Any] | None, initargs:
                 answer = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
             except Exception:
                 answer = pickle.dumps((False, RuntimeError(repr(exc))))
-        sock.sendall(_HEADER.pack(len(answer)) + answer)
+        try:
+            sock.sendall(_HEADER.pack(len(answer)) + answer)
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
 
 class _Worker:
