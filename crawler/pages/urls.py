@@ -82,7 +82,8 @@ def quick_absolute(href: str, origin: str) -> str | None:
 
 def validate_start_url(url: str) -> str:
     """Check a user-given start URL; returns it canonicalised or raises :class:`BadURL`."""
-    if not url or "://" not in url:
+    if not url or "://" not in url or not urlsplit(url.strip()).netloc:
+        # checked here, before w3lib (2.6 reads http:///x as http://x/)
         raise BadURL(f"start URL must look like http://host/ or https://host/, got {url!r}")
     return canonical_url(url)
 

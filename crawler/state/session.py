@@ -1,7 +1,7 @@
 """One crawl's view of the durable state: the decisions the spider and middleware ask for, and
 the updates they report, batched.
 
-:class:`CrawlState` is what Scrapy components reach as ``parts(crawler).state``: the spider asks
+:class:`CrawlState` is one of the crawl's parts (``context.parts.get(CrawlState)``): the spider asks
 :meth:`wants_article` before following an article link and :meth:`recheck_urls` at the start,
 the downloader middleware asks :meth:`conditional_headers` and reports
 :meth:`response_seen`, and the end of the item pipeline reports :meth:`record_written`.
