@@ -153,7 +153,11 @@ def byline_candidates(tree: etree._Element, title: str | None) -> list[Candidate
     """The date line printed next to the headline: the lines after it until the article text
     starts, and short lines just before it; an "updated" part is left out. Teasers, comments
     and archive links further down the page are never reached."""
-    found = _byline_lines(tree, title)
+    return published_parts(byline_lines(tree, title))
+
+
+def published_parts(found: list[Candidate]) -> list[Candidate]:
+    """The lines without their "updated …"/"Stand: …" part (lines that are only that go)."""
     out = []
     for cand in found:
         before, after = split_update(cand.text)
@@ -161,6 +165,28 @@ def byline_candidates(tree: etree._Element, title: str | None) -> list[Candidate
             out.append(Candidate(cand.source, before if after is not None else cand.text,
                                  structured=False))
     return out
+
+
+def update_parts(found: list[Candidate]) -> list[Candidate]:
+    """The "updated …"/"Stand: …"/"… 更新" parts of the lines: times for ``modified``."""
+    out = []
+    for cand in found:
+        _, after = split_update(cand.text)
+        if after is not None and after.strip(" :|-–—·,"):
+            out.append(Candidate(cand.source, after, structured=False))
+    return out
+
+
+def byline_lines(tree: etree._Element, title: str | None) -> list[Candidate]:
+    """The lines next to the headline as printed (updates included), without image
+    captions: a line that repeats an image's ``alt`` or ``title`` says when the photo was
+    taken ("… bei den Kämpfen um Bachmut, 24. April 2023"), not when the article appeared."""
+    found = _byline_lines(tree, title)
+    if not found:
+        return found
+    captions = {" ".join(value.split()) for img in tree.iter("img")
+                for value in (img.get("alt"), img.get("title")) if value and len(value) > 10}
+    return [c for c in found if c.text not in captions] if captions else found
 
 
 def _byline_lines(tree: etree._Element, title: str | None) -> list[Candidate]:
