@@ -209,8 +209,10 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     result.canonical_url = pagemeta.canonical(tree, meta, base, url)
     declared, declared_source = declared_language(tree, node)
     result.region = declared_region(tree)
-    result.title, result.title_source = pick_title(tree, meta, node, profile.title_suffixes, site)
-    result.authors = find_authors(tree, meta, node, site)
+    result.title, result.title_source = pick_title(tree, meta, node, profile.title_suffixes, site,
+                                                   url=result.canonical_url)
+    result.authors = find_authors(tree, meta, node, site, nodes=nodes, url=result.canonical_url,
+                                  language=declared)
     result.description = pagemeta.description(meta, node)
     result.image = pagemeta.image(meta, node, base)
     result.tags = pagemeta.tags(tree, meta, node)
