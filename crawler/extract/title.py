@@ -190,26 +190,42 @@ def pick_title(
     site: str | None = None, url: str | None = None,
 ) -> tuple[str | None, str | None]:
     """(title, source): the h1 as the metadata confirm or complete it, else the metadata."""
-    suffixes = tuple(suffixes)
+    title, source, _ = pick_headline(tree, meta, node, suffixes, site, url)
+    return title, source
+
+
+def pick_headline(
+    tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: Iterable[str] = (),
+    site: str | None = None, url: str | None = None,
+) -> tuple[str | None, str | None, str | None]:
+    """(title, source, the h1 printed as the headline): :func:`pick_title` and the text of
+    the h1 it weighed, which the article text must not repeat."""
+    title, source, h1 = _pick(tree, meta, node, tuple(suffixes), site, url)
+    return title, source, h1
+
+
+def _pick(tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: tuple[str, ...],
+          site: str | None, url: str | None) -> tuple[str | None, str | None, str | None]:
     publisher = as_text(node.get("publisher")) if node else None
     keys = site_keys(site, publisher, url, suffixes)
     others = _metadata(tree, meta, node, keys, suffixes)
     agreed = Counter(" ".join(t.split()) for s, t in others if s != "title")
     top, votes = agreed.most_common(1)[0] if agreed else ("", 0)
     best = _best_h1(tree, others, keys)
+    printed = best[1] if best is not None else None
     if votes >= AGREEING_SOURCES and (best is None or top != best[1]):
-        return top, next(s for s, t in others if t == top)
+        return top, next(s for s, t in others if t == top), printed
     if best is None:
-        return (others[0][1], others[0][0]) if others else (None, None)
+        return (others[0][1], others[0][0], None) if others else (None, None, None)
     h1, text = best
     if any(form == text for _, form in others):
-        return text, "h1"
+        return text, "h1", printed
     if kicked := _with_kicker(h1, text, others):
-        return kicked, next(s for s, t in others if t == kicked)
+        return kicked, next(s for s, t in others if t == kicked), printed
     same = [(s, form) for s, form in others if _key(form) == _key(text)]
     if same:
-        return same[0][1], same[0][0]
-    return text, "h1"
+        return same[0][1], same[0][0], printed
+    return text, "h1", printed
 
 
 def _best_h1(tree: etree._Element, others: list[tuple[str, str]],
