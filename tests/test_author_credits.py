@@ -108,3 +108,10 @@ def test_the_publisher_s_desk_beside_a_person_in_a_byline_is_left_out():
 def test_byline_classes_in_camel_case_count():
     body = '<ul class="metaInfoAuthorList"><li>Nathaniel Flakin</li></ul>'
     assert authors_of(body=body) == ["Nathaniel Flakin"]
+
+
+def test_the_publisher_s_organization_credited_alone_is_the_newsroom_credit():
+    head = (ld({"@type": "NewsMediaOrganization", "name": "BBC News",
+                "logo": {"@type": "ImageObject", "url": "https://www.bbc.com/logo.png"}})
+            + '<meta property="og:site_name" content="BBC News">')
+    assert authors_of(head, url="https://www.bbc.com/news/explainers-63159607") == ["BBC News"]
