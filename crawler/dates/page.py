@@ -152,7 +152,7 @@ def find_page_dates(
         or printed before an update on the same line ("March 2, 2025 / Updated 2 hours
         ago")."""
         both = [c for c in raw_byline() if split_update(c.text)[1] is not None]
-        return [c for c in (*byline(), *visible(False)) if labelled_published(c.text)] + \
+        return [c for c in byline() if labelled_published(c.text)] + \
             [c for c in published_parts(both) if printed_ok(c.text)]
 
     published = _choose(ctx, pub_groups)
