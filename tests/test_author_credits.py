@@ -53,6 +53,7 @@ def test_photo_credits_are_not_authors():
     ("홍길동 기자", "ko", ["홍길동"]),
     ("By Sophie Foster Travel News Reporter", "en", ["Sophie Foster"]),
     ("capital von Jemima Kelly", "de", ["Jemima Kelly"]),
+    ("Krautreporter", "de", ["Krautreporter"]),  # a role word inside a name is the name's
 ])
 def test_credit_strings_become_names(credit, lang, names):
     assert split_names(credit, lang) == names

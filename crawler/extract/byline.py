@@ -40,7 +40,7 @@ _ROLE_WORD = (
     r"freie|freier|stellvertretende[rn]?|leitende[rn]?|wissenschafts|wirtschafts|politik|"
     r"sport|ressort|chef|us|uk|eu|white\s+house|middle\s+east|washington|brussels|europe|asia")
 _ROLE_TAIL = re.compile(
-    r"(?:[\s,–—-]+(?:" + _ROLE_WORD + r"))*[\s,–—-]*(?:" + _ROLE_NOUN + r")s?\.?$",
+    r"(?:[\s,–—-]+(?:" + _ROLE_WORD + r"))*[\s,–—-]+(?:" + _ROLE_NOUN + r")s?\.?$",
     re.IGNORECASE)
 _ROLE_HEAD = re.compile(r"^(?:(?:" + _ROLE_WORD + r")\s+)*(?:" + _ROLE_NOUN + r")s?\s*[:.]?\s+",
                         re.IGNORECASE)
