@@ -44,7 +44,7 @@ from crawler.sitefacts.learner import SiteFacts
 
 # Bumped whenever extraction gives different records for the same page; ``crawler reextract``
 # names its article sets with it.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 EXTRACTOR = f"newscrawler-extract/{EXTRACTOR_VERSION} (trafilatura {_version('trafilatura')})"
 _TAGS = re.compile(r"<[^>]*>")
 
