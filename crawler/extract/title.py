@@ -199,17 +199,13 @@ def pick_headline(
     site: str | None = None, url: str | None = None,
 ) -> tuple[str | None, str | None, str | None]:
     """(title, source, the h1 printed as the headline): :func:`pick_title` and the text of
-    the h1 it weighed, which the article text must not repeat."""
-    title, source, h1 = _pick(tree, meta, node, tuple(suffixes), site, url)
-    return title, source, h1
-
-
-def _pick(tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: tuple[str, ...],
-          site: str | None, url: str | None) -> tuple[str | None, str | None, str | None]:
+    the h1 it weighed, which the article text must not repeat. Votes for a metadata form
+    count JSON-LD, og and twitter titles; ``<title>`` is too often a shortened SEO line."""
+    suffixes = tuple(suffixes)
     publisher = as_text(node.get("publisher")) if node else None
     keys = site_keys(site, publisher, url, suffixes)
     others = _metadata(tree, meta, node, keys, suffixes)
-    agreed = Counter(" ".join(t.split()) for s, t in others if s != "title")
+    agreed = Counter(t for s, t in others if s != "title")
     top, votes = agreed.most_common(1)[0] if agreed else ("", 0)
     best = _best_h1(tree, others, keys)
     printed = best[1] if best is not None else None
