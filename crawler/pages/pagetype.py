@@ -35,8 +35,10 @@ Signal = bool | str | None | Callable[[], bool | str | None]
 
 # A slug of several words, or a numeric id of 4+ digits, ending the path:
 # /news/123456-some-title.html
+# or a letter-prefixed id of 5+ digits (/a-65464327, /c1001-40223222.html)
 _ARTICLE_TAIL = re.compile(
-    r"(?:/\d{4,}[-_][\w%-]{8,}|/[\w%]+(?:-[\w%]+){3,}|/\d{5,})(?:\.s?html?|\.php|/)?$", re.UNICODE
+    r"(?:/\d{4,}[-_][\w%-]{8,}|/[\w%]+(?:-[\w%]+){3,}|/\d{5,}|/[a-z]{1,5}\d{0,5}[-_]\d{5,})"
+    r"(?:\.s?html?|\.php|/)?$", re.UNICODE
 )
 _DATED_PATH = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[\w%-]{8,}")
 _LISTING_HINT = re.compile(r"/(?:page|tag|tags|category|categories|author|archive|search)(?:/|$)")
@@ -45,7 +47,11 @@ NON_PAGE_EXT = re.compile(
     r"mp[34]|m4[av]|webm|ogg|wav|avi|mov|zip|gz|rar|7z|exe|dmg|apk)$",
     re.IGNORECASE,
 )
-_ARTICLE_LD = re.compile(r'"@type"\s*:\s*"(?:News|Reportage|Analysis)?Article"|"NewsArticle"')
+# Any schema.org article or posting type (NewsArticle, ReportageNewsArticle, BlogPosting,
+# LiveBlogPosting...), alone or in a list of types.
+_ARTICLE_LD = re.compile(r'"@type"\s*:\s*\[?\s*(?:"[^"]*"\s*,\s*)*"\w*(?:Article|Posting)"')
+# Paragraphs of the page when it has no <article>: outside the site's navigation and footer.
+_PAGE_PARAGRAPHS = "//body//p[not(ancestor::nav or ancestor::footer or ancestor::aside)]//text()"
 
 
 def looks_like_article_url(url: str, profile: SiteProfile) -> bool:
@@ -81,8 +87,10 @@ def is_article_page(url: str, sel: Selector, profile: SiteProfile) -> bool:
                 "//script[@type='application/ld+json']/text()").getall()),
             lambda: bool(sel.xpath("//meta[@property='article:published_time']"))):
         return True
-    # An <article> holding a substantial run of paragraphs, on an article-shaped URL.
-    paragraphs = sel.xpath("//article//p//text()").getall()
+    # An <article> (else the page, when it has none) holding a substantial run of paragraphs,
+    # on an article-shaped URL.
+    paragraphs = sel.xpath("//article//p//text()").getall() or (
+        [] if sel.xpath("//article") else sel.xpath(_PAGE_PARAGRAPHS).getall())
     return looks_like_article_url(url, profile) and sum(len(p) for p in paragraphs) > 600
 
 
