@@ -80,3 +80,15 @@ def test_a_suffix_that_is_no_site_name_stays_in_metadata_titles():
             '<meta property="og:site_name" content="Habertürk">')
     body = "<article><h1>Orman yangınları! Son durum!</h1></article>"
     assert title_of(head, body, url="https://www.haberturk.com/x-123456") == full
+
+
+def test_metadata_spelling_quotes_and_dashes_otherwise_does_not_replace_the_h1():
+    """The h1 is the headline as printed: an og:title with straight quotes, a hyphen for the
+    dash or three dots for the ellipsis is the same title typed plainly."""
+    printed = "„Welches Europa wir wollen“ – ein Gespräch über d’Hondt…"
+    body = f"<article><h1>{printed}</h1><p>Text</p></article>"
+    assert title_of(og('&quot;Welches Europa wir wollen&quot; - ein Gespräch über '
+                       "d'Hondt..."), body) == printed
+    assert title_of(og("TRANSFORMATIONSLABOR ERNÄHRUNG"),
+                    "<article><h1>Transformationslabor Ernährung</h1></article>") == \
+        "Transformationslabor Ernährung"

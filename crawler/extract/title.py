@@ -8,10 +8,12 @@ A page states its headline up to five times: the ``<h1>`` readers see, JSON-LD `
   gives itself, ``og:site_name``, JSON-LD ``publisher``, and its host: ``STERN.de``,
   ``Express.co.uk``, ``AP News`` for apnews.com);
 - the ``<h1>`` of the article is the headline (not one in the site's header, navigation,
-  footer, an aside or a breadcrumb trail); a metadata form with the same words wins over it,
-  since it keeps the separator the design replaced with layout ("Ausschuss zur Ahrtal-Flut:
-  Zwei Rücktritte" for an h1 of two spans), and so does the longest metadata form that adds a
-  kicker the page prints with the headline ("Nach Gaetz-Rückzug: " shown above the h1);
+  footer, an aside or a breadcrumb trail); a metadata form with the same words wins over it
+  when it punctuates where the h1 does not, since it keeps the separator the design replaced
+  with layout ("Ausschuss zur Ahrtal-Flut: Zwei Rücktritte" for an h1 of two spans), but not
+  when it only spells quotes, dashes, ellipses or case otherwise (the h1 is as printed); the
+  longest metadata form that adds a kicker the page prints with the headline wins too
+  ("Nach Gaetz-Rückzug: " shown above the h1);
 - when three metadata sources agree on one form the publisher declared that form, and it wins
   over an h1 that differs;
 - a heading that agrees with no metadata title at all and is short is a section name, not
@@ -36,12 +38,21 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 _KICKER_PUNCTUATION = " :|-–—/»·•"
 _WORD = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
+# Quotes, dashes, the ellipsis and invisible hyphens, each in one spelling
+_VARIANTS = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟«»″", '"'),
+                           **dict.fromkeys("‐‑‒–—―−", "-"), "…": "...", "\u00ad": None,
+                           "\u200b": None})
 _CHROME = ("nav", "footer", "aside")
 _SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "ac", "or", "ne", "go", "edu"))
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 MAX_TITLE = 300
 AGREEING_SOURCES = 3  # metadata forms that, agreeing, outvote the h1
 NEAR_KICKER = 3  # elements before the h1 (and before its parent) that may print a kicker
+
+
+def _spelling(text: str) -> str:
+    """The text with quotes, dashes, ellipses and case in one spelling each."""
+    return " ".join(text.translate(_VARIANTS).casefold().split())
 
 
 def _tokens(text: str) -> set[str]:
@@ -218,7 +229,11 @@ def pick_headline(
         return text, "h1", printed
     if kicked := _with_kicker(h1, text, others):
         return kicked, next(s for s, t in others if t == kicked), printed
-    same = [(s, form) for s, form in others if _key(form) == _key(text)]
+    # The same words: a metadata form that punctuates where the h1 does not (its parts set
+    # apart by layout) wins; one that differs only in how it spells quotes, dashes or case
+    # does not, since the h1 is how the page prints its headline ("d’actions", „…“).
+    same = [(s, form) for s, form in others
+            if _key(form) == _key(text) and _spelling(form) != _spelling(text)]
     if same:
         return same[0][1], same[0][0], printed
     return text, "h1", printed
