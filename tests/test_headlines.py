@@ -92,3 +92,31 @@ def test_metadata_spelling_quotes_and_dashes_otherwise_does_not_replace_the_h1()
     assert title_of(og("TRANSFORMATIONSLABOR ERNÄHRUNG"),
                     "<article><h1>Transformationslabor Ernährung</h1></article>") == \
         "Transformationslabor Ernährung"
+
+
+def test_a_kicker_or_label_in_its_own_element_of_the_h1_that_no_metadata_has_is_left_out():
+    headline = "Große Aufgaben für die neue Regierung"
+    body = (f'<article><h1><span class="kicker">Tunesien</span> <span>{headline}</span></h1>'
+            "<p>Text</p></article>")
+    assert title_of(og(headline) + f"<title>{headline} | Stiftung</title>", body) == headline
+    body = (f'<article><h1><small>Politics |</small> {headline}</h1></article>')
+    assert title_of(ld(headline), body) == headline
+
+
+def test_a_date_printed_inside_the_h1_after_the_headline_is_left_out():
+    headline = "Zuschauerrückkehr bei den Proficlubs der Region"
+    body = (f"<article><h1>{headline}<br><small>02.02.2022 • Verband, Presse</small></h1>"
+            "</article>")
+    assert title_of(og(headline), body) == headline
+
+
+def test_an_h1_of_one_piece_or_with_a_longer_second_piece_stays_whole():
+    """A metadata title shorter than an h1 printed as one text is an SEO form; a second
+    piece longer than the first is part of the headline the page prints."""
+    body = "<article><h1>Welpen kaufen – Tipps zu jeder Hunderasse</h1></article>"
+    assert title_of(og("Tipps zu jeder Hunderasse"), body) == \
+        "Welpen kaufen – Tipps zu jeder Hunderasse"
+    body = ("<article><h1><span>Schneesport mit Rücksicht</span> "
+            "<span>Verhaltenstipps für einen naturverträglichen Schneesport</span></h1></article>")
+    assert title_of(og("Schneesport mit Rücksicht"), body) == \
+        "Schneesport mit Rücksicht Verhaltenstipps für einen naturverträglichen Schneesport"

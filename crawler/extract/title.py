@@ -14,6 +14,9 @@ A page states its headline up to five times: the ``<h1>`` readers see, JSON-LD `
   when it only spells quotes, dashes, ellipses or case otherwise (the h1 is as printed); the
   longest metadata form that adds a kicker the page prints with the headline wins too
   ("Nach Gaetz-Rückzug: " shown above the h1);
+- an h1 printed in pieces (a kicker, a section label or a date in an element of its own)
+  whose headline piece a metadata title gives alone is that piece, when what it leaves out is
+  shorter ("Tunesien" + "Große Aufgaben für die neue Regierung", "Politics |" + "…");
 - when three metadata sources agree on one form the publisher declared that form, and it wins
   over an h1 that differs;
 - a heading that agrees with no metadata title at all and is short is a section name, not
@@ -236,7 +239,28 @@ def pick_headline(
             if _key(form) == _key(text) and _spelling(form) != _spelling(text)]
     if same:
         return same[0][1], same[0][0], printed
+    if confirmed := _confirmed_part(h1, others):
+        return confirmed, "h1", printed
     return text, "h1", printed
+
+
+def _confirmed_part(h1: etree._Element, others: list[tuple[str, str]]) -> str | None:
+    """The part of an h1 printed in pieces that a metadata title gives alone, when what it
+    leaves out is shorter: a kicker, a section label or a date in an element of its own
+    before the headline ("Tunesien" + "Große Aufgaben …"), or a date line after it. No
+    metadata title has those pieces, so the publisher does not count them as the headline.
+    Only a cut between elements counts: an h1 of one piece is kept whole."""
+    pieces = [" ".join(t.split()) for t in h1.itertext() if t.strip()]
+    keys = {_key(form) for _, form in others}
+    best: str | None = None
+    for cut in range(1, len(pieces)):
+        head, tail = " ".join(pieces[:cut]), " ".join(pieces[cut:])
+        for kept, left in ((tail.lstrip(_KICKER_PUNCTUATION), head),
+                           (head.rstrip(_KICKER_PUNCTUATION), tail)):
+            if (_key(kept) in keys and len(_key(left)) < len(_key(kept))
+                    and (best is None or len(kept) > len(best))):
+                best = kept
+    return best
 
 
 def _best_h1(tree: etree._Element, others: list[tuple[str, str]],
