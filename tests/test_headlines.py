@@ -9,7 +9,8 @@ from lxml import html
 
 from crawler.extract.jsonld import article_node, jsonld_nodes
 from crawler.extract.meta import MetaTags, site_name
-from crawler.extract.title import pick_title, strip_site
+from crawler.extract.sitename import strip_site
+from crawler.extract.title import pick_title
 
 
 def title_of(head: str, body: str, url: str = "https://www.example-news.com/a/story-1") -> str:

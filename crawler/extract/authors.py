@@ -24,7 +24,7 @@ from lxml import etree
 from crawler.extract.byline import clean_name, credit_parts, name_key, part_names, split_names
 from crawler.extract.jsonld import types_of
 from crawler.extract.meta import MetaTags
-from crawler.extract.title import site_keys
+from crawler.extract.sitename import site_keys
 
 _BYLINE = re.compile(r"author|byline|autor|creator|verfasser|firma", re.IGNORECASE)
 _NOT_BYLINE = re.compile(r"comment|quote|credit|caption|image|photo|foto|media|figure|avatar|"

@@ -29,25 +29,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler.extract.jsonld import as_text
 from crawler.extract.meta import MetaTags
+from crawler.extract.sitename import site_keys, strip_site
+from crawler.extract.sitename import word_key as _key
 from crawler.extract.tree import text_of, unescape_text
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 _KICKER_PUNCTUATION = " :|-–—/»·•"
 _WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"[\W_]+")
 # Quotes, dashes, the ellipsis and invisible hyphens, each in one spelling
 _VARIANTS = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟«»″", '"'),
                            **dict.fromkeys("‐‑‒–—―−", "-"), "…": "...", "\u00ad": None,
                            "\u200b": None})
 _CHROME = ("nav", "footer", "aside")
-_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "ac", "or", "ne", "go", "edu"))
-_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 MAX_TITLE = 300
 AGREEING_SOURCES = 3  # metadata forms that, agreeing, outvote the h1
 NEAR_KICKER = 3  # elements before the h1 (and before its parent) that may print a kicker
@@ -60,60 +57,6 @@ def _spelling(text: str) -> str:
 
 def _tokens(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
-
-
-def _key(text: str) -> str:
-    """Letters and digits only, lower-cased: the same words however they are punctuated."""
-    return _NOT_WORD.sub("", text.lower())
-
-
-def site_keys(site: str | None, publisher: str | None = None, url: str | None = None,
-              suffixes: Iterable[str] = ()) -> set[str]:
-    """Keys (:func:`_key`) of the names the site goes by: its ``og:site_name``, its JSON-LD
-    publisher, its host with and without the public suffix, a profile's suffixes."""
-    keys = {_key(name) for name in (site, publisher, *suffixes) if name}
-    host = (urlsplit(url).hostname or "") if url else ""
-    for prefix in _HOST_PREFIXES:
-        host = host.removeprefix(prefix)
-    labels = host.split(".")
-    if len(labels) >= 2:
-        keys.add(_key(host))
-        name = labels[-3] if labels[-2] in _SECOND_LEVEL and len(labels) >= 3 else labels[-2]
-        keys.add(_key(name))
-    return {k for k in keys if len(k) >= 2}
-
-
-def _is_site(part: str, keys: set[str]) -> bool:
-    key = _key(part)
-    return bool(key) and (key in keys or any(len(k) >= 4 and k in key and len(key) <= len(k) + 8
-                                             for k in keys))
-
-
-def strip_site(title: str, suffixes: Iterable[str] = (), site: str | None = None,
-               keys: set[str] | None = None, *, guess: bool = True) -> str:
-    """A title without the site's name at its end or start (`` | Все Дело``, ``Site - ``).
-    ``guess``: with no known name found, a short last part after a separator is taken for
-    it (``<title>`` ends that way)."""
-    title = " ".join(title.split())
-    for suffix in suffixes:
-        if suffix and title.lower().endswith(suffix.lower()) and len(title) > len(suffix):
-            return title[: -len(suffix)].strip()
-    keys = keys if keys is not None else site_keys(site)
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _SEPARATORS.findall(title)
-    start, end = 0, len(parts)
-    while end - start > 1 and _is_site(parts[end - 1], keys):
-        end -= 1
-    while end - start > 1 and _is_site(parts[start], keys):
-        start += 1
-    if (start, end) != (0, len(parts)):
-        return "".join(p + (seps[i] if i < end - 1 else "")
-                       for i, p in enumerate(parts[start:end], start)).strip()
-    if guess and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3:
-        return title[: title.rfind(seps[-1])].strip()
-    return title
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
