@@ -121,3 +121,12 @@ def test_an_h1_of_one_piece_or_with_a_longer_second_piece_stays_whole():
             "<span>Verhaltenstipps für einen naturverträglichen Schneesport</span></h1></article>")
     assert title_of(og("Schneesport mit Rücksicht"), body) == \
         "Schneesport mit Rücksicht Verhaltenstipps für einen naturverträglichen Schneesport"
+
+
+def test_a_separator_left_at_the_end_by_an_empty_site_name_goes_but_a_leading_dash_stays():
+    assert strip_site("Pferdesport definitiv bei Olympia dabei -", keys=set(), guess=False) == \
+        "Pferdesport definitiv bei Olympia dabei"
+    assert strip_site("- Angsten vil øke", keys=set(), guess=False) == "- Angsten vil øke"
+    body = "<article><h1>Pferdesport definitiv bei Olympia dabei</h1></article>"
+    assert title_of(og("Pferdesport definitiv bei Olympia dabei -"), body) == \
+        "Pferdesport definitiv bei Olympia dabei"

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
+# A separator a template left at the end when the site's name was empty ("Headline -"); one
+# at the start stays: Scandinavian headlines open a quote with a dash ("- Angsten vil øke")
+_DANGLING = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)$")
 _NOT_WORD = re.compile(r"[\W_]+")
 _SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "ac", "or", "ne", "go", "edu"))
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
@@ -49,8 +52,9 @@ def strip_site(title: str, suffixes: Iterable[str] = (), site: str | None = None
                keys: set[str] | None = None, *, guess: bool = True) -> str:
     """A title without the site's name at its end or start (`` | Все Дело``, ``Site - ``).
     ``guess``: with no known name found, a short last part after a separator is taken for
-    it (``<title>`` ends that way)."""
-    title = " ".join(title.split())
+    it (``<title>`` ends that way). A separator left at the end by a template whose site name
+    was empty goes too (``Headline -``)."""
+    title = _DANGLING.sub("", " ".join(title.split()))
     for suffix in suffixes:
         if suffix and title.lower().endswith(suffix.lower()) and len(title) > len(suffix):
             return title[: -len(suffix)].strip()
