@@ -54,6 +54,21 @@ def test_photo_credits_are_not_authors():
     ("By Sophie Foster Travel News Reporter", "en", ["Sophie Foster"]),
     ("capital von Jemima Kelly", "de", ["Jemima Kelly"]),
     ("Krautreporter", "de", ["Krautreporter"]),  # a role word inside a name is the name's
+    # A date run into a credit goes with the words leading into it (weekday, "am", "Stand")
+    ("Von Tomas Spahn Fr, 18. Oktober 2019", "de", ["Tomas Spahn"]),
+    ("Von Isabella Bianchi am Samstag, 19. Oktober 2019 um 11:14 Uhr", "de", ["Isabella Bianchi"]),
+    ("Sara Zinnecker Stand: 12.03.2020", "de", ["Sara Zinnecker"]),
+    ("Isabel Caro, José Miguel Wilson Hace 2 horas", "es", ["Isabel Caro", "José Miguel Wilson"]),
+    ("Günter W. Kienitz at 10:14", "en", ["Günter W. Kienitz"]),
+    ("freeman1984", "en", ["freeman1984"]),  # digits glued to a user name are no date
+    # A label alone is no name; "published by" in the set's languages is a label
+    ("Posted on", "en", []),
+    ("Veröffentlicht am 3. März 2020", "de", []),
+    ("Published by", "en", []),
+    ("Veröffentlicht von HansG", "de", ["HansG"]),
+    ("Auteurs : Barbara Stiegler", "fr", ["Barbara Stiegler"]),
+    # Entities a site escaped twice
+    ("Jos&eacute; Garc&iacute;a", "es", ["José García"]),
 ])
 def test_credit_strings_become_names(credit, lang, names):
     assert split_names(credit, lang) == names

@@ -6,7 +6,10 @@ the page's language ("und", "og", "och", "y", "ve", "và"…; a one-letter one o
 names of two words or more). From each name go: a leading label ("By", "Von", "Par",
 "Autor:"), a role after or before it ("Senior Reporter", "Redakteurin", "기자", "記者"), what
 is in brackets (initials, an agency: "Elena Oberholzer (obe)"), a date run into it
-("… June 19"), e-mail addresses and handles. Never a name: a URL, a host name, a slug
+("… June 19") with the words leading into it ("lupa am 12.03.", "Tomas Spahn Fr, 18. Oktober",
+"… Stand: …", "… Hace 2 horas"; digits glued to a user name are no date: "freeman1984"),
+e-mail addresses and handles; entities are decoded. Never a name: a date line's label alone
+("Posted on", "Veröffentlicht am", "Published by"), a URL, a host name, a slug
 ("sophie-foster"), a photo credit ("Image: Getty Images", "iStockphoto"), a role alone.
 Pure string functions; the sources are read in :mod:`crawler.extract.authors`.
 """
@@ -15,12 +18,15 @@ from __future__ import annotations
 
 import re
 
-from crawler.dates.words import MONTH_RE
+from crawler.dates.words import DATE_LINE_WORDS, MONTH_RE, WEEKDAYS
+from crawler.extract.tree import unescape_text
 
 _LABEL = re.compile(
-    r"^(?:(?:written|posted|reported|words|text|story|article|interview|compiled)\s+by|"
+    r"^(?:(?:written|posted|published|reported|words|text|story|article|interview|compiled)"
+    r"\s+by|(?:veröffentlicht|geschrieben|verfasst|publiziert|erstellt|gepostet)\s+von|"
+    r"(?:publié|écrit|rédigé)\s+par|(?:publicado|escrito)\s+por|(?:pubblicato|scritto)\s+da|"
     r"by|von|vom|par|por|di|av|af|door|przez|від|автор(?:и|ы|ка)?|autor(?:in|en|ka|zy|es|a)?|"
-    r"authors?|auteur|author\(s\)|text|texte|texto|tekst|текст|yazan|yazar|redacción|"
+    r"authors?|auteurs?|author\(s\)|text|texte|texto|tekst|текст|yazan|yazar|redacción|"
     r"escrito por|a cura di|reportage)(?!\w)\s*[:.]?\s*", re.IGNORECASE)
 _LATE_LABEL = re.compile(r"^\S+\s+(?:by|von|par|por|av|af|door|przez)\s+(?=\w)", re.IGNORECASE)
 _ROLE_NOUN = (
@@ -49,7 +55,14 @@ _ROLE_ONLY = re.compile(r"^(?:(?:" + _ROLE_WORD + r")\s+)*(?:" + _ROLE_NOUN + r"
 _GLUED_ROLE = re.compile(r"\s*(?:" + _ROLE_NOUN + r")$")  # 홍길동기자, 山田太郎記者
 _BRACKETS = re.compile(r"\s*[(\[（【][^)\]）】]*[)\]）】]?")
 _EMAIL = re.compile(r"\S+@\S+|(?<!\w)@\w+")
-_DATE_START = re.compile(r"(?:\b(?:" + MONTH_RE + r")\.?\s*\d|\d)", re.IGNORECASE)
+# A date run into a credit: a month and a number, or a number not glued to letters
+# ("freeman1984" is a user name)
+_DATE_START = re.compile(r"(?:\b(?:" + MONTH_RE + r")\.?\s*\d|(?<!\w)\d)", re.IGNORECASE)
+# Words that lead into a date run into a name ("lupa am 12.03.", "Tomas Spahn Fr 26. März",
+# "Posted on June 3", "José Wilson Hace 2 horas"): when a date is cut, these go before it.
+_DATE_LEAD = WEEKDAYS | DATE_LINE_WORDS | frozenset((
+    "hace", "el", "den", "publiziert", "publicado", "publicada", "publié", "publiée",
+    "pubblicato", "opublikowano", "geändert", "zuletzt", "aktualisiert"))
 _URL = re.compile(r"https?:|www\.|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 _CREDIT = re.compile(
@@ -91,17 +104,29 @@ def _conjunction_split(text: str, language: str | None) -> list[str]:
     return parts
 
 
+def _before_date(text: str) -> str:
+    """The text up to a date run into it, without the words that lead into the date."""
+    m = _DATE_START.search(text)
+    if not m:
+        return text
+    words = text[: m.start()].rstrip(" .,:;-–—|·•").split()
+    while words and words[-1].lower().rstrip(".,:") in _DATE_LEAD:
+        words.pop()
+    return " ".join(words)
+
+
 def clean_name(raw: str) -> str | None:
     """One name without label, role, brackets, run-in date; None when it is not a name."""
-    text = " ".join(_EMAIL.sub(" ", raw).split())
+    text = " ".join(_EMAIL.sub(" ", unescape_text(raw)).split())
     if not text or _URL.search(text) or _SLUG.match(text) or _CREDIT.search(text):
         return None
     text = _BRACKETS.sub("", text)
     for _ in range(2):
         text = _LABEL.sub("", text).strip(" .,:;-–—|·•")
         text = _ROLE_HEAD.sub("", text)
-    if m := _DATE_START.search(text):
-        text = text[: m.start()]
+    text = _before_date(text)
+    if all(w.lower().rstrip(".,:") in _DATE_LEAD for w in text.split()):
+        return None  # a date line's label alone: "Posted on", "Veröffentlicht am"
     if _ROLE_ONLY.match(text.strip(" .,:;-–—|·•")):
         return None
     text = _ROLE_TAIL.sub("", text).strip(" .,:;-–—|·•")
@@ -117,10 +142,10 @@ def clean_name(raw: str) -> str | None:
 def credit_parts(credit: str) -> list[str]:
     """A credit cut at its list separators (commas, semicolons, ``&``, ``/``), without its
     label and bracketed parts; nothing for a URL or a photo credit."""
-    text = _BRACKETS.sub("", " ".join(_EMAIL.sub(" ", credit).split()))
+    text = _BRACKETS.sub("", " ".join(_EMAIL.sub(" ", unescape_text(credit)).split()))
     if not text or _URL.search(text) or _CREDIT.search(text):
         return []
-    text = _LABEL.sub("", text)
+    text = _before_date(_LABEL.sub("", text))
     if m := _LATE_LABEL.search(text):  # "capital von Jemima Kelly": a brand before the label
         text = text[m.end():]
     return [p for p in _STRONG_SPLIT.split(text) if p.strip()]
