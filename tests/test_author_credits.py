@@ -53,6 +53,9 @@ def test_photo_credits_are_not_authors():
     ("홍길동 기자", "ko", ["홍길동"]),
     ("By Sophie Foster Travel News Reporter", "en", ["Sophie Foster"]),
     ("capital von Jemima Kelly", "de", ["Jemima Kelly"]),
+    ("Alexa von Heyden", "de", ["Alexa von Heyden"]),  # a particle, not a label
+    ("Christoph von Eichhorn, Walter von Aachen", "de",
+     ["Christoph von Eichhorn", "Walter von Aachen"]),
     ("Krautreporter", "de", ["Krautreporter"]),  # a role word inside a name is the name's
     # A date run into a credit goes with the words leading into it (weekday, "am", "Stand")
     ("Von Tomas Spahn Fr, 18. Oktober 2019", "de", ["Tomas Spahn"]),

@@ -146,7 +146,9 @@ def credit_parts(credit: str) -> list[str]:
     if not text or _URL.search(text) or _CREDIT.search(text):
         return []
     text = _before_date(_LABEL.sub("", text))
-    if m := _LATE_LABEL.search(text):  # "capital von Jemima Kelly": a brand before the label
+    # "capital von Jemima Kelly": a brand before the label, when a full name follows it; in
+    # "Alexa von Heyden" the word is a name's particle
+    if (m := _LATE_LABEL.search(text)) and len(_STRONG_SPLIT.split(text[m.end():])[0].split()) > 1:
         text = text[m.end():]
     return [p for p in _STRONG_SPLIT.split(text) if p.strip()]
 
