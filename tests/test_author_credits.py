@@ -134,3 +134,13 @@ def test_the_publisher_s_organization_credited_alone_is_the_newsroom_credit():
                 "logo": {"@type": "ImageObject", "url": "https://www.bbc.com/logo.png"}})
             + '<meta property="og:site_name" content="BBC News">')
     assert authors_of(head, url="https://www.bbc.com/news/explainers-63159607") == ["BBC News"]
+
+
+@pytest.mark.parametrize(("credit", "names"), [
+    ("By Perry Bacon Jr.", ["Perry Bacon Jr."]),  # the dot of Jr. and of an initial stays
+    ("Joe S.", ["Joe S."]),
+    ("Von Anna Schmidt.", ["Anna Schmidt"]),  # a sentence's full stop goes
+    ("~ Cem Basman", ["Cem Basman"]),  # so does a flourish before the name
+])
+def test_a_name_keeps_the_dot_of_its_initial(credit, names):
+    assert split_names(credit, "en") == names

@@ -63,6 +63,8 @@ _DATE_START = re.compile(r"(?:\b(?:" + MONTH_RE + r")\.?\s*\d|(?<!\w)\d)", re.IG
 _DATE_LEAD = WEEKDAYS | DATE_LINE_WORDS | frozenset((
     "hace", "el", "den", "publiziert", "publicado", "publicada", "publié", "publiée",
     "pubblicato", "opublikowano", "geändert", "zuletzt", "aktualisiert"))
+# The dot of an initial or of Jr./Sr. ends a name ("Joe S.", "Perry Bacon Jr.")
+_KEPT_DOT = re.compile(r"(?:^|\s)(?:\w|jr|sr)\.$", re.IGNORECASE)
 _URL = re.compile(r"https?:|www\.|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 _CREDIT = re.compile(
@@ -122,14 +124,17 @@ def clean_name(raw: str) -> str | None:
         return None
     text = _BRACKETS.sub("", text)
     for _ in range(2):
-        text = _LABEL.sub("", text).strip(" .,:;-–—|·•")
+        text = _LABEL.sub("", text).strip(" ,:;-–—|·•")
         text = _ROLE_HEAD.sub("", text)
     text = _before_date(text)
     if all(w.lower().rstrip(".,:") in _DATE_LEAD for w in text.split()):
         return None  # a date line's label alone: "Posted on", "Veröffentlicht am"
     if _ROLE_ONLY.match(text.strip(" .,:;-–—|·•")):
         return None
-    text = _ROLE_TAIL.sub("", text).strip(" .,:;-–—|·•")
+    text = _ROLE_TAIL.sub("", text).strip(" ,:;-–—|·•")
+    if text.endswith(".") and not _KEPT_DOT.search(text):
+        text = text.rstrip(" .")
+    text = text.lstrip(" .~*+>»")
     if not text.isascii():
         text = _GLUED_ROLE.sub("", text)
     if not 2 <= len(text) <= MAX_NAME or len(text.split()) > MAX_NAME_WORDS:
