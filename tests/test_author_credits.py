@@ -144,3 +144,30 @@ def test_the_publisher_s_organization_credited_alone_is_the_newsroom_credit():
 ])
 def test_a_name_keeps_the_dot_of_its_initial(credit, names):
     assert split_names(credit, "en") == names
+
+
+def test_names_a_byline_prints_in_elements_of_their_own_are_read_apart():
+    body = ('<div class="article-byline"><div class="article-origins">'
+            '<span class="simple">Birgit Baumann</span> <span class="simple">Anna Giulia Fink'
+            '</span> <span class="simple">Jan Michael Marchart</span></div></div>')
+    assert authors_of(body=body) == ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"]
+    person = ('<div class="byline"><address><a rel="author"><span class="first">{}</span> '
+              '<span class="last">{}</span></a></address></div>')
+    body = ('<div class="bylines">' + person.format("Ingrid", "Treborg")
+            + person.format("Marlene Lundberg", "Holm") + "</div>")
+    assert authors_of(body=body) == ["Ingrid Treborg", "Marlene Lundberg Holm"]
+
+
+def test_a_byline_with_words_between_its_names_is_read_as_one_credit():
+    body = '<p class="byline">Von <a>Anna Schmidt</a> und <a>Jan Berg</a></p>'
+    assert authors_of(body=body, lang="de") == ["Anna Schmidt", "Jan Berg"]
+    body = '<p class="author"><span>Anna</span> <span>Schmidt</span></p>'
+    assert authors_of(body=body) == ["Anna Schmidt"]
+
+
+def test_a_menu_of_the_site_s_authors_is_no_byline():
+    body = ('<nav><ul class="authors"><li>Léa Martin</li></ul></nav>'
+            '<ul id="menu-authors" class="nav"><li><a>Pierre Puchot</a></li>'
+            '<li><a>Mark Alizart</a></li><li><a>Léo Guy</a></li></ul>'
+            '<p class="byline author vcard">Par <a rel="author">Barbara Stiegler</a></p>')
+    assert authors_of(body=body, lang="fr") == ["Barbara Stiegler"]

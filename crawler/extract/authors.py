@@ -3,7 +3,10 @@
 JSON-LD ``author`` may be a Person or an Organization object, a name as a string, a list of
 them (lists inside lists too), or an ``@id`` pointing at a node elsewhere on the page; only
 ``name`` is read (``url``, ``sameAs``, images never are). Names are cleaned and split by
-:mod:`crawler.extract.byline`.
+:mod:`crawler.extract.byline`. The byline is the first element named for an author or a
+byline (never in a figure, a quote, a comment, the navigation or a menu of the site's
+authors); a byline that prints each name in an element of its own, with nothing between them,
+is read name by name.
 
 Agencies and newsrooms: a credit that is an organization (``dpa``, ``AFP``, ``Deutsche
 Presse-Agentur``, ``BBC News``) is kept as the page spells it, since it is who the page says
@@ -28,7 +31,7 @@ from crawler.extract.sitename import site_keys
 
 _BYLINE = re.compile(r"author|byline|autor|creator|verfasser|firma", re.IGNORECASE)
 _NOT_BYLINE = re.compile(r"comment|quote|credit|caption|image|photo|foto|media|figure|avatar|"
-                         r"teaser|related|bio\b|box__author", re.IGNORECASE)
+                         r"teaser|related|bio\b|box__author|menu", re.IGNORECASE)
 _META_NAMES = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                "dcterms.creator", "byl", "cxenseparse:author")
 # Around a byline of the article these never are (a big box named "hasMediaFull" may be)
@@ -36,6 +39,7 @@ _NOT_AROUND = re.compile(r"comment|caption|credit|quote", re.IGNORECASE)
 _SKIP_TAGS = ("meta", "link", "script", "style", "noscript", "template")
 MAX_AUTHORS = 10
 MAX_BYLINE = 300
+NAME_WORDS_APART = 4  # words of a name a byline prints in an element of its own
 
 
 def _node_names(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0
@@ -136,13 +140,41 @@ def _byline(tree: etree._Element, language: str | None) -> list[str]:
     for el in (body if body is not None else tree).iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or not _is_byline(el):
             continue
-        if any(a.tag in ("figure", "figcaption", "blockquote") or _NOT_AROUND.search(
+        if any(a.tag in ("figure", "figcaption", "blockquote", "nav") or _NOT_AROUND.search(
                 f"{a.get('class') or ''} {a.get('id') or ''}") for a in el.iterancestors()):
             continue
         text = _byline_text(el)
-        if text and len(text) <= MAX_BYLINE and (found := split_names(text, language)):
+        if not text or len(text) > MAX_BYLINE:
+            continue
+        found = split_names(text, language)
+        if len(found) <= 1 and (apart := _names_apart(el)):
+            # the names ran into one ("Ingrid Treborg Marlene Lundberg Holm"), or into none
+            names = [n for part in apart for n in split_names(part, language)]
+            if len(names) > 1 and (not found or name_key(found[0]) == name_key("".join(names))):
+                found = names
+        if found:
             return found
     return []
+
+
+def _names_apart(el: etree._Element) -> list[str] | None:
+    """The texts of a byline's parts when it lists each name in an element of its own, with
+    nothing between them ("<span>Birgit Baumann</span><span>Anna Giulia Fink</span>", one
+    person box after the other): read together they would run into one name."""
+    node = el
+    while True:
+        kids = [c for c in node if isinstance(c.tag, str) and c.tag not in _SKIP_TAGS]
+        loose = (node.text or "") + "".join(c.tail or "" for c in node)
+        if loose.strip(" \n\t\r,;|·•/&"):
+            return None  # words between the parts ("Von", "und"): read as one credit
+        if len(kids) != 1:
+            break
+        node = kids[0]
+    texts = [" ".join(t.split()) for t in (" ".join(_texts(k)) for k in kids)]
+    texts = [t for t in texts if t]
+    if len(texts) < 2 or not all(2 <= len(t.split()) <= NAME_WORDS_APART for t in texts):
+        return None
+    return texts
 
 
 def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
