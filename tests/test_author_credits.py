@@ -171,3 +171,21 @@ def test_a_menu_of_the_site_s_authors_is_no_byline():
             '<li><a>Mark Alizart</a></li><li><a>Léo Guy</a></li></ul>'
             '<p class="byline author vcard">Par <a rel="author">Barbara Stiegler</a></p>')
     assert authors_of(body=body, lang="fr") == ["Barbara Stiegler"]
+
+
+def test_one_credit_in_markup_is_completed_by_the_byline_that_prints_it_among_others():
+    body = ('<div class="byline">Av <a rel="author">Ingrid Treborg</a>, '
+            '<a rel="author">Marlene Lundberg Holm</a></div>')
+    head = ld({"@type": "Person", "name": "Marlene Lundberg Holm"})
+    assert authors_of(head, body, lang="nb") == ["Ingrid Treborg", "Marlene Lundberg Holm"]
+
+
+def test_a_byline_adding_the_publisher_or_a_word_to_the_one_credit_does_not_complete_it():
+    head = (ld({"@type": "Person", "name": "Aaron Kliegman"})
+            + '<meta property="og:site_name" content="Fox News">')
+    body = '<div class="author-byline">By Aaron Kliegman | Fox News</div>'
+    assert authors_of(head, body, url="https://www.foxnews.com/politics/x") == ["Aaron Kliegman"]
+    body = '<div class="author-byline">Aaron Kliegman, TIMESOFINDIA.COM / lundi</div>'
+    assert authors_of(head, body, url="https://www.foxnews.com/politics/x") == ["Aaron Kliegman"]
+    body = '<div class="byline">Anna Schmidt und Jan Berg</div>'  # does not print the credit
+    assert authors_of(head, body, lang="de") == ["Aaron Kliegman"]

@@ -6,7 +6,9 @@ them (lists inside lists too), or an ``@id`` pointing at a node elsewhere on the
 :mod:`crawler.extract.byline`. The byline is the first element named for an author or a
 byline (never in a figure, a quote, a comment, the navigation or a menu of the site's
 authors); a byline that prints each name in an element of its own, with nothing between them,
-is read name by name.
+is read name by name. One credit in markup is completed by a byline that prints it among
+other full names (not the publisher, not a host name): markup often names the first author
+only.
 
 Agencies and newsrooms: a credit that is an organization (``dpa``, ``AFP``, ``Deutsche
 Presse-Agentur``, ``BBC News``) is kept as the page spells it, since it is who the page says
@@ -37,6 +39,7 @@ _META_NAMES = ("author", "article:author", "parsely-author", "sailthru.author", 
 # Around a byline of the article these never are (a big box named "hasMediaFull" may be)
 _NOT_AROUND = re.compile(r"comment|caption|credit|quote", re.IGNORECASE)
 _SKIP_TAGS = ("meta", "link", "script", "style", "noscript", "template")
+_HOST = re.compile(r"\w\.[a-z]{2,}\b", re.IGNORECASE)  # "TIMESOFINDIA.COM", "Phys.org"
 MAX_AUTHORS = 10
 MAX_BYLINE = 300
 NAME_WORDS_APART = 4  # words of a name a byline prints in an element of its own
@@ -177,6 +180,18 @@ def _names_apart(el: etree._Element) -> list[str] | None:
     return texts
 
 
+def _completed(name: str, printed: list[str], keys: set[str]) -> list[str]:
+    """The markup's one credit, or the byline that prints it among other full names (two
+    words or more, not the publisher or a host name: "Ingrid Treborg" beside "Marlene
+    Lundberg Holm")."""
+    key = name_key(name)
+    others = [n for n in printed if name_key(n) != key]
+    if len(others) == len(printed) or not others or any(
+            len(n.split()) < 2 or _is_publisher(n, keys) or _HOST.search(n) for n in others):
+        return [name]
+    return printed
+
+
 def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
             site: str | None = None, *, nodes: list[dict[str, Any]] | None = None,
             url: str | None = None, language: str | None = None) -> list[str]:
@@ -192,6 +207,8 @@ def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
     elif all(_is_publisher(n, keys) for n in found):
         people = [n for n in _byline(tree, language) if not _is_publisher(n, keys)]
         found = people or found
+    elif len(found) == 1:  # one credit in markup may be the first of the byline's names
+        found = _completed(found[0], _byline(tree, language), keys)
     seen: set[str] = set()
     out = []
     for name in found:
