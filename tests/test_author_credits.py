@@ -70,6 +70,11 @@ def test_photo_credits_are_not_authors():
     ("Published by", "en", []),
     ("Veröffentlicht von HansG", "de", ["HansG"]),
     ("Auteurs : Barbara Stiegler", "fr", ["Barbara Stiegler"]),
+    # What a CMS fills in when nobody is credited
+    ("admin", "de", []),
+    ("Super User", "de", []),
+    ("anónimo", "es", []),
+    ("No Author", "en", []),
     # Entities a site escaped twice
     ("Jos&eacute; Garc&iacute;a", "es", ["José García"]),
 ])
@@ -189,3 +194,9 @@ def test_a_byline_adding_the_publisher_or_a_word_to_the_one_credit_does_not_comp
     assert authors_of(head, body, url="https://www.foxnews.com/politics/x") == ["Aaron Kliegman"]
     body = '<div class="byline">Anna Schmidt und Jan Berg</div>'  # does not print the credit
     assert authors_of(head, body, lang="de") == ["Aaron Kliegman"]
+
+
+def test_a_cms_account_in_markup_gives_way_to_the_printed_byline():
+    head = ld({"@type": "Person", "name": "admin"})
+    body = '<span class="author-name">Tobias Kuske</span>'
+    assert authors_of(head, body) == ["Tobias Kuske"]

@@ -10,7 +10,8 @@ is in brackets (initials, an agency: "Elena Oberholzer (obe)"), a date run into 
 "… Stand: …", "… Hace 2 horas"; digits glued to a user name are no date: "freeman1984"),
 e-mail addresses and handles; entities are decoded. Never a name: a date line's label alone
 ("Posted on", "Veröffentlicht am", "Published by"), a URL, a host name, a slug
-("sophie-foster"), a photo credit ("Image: Getty Images", "iStockphoto"), a role alone.
+("sophie-foster"), a photo credit ("Image: Getty Images", "iStockphoto"), a role alone, what a
+CMS fills in when nobody is credited ("admin", "Super User", "Unknown", "anónimo").
 Pure string functions; the sources are read in :mod:`crawler.extract.authors`.
 """
 
@@ -72,6 +73,11 @@ _CREDIT = re.compile(
     r"quelle|source|fuente|illustration|grafik|video)s?\s*[:/]|©|\(c\)|getty\s*images|"
     r"istock(?:photo)?|shutterstock|picture[\s-]alliance|imago|\bap photo\b|\bafp photo\b|"
     r"alamy|keystone|via reuters|/ reuters", re.IGNORECASE)
+# What a CMS fills in when nobody is credited: its account names and "no author" words
+_PLACEHOLDER = re.compile(
+    r"^(?:admin|administrator|wordpressadmin|webmaster|super\s*user|superuser|publisher|user|"
+    r"unknown|no\s+author|anonymous|anonym|anónimo|anonyme|anonimo|null|none|n/a|"
+    r"guest|gast|default|root)$", re.IGNORECASE)
 _STRONG_SPLIT = re.compile(r"\s*(?:,|;|&|\||\s/\s|/(?=\w)|\n|\+)\s*")
 # Conjunctions of the languages news sites are written in; the unambiguous ones always count.
 _CONJUNCTIONS = {
@@ -129,7 +135,7 @@ def clean_name(raw: str) -> str | None:
     text = _before_date(text)
     if all(w.lower().rstrip(".,:") in _DATE_LEAD for w in text.split()):
         return None  # a date line's label alone: "Posted on", "Veröffentlicht am"
-    if _ROLE_ONLY.match(text.strip(" .,:;-–—|·•")):
+    if _ROLE_ONLY.match(text.strip(" .,:;-–—|·•")) or _PLACEHOLDER.match(text.strip(" .")):
         return None
     text = _ROLE_TAIL.sub("", text).strip(" ,:;-–—|·•")
     if text.endswith(".") and not _KEPT_DOT.search(text):
