@@ -75,6 +75,11 @@ def test_photo_credits_are_not_authors():
     ("Super User", "de", []),
     ("anónimo", "es", []),
     ("No Author", "en", []),
+    # The site's operating company (its legal form says so) and a copyright line
+    ("wegewerk GmbH", "de", []),
+    ("NATURSTROM AG", "de", []),
+    ("Copyright Haufe-Lexware GmbH & Co. KG - all rights reserved", "de", []),
+    ("Anna Sa", "en", ["Anna Sa"]),  # a name, not "SA"
     # Entities a site escaped twice
     ("Jos&eacute; Garc&iacute;a", "es", ["José García"]),
 ])

@@ -11,7 +11,8 @@ is in brackets (initials, an agency: "Elena Oberholzer (obe)"), a date run into 
 e-mail addresses and handles; entities are decoded. Never a name: a date line's label alone
 ("Posted on", "Veröffentlicht am", "Published by"), a URL, a host name, a slug
 ("sophie-foster"), a photo credit ("Image: Getty Images", "iStockphoto"), a role alone, what a
-CMS fills in when nobody is credited ("admin", "Super User", "Unknown", "anónimo").
+CMS fills in when nobody is credited ("admin", "Super User", "Unknown", "anónimo"), a company
+by its legal form ("wegewerk GmbH", "NATURSTROM AG": the site's operator), a copyright line.
 Pure string functions; the sources are read in :mod:`crawler.extract.authors`.
 """
 
@@ -72,12 +73,17 @@ _CREDIT = re.compile(
     r"^(?:image|images|photo|photos|foto|fotos|bild|bilder|picture|pictures|credit|credits|"
     r"quelle|source|fuente|illustration|grafik|video)s?\s*[:/]|©|\(c\)|getty\s*images|"
     r"istock(?:photo)?|shutterstock|picture[\s-]alliance|imago|\bap photo\b|\bafp photo\b|"
-    r"alamy|keystone|via reuters|/ reuters", re.IGNORECASE)
+    r"alamy|keystone|via reuters|/ reuters|^copyright\b", re.IGNORECASE)
 # What a CMS fills in when nobody is credited: its account names and "no author" words
 _PLACEHOLDER = re.compile(
     r"^(?:admin|administrator|wordpressadmin|webmaster|super\s*user|superuser|publisher|user|"
     r"unknown|no\s+author|anonymous|anonym|anónimo|anonyme|anonimo|null|none|n/a|"
     r"guest|gast|default|root)$", re.IGNORECASE)
+# A company's legal form ends the name of the site's operator, never an author's (the short
+# ones only as companies write them: "AG", "eG", not "Ag")
+_LEGAL_FORM = re.compile(
+    r"\s(?:(?i:gmbh|e\.\s?v|co\.?\s?kg|ltd|inc|llc|plc|corp|s\.a|s\.l|s\.r\.l|b\.v|n\.v|"
+    r"s\.p\.a|sarl|pty)|AG|eG|KG|SE|AS|A/S|AB|Oy|SA|SAS|BV|NV)\.?$")
 _STRONG_SPLIT = re.compile(r"\s*(?:,|;|&|\||\s/\s|/(?=\w)|\n|\+)\s*")
 # Conjunctions of the languages news sites are written in; the unambiguous ones always count.
 _CONJUNCTIONS = {
@@ -136,6 +142,8 @@ def clean_name(raw: str) -> str | None:
     if all(w.lower().rstrip(".,:") in _DATE_LEAD for w in text.split()):
         return None  # a date line's label alone: "Posted on", "Veröffentlicht am"
     if _ROLE_ONLY.match(text.strip(" .,:;-–—|·•")) or _PLACEHOLDER.match(text.strip(" .")):
+        return None
+    if _LEGAL_FORM.search(text.rstrip(" ,")):
         return None
     text = _ROLE_TAIL.sub("", text).strip(" ,:;-–—|·•")
     if text.endswith(".") and not _KEPT_DOT.search(text):
