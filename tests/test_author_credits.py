@@ -205,3 +205,19 @@ def test_a_cms_account_in_markup_gives_way_to_the_printed_byline():
     head = ld({"@type": "Person", "name": "admin"})
     body = '<span class="author-name">Tobias Kuske</span>'
     assert authors_of(head, body) == ["Tobias Kuske"]
+
+
+def test_a_credit_printed_after_a_label_element_names_the_author():
+    head = ('<meta name="author" content="Deutsche Welle (www.dw.com)">'
+            '<meta name="publisher" content="Deutsche Welle (www.dw.com)">')
+    body = ("<ul><li><strong>Datum</strong> 28.04.2023</li>"
+            "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>")
+    assert authors_of(head, body, url="https://www.dw.com/de/x/a-65464327", lang="de") == \
+        ["Roman Goncharenko"]
+    assert authors_of(body="<dl><dt>By</dt><dd>Alex Bozarjian</dd></dl>") == ["Alex Bozarjian"]
+
+
+def test_a_label_word_opening_a_sentence_or_a_lone_separator_is_no_credit_label():
+    body = ('<p><span>|</span> Impressum</p><p><strong>Texte</strong> auf dieser Webseite '
+            "stehen unter einer freien Lizenz</p>")
+    assert authors_of(body=body, lang="de") == []

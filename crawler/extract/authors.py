@@ -8,12 +8,14 @@ byline (never in a figure, a quote, a comment, the navigation or a menu of the s
 authors); a byline that prints each name in an element of its own, with nothing between them,
 is read name by name. One credit in markup is completed by a byline that prints it among
 other full names (not the publisher, not a host name): markup often names the first author
-only.
+only. With no byline element, a credit printed after a label element of its own is read
+("<strong>Autorin/Autor</strong> Roman Goncharenko", "<dt>By</dt><dd>…</dd>").
 
 Agencies and newsrooms: a credit that is an organization (``dpa``, ``AFP``, ``Deutsche
 Presse-Agentur``, ``BBC News``) is kept as the page spells it, since it is who the page says
 wrote the article. The publisher itself is a fallback: when the page credits only itself
-(JSON-LD or meta author naming the site, "Stern.de") and its byline names people, the people
+(JSON-LD or meta author naming the site, "Stern.de", or the publisher its JSON-LD or
+``<meta name=publisher>`` names) and its byline names people, the people
 are the authors; a byline part naming the publisher's desk beside people ("von David Straub,
 MDR THÜRINGEN") is left out. A credit that joins the publisher and an agency in one name ("Le
 Figaro et AFP") is one newsroom credit and stays whole.
@@ -26,8 +28,15 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extract.byline import clean_name, credit_parts, name_key, part_names, split_names
-from crawler.extract.jsonld import types_of
+from crawler.extract.byline import (
+    clean_name,
+    credit_parts,
+    is_label,
+    name_key,
+    part_names,
+    split_names,
+)
+from crawler.extract.jsonld import as_text, types_of
 from crawler.extract.meta import MetaTags
 from crawler.extract.sitename import site_keys
 
@@ -42,6 +51,8 @@ _SKIP_TAGS = ("meta", "link", "script", "style", "noscript", "template")
 _HOST = re.compile(r"\w\.[a-z]{2,}\b", re.IGNORECASE)  # "TIMESOFINDIA.COM", "Phys.org"
 MAX_AUTHORS = 10
 MAX_BYLINE = 300
+MAX_LABEL = 30
+_LABEL_TAGS = ("strong", "b", "dt", "th", "label", "em", "span")
 NAME_WORDS_APART = 4  # words of a name a byline prints in an element of its own
 
 
@@ -157,6 +168,23 @@ def _byline(tree: etree._Element, language: str | None) -> list[str]:
                 found = names
         if found:
             return found
+    return _labelled(body if body is not None else tree, language)
+
+
+def _labelled(root: etree._Element, language: str | None) -> list[str]:
+    """The names after the first label of a credit printed in an element of its own
+    ("<strong>Autorin/Autor</strong> Roman Goncharenko", "<dt>By</dt><dd>…</dd>")."""
+    for el in root.iter(*_LABEL_TAGS):
+        text = el.text_content()
+        if len(text) > MAX_LABEL or not text.strip() or not is_label(text):
+            continue
+        after = el.tail or ""
+        if not after.strip() and (nxt := el.getnext()) is not None:
+            after = _byline_text(nxt)
+        if (after := " ".join(after.split())) and len(after) <= MAX_BYLINE:
+            # names, not the sentence a label word may open ("Texte auf dieser Webseite …")
+            return [n for n in split_names(after, language)
+                    if len(n.split()) <= NAME_WORDS_APART]
     return []
 
 
@@ -196,7 +224,9 @@ def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
             site: str | None = None, *, nodes: list[dict[str, Any]] | None = None,
             url: str | None = None, language: str | None = None) -> list[str]:
     """Author names, deduplicated, from the most structured source that has any."""
-    keys = site_keys(site, None, url)
+    publisher = as_text(node.get("publisher")) if node else None
+    keys = site_keys(site, publisher, url,
+                     [n for p in meta.all("publisher") for n in split_names(p)])
     found = _jsonld(node, nodes or ([node] if node else []), keys, language)
     if not found:  # meta values are credit strings, as printed: the publisher's desk goes
         found = _meta(meta, language)

@@ -158,6 +158,19 @@ def clean_name(raw: str) -> str | None:
     return text
 
 
+def is_label(text: str) -> bool:
+    """Whether ``text`` is a credit's label alone ("Autorin/Autor", "By", "Text:")."""
+    text = text.strip(" :/|")
+    if not any(ch.isalpha() for ch in text):
+        return False
+    while text:
+        rest = _LABEL.sub("", text).strip(" :/|")
+        if rest == text:
+            return False
+        text = rest
+    return True
+
+
 def credit_parts(credit: str) -> list[str]:
     """A credit cut at its list separators (commas, semicolons, ``&``, ``/``), without its
     label and bracketed parts; nothing for a URL or a photo credit."""
