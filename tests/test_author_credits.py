@@ -221,3 +221,10 @@ def test_a_label_word_opening_a_sentence_or_a_lone_separator_is_no_credit_label(
     body = ('<p><span>|</span> Impressum</p><p><strong>Texte</strong> auf dieser Webseite '
             "stehen unter einer freien Lizenz</p>")
     assert authors_of(body=body, lang="de") == []
+
+
+def test_the_publisher_credited_alone_stays_over_a_byline_naming_only_its_desk():
+    head = (ld({"@type": "Organization", "name": "ORF.at"})
+            + '<meta property="og:site_name" content="news.ORF.at">')
+    body = '<div class="byline"><p class="author">red</p></div>'
+    assert authors_of(head, body, url="https://orf.at/stories/3377287/", lang="de") == ["ORF.at"]

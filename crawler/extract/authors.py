@@ -15,10 +15,11 @@ Agencies and newsrooms: a credit that is an organization (``dpa``, ``AFP``, ``De
 Presse-Agentur``, ``BBC News``) is kept as the page spells it, since it is who the page says
 wrote the article. The publisher itself is a fallback: when the page credits only itself
 (JSON-LD or meta author naming the site, "Stern.de", or the publisher its JSON-LD or
-``<meta name=publisher>`` names) and its byline names people, the people
-are the authors; a byline part naming the publisher's desk beside people ("von David Straub,
-MDR THÜRINGEN") is left out. A credit that joins the publisher and an agency in one name ("Le
-Figaro et AFP") is one newsroom credit and stays whole.
+``<meta name=publisher>`` names) and its byline names people, the people are the authors (a
+desk by its word alone, "red", "Redaktion", is no person); a byline part naming the
+publisher's desk beside people ("von David Straub, MDR THÜRINGEN") is left out. A credit
+that joins the publisher and an agency in one name ("Le Figaro et AFP") is one newsroom
+credit and stays whole.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ _META_NAMES = ("author", "article:author", "parsely-author", "sailthru.author", 
 _NOT_AROUND = re.compile(r"comment|caption|credit|quote", re.IGNORECASE)
 _SKIP_TAGS = ("meta", "link", "script", "style", "noscript", "template")
 _HOST = re.compile(r"\w\.[a-z]{2,}\b", re.IGNORECASE)  # "TIMESOFINDIA.COM", "Phys.org"
+# A newsroom's desk by its word alone ("red", "Redaktion"): no person to prefer to the
+# publisher's own credit
+_DESK = re.compile(r"^(?:red|redaktion|rédaction|redacción|redazione|redactie|redakcja|"
+                   r"toimitus|newsroom|staff|desk|news desk)\.?$", re.IGNORECASE)
 MAX_AUTHORS = 10
 MAX_BYLINE = 300
 MAX_LABEL = 30
@@ -235,7 +240,8 @@ def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
         found = _byline(tree, language)
         found = [n for n in found if not _is_publisher(n, keys)] or found
     elif all(_is_publisher(n, keys) for n in found):
-        people = [n for n in _byline(tree, language) if not _is_publisher(n, keys)]
+        people = [n for n in _byline(tree, language)
+                  if not _is_publisher(n, keys) and not _DESK.match(n)]
         found = people or found
     elif len(found) == 1:  # one credit in markup may be the first of the byline's names
         found = _completed(found[0], _byline(tree, language), keys)
