@@ -130,3 +130,18 @@ def test_a_separator_left_at_the_end_by_an_empty_site_name_goes_but_a_leading_da
     body = "<article><h1>Pferdesport definitiv bei Olympia dabei</h1></article>"
     assert title_of(og("Pferdesport definitiv bei Olympia dabei -"), body) == \
         "Pferdesport definitiv bei Olympia dabei"
+
+
+def test_a_metadata_title_with_a_kicker_of_its_own_confirms_the_h1_s_headline_piece():
+    quote = "«Die Zurückhaltung hat viel mit den USA zu tun»"
+    body = ('<article><header><h1><span class="overline">Eskalation im Nahen Osten</span>'
+            f'<span class="off"> - </span><span class="text">{quote}</span></h1></header>'
+            "</article>")
+    assert title_of(og(f"Iranischer Angriff: {quote}"), body) == quote
+
+
+def test_an_h1_in_pieces_that_a_metadata_title_gives_whole_stays_whole():
+    body = ("<article><h1><b>Editor’s Letter:</b><i> bye <b>OC</b> Baby, hi Bernsi "
+            "<b>Baby!</b></i></h1></article>")
+    assert title_of(og("Editor's Letter: bye OC Baby, hi Bernsi Baby!"), body) == \
+        "Editor’s Letter: bye OC Baby, hi Bernsi Baby!"

@@ -40,6 +40,7 @@ from crawler.extract.tree import text_of, unescape_text
 
 _KICKER_PUNCTUATION = " :|-–—/»·•"
 _WORD = re.compile(r"\w+")
+_AFTER_KICKER = re.compile(r"^[^:|]{2,60}?(?::|\s[-–—|])\s+(.+)$")
 # Quotes, dashes, the ellipsis and invisible hyphens, each in one spelling
 _VARIANTS = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟«»″", '"'),
                            **dict.fromkeys("‐‑‒–—―−", "-"), "…": "...", "\u00ad": None,
@@ -191,16 +192,22 @@ def _confirmed_part(h1: etree._Element, others: list[tuple[str, str]]) -> str | 
     """The part of an h1 printed in pieces that a metadata title gives alone, when what it
     leaves out is shorter: a kicker, a section label or a date in an element of its own
     before the headline ("Tunesien" + "Große Aufgaben …"), or a date line after it. No
-    metadata title has those pieces, so the publisher does not count them as the headline.
-    Only a cut between elements counts: an h1 of one piece is kept whole."""
+    metadata title has those pieces, so the publisher does not count them as the headline;
+    one with a kicker of its own ("Iranischer Angriff auf Israel: «…»" for an h1 "Eskalation
+    im Nahen Osten" + "«…»") confirms the headline after it. Only a cut between elements
+    counts: an h1 of one piece is kept whole."""
     pieces = [" ".join(t.split()) for t in h1.itertext() if t.strip()]
     keys = {_key(form) for _, form in others}
+    if _key(" ".join(pieces)) in keys:
+        return None  # a metadata title has the whole h1
+    # a metadata title with a kicker of its own confirms the headline after it
+    tails = keys | {_key(m.group(1)) for _, form in others if (m := _AFTER_KICKER.match(form))}
     best: str | None = None
     for cut in range(1, len(pieces)):
         head, tail = " ".join(pieces[:cut]), " ".join(pieces[cut:])
-        for kept, left in ((tail.lstrip(_KICKER_PUNCTUATION), head),
-                           (head.rstrip(_KICKER_PUNCTUATION), tail)):
-            if (_key(kept) in keys and len(_key(left)) < len(_key(kept))
+        for kept, left, known in ((tail.lstrip(_KICKER_PUNCTUATION), head, tails),
+                                  (head.rstrip(_KICKER_PUNCTUATION), tail, keys)):
+            if (_key(kept) in known and len(_key(left)) < len(_key(kept))
                     and (best is None or len(kept) > len(best))):
                 best = kept
     return best
