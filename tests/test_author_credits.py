@@ -70,6 +70,9 @@ def test_photo_credits_are_not_authors():
     ("Published by", "en", []),
     ("Veröffentlicht von HansG", "de", ["HansG"]),
     ("Auteurs : Barbara Stiegler", "fr", ["Barbara Stiegler"]),
+    # Any short label before a colon
+    ("Interview: Julia Lauter", "de", ["Julia Lauter"]),
+    ("Artikel von: hausinfo", "de", ["hausinfo"]),
     # What a CMS fills in when nobody is credited
     ("admin", "de", []),
     ("Super User", "de", []),

@@ -4,8 +4,9 @@ und Jan Berg, Reporter"), an author meta tag, a JSON-LD name.
 A credit is cut into names at commas, semicolons, ampersands, slashes and the conjunctions of
 the page's language ("und", "og", "och", "y", "ve", "và"…; a one-letter one only between two
 names of two words or more). From each name go: a leading label ("By", "Von", "Par",
-"Autor:"), a role after or before it ("Senior Reporter", "Redakteurin", "기자", "記者"), what
-is in brackets (initials, an agency: "Elena Oberholzer (obe)"), a date run into it
+"Autor:", any short one before a colon: "Interview: "), a role after or before it ("Senior
+Reporter", "Redakteurin", "기자", "記者"), what is in brackets (initials, an agency: "Elena
+Oberholzer (obe)"), a date run into it
 ("… June 19") with the words leading into it ("lupa am 12.03.", "Tomas Spahn Fr, 18. Oktober",
 "… Stand: …", "… Hace 2 horas"; digits glued to a user name are no date: "freeman1984"),
 e-mail addresses and handles; entities are decoded. Never a name: a date line's label alone
@@ -30,6 +31,8 @@ _LABEL = re.compile(
     r"by|von|vom|par|por|di|av|af|door|przez|від|автор(?:и|ы|ка)?|autor(?:in|en|ka|zy|es|a)?|"
     r"authors?|auteurs?|author\(s\)|text|texte|texto|tekst|текст|yazan|yazar|redacción|"
     r"escrito por|a cura di|reportage)(?!\w)\s*[:.]?\s*", re.IGNORECASE)
+# Any short label before a colon ("Interview: Julia Lauter", "in: Korinna Hennig")
+_ANY_LABEL = re.compile(r"^(?:\w+\s){0,2}\w+\s?:\s+(?=\w)")
 _LATE_LABEL = re.compile(r"^\S+\s+(?:by|von|par|por|av|af|door|przez)\s+(?=\w)", re.IGNORECASE)
 _ROLE_NOUN = (
     r"reporter(?:in)?|correspondent|editor|writer|journalist(?:in)?|columnist|contributor|"
@@ -138,6 +141,7 @@ def clean_name(raw: str) -> str | None:
     for _ in range(2):
         text = _LABEL.sub("", text).strip(" ,:;-–—|·•")
         text = _ROLE_HEAD.sub("", text)
+        text = _ANY_LABEL.sub("", text)
     text = _before_date(text)
     if all(w.lower().rstrip(".,:") in _DATE_LEAD for w in text.split()):
         return None  # a date line's label alone: "Posted on", "Veröffentlicht am"
