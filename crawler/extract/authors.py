@@ -146,15 +146,17 @@ def _texts(el: etree._Element) -> list[str]:
 
 
 def _is_byline(el: etree._Element) -> bool:
+    if not el.attrib:  # most elements: nothing to read
+        return False
     if el.get("itemprop") == "author" or "author" in (el.get("rel") or "").split():
         return True
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
     return bool(_BYLINE.search(names)) and not _NOT_BYLINE.search(names)
 
 
-def _byline(tree: etree._Element, language: str | None) -> list[str]:
+def _byline(tree: etree._Element, language: str | None, *, labelled: bool = True) -> list[str]:
     """The names of the first byline element of the page (a credit of the article, not of a
-    photo, a quote or a comment)."""
+    photo, a quote or a comment); with none, and ``labelled``, those of a labelled credit."""
     body = tree.find("body")
     for el in (body if body is not None else tree).iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or not _is_byline(el):
@@ -173,7 +175,7 @@ def _byline(tree: etree._Element, language: str | None) -> list[str]:
                 found = names
         if found:
             return found
-    return _labelled(body if body is not None else tree, language)
+    return _labelled(body if body is not None else tree, language) if labelled else []
 
 
 def _labelled(root: etree._Element, language: str | None) -> list[str]:
@@ -244,7 +246,7 @@ def authors(tree: etree._Element, meta: MetaTags, node: dict[str, Any] | None,
                   if not _is_publisher(n, keys) and not _DESK.match(n)]
         found = people or found
     elif len(found) == 1:  # one credit in markup may be the first of the byline's names
-        found = _completed(found[0], _byline(tree, language), keys)
+        found = _completed(found[0], _byline(tree, language, labelled=False), keys)
     seen: set[str] = set()
     out = []
     for name in found:
