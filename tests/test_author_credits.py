@@ -12,6 +12,7 @@ from crawler.extract.authors import authors
 from crawler.extract.byline import split_names
 from crawler.extract.jsonld import article_node, jsonld_nodes
 from crawler.extract.meta import MetaTags, site_name
+from crawler.extract.title import pick_headline
 
 
 def authors_of(head: str = "", body: str = "", *, url: str = "https://www.example.com/a/b-1",
@@ -19,8 +20,10 @@ def authors_of(head: str = "", body: str = "", *, url: str = "https://www.exampl
     tree = html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
     meta = MetaTags.read(tree)
     nodes = jsonld_nodes(tree)
-    return authors(tree, meta, article_node(nodes), site_name(meta), nodes=nodes, url=url,
-                   language=lang)
+    node = article_node(nodes)
+    headline = pick_headline(tree, meta, node, (), site_name(meta), url=url).element
+    return authors(tree, meta, node, site_name(meta), nodes=nodes, url=url, language=lang,
+                   headline=headline)
 
 
 def ld(author, **more) -> str:
@@ -187,8 +190,8 @@ def test_a_menu_of_the_site_s_authors_is_no_byline():
 
 
 def test_one_credit_in_markup_is_completed_by_the_byline_that_prints_it_among_others():
-    body = ('<div class="byline">Av <a rel="author">Ingrid Treborg</a>, '
-            '<a rel="author">Marlene Lundberg Holm</a></div>')
+    body = ('<article><h1>Tårene rant</h1><div class="byline">Av <a rel="author">Ingrid '
+            'Treborg</a>, <a rel="author">Marlene Lundberg Holm</a></div></article>')
     head = ld({"@type": "Person", "name": "Marlene Lundberg Holm"})
     assert authors_of(head, body, lang="nb") == ["Ingrid Treborg", "Marlene Lundberg Holm"]
 
@@ -196,11 +199,11 @@ def test_one_credit_in_markup_is_completed_by_the_byline_that_prints_it_among_ot
 def test_a_byline_adding_the_publisher_or_a_word_to_the_one_credit_does_not_complete_it():
     head = (ld({"@type": "Person", "name": "Aaron Kliegman"})
             + '<meta property="og:site_name" content="Fox News">')
-    body = '<div class="author-byline">By Aaron Kliegman | Fox News</div>'
+    body = '<h1>Trump</h1><div class="author-byline">By Aaron Kliegman | Fox News</div>'
     assert authors_of(head, body, url="https://www.foxnews.com/politics/x") == ["Aaron Kliegman"]
-    body = '<div class="author-byline">Aaron Kliegman, TIMESOFINDIA.COM / lundi</div>'
+    body = '<h1>Trump</h1><div class="author-byline">Aaron Kliegman, TIMESOFINDIA.COM / lundi</div>'
     assert authors_of(head, body, url="https://www.foxnews.com/politics/x") == ["Aaron Kliegman"]
-    body = '<div class="byline">Anna Schmidt und Jan Berg</div>'  # does not print the credit
+    body = '<h1>Trump</h1><div class="byline">Anna Schmidt und Jan Berg</div>'  # not the credit
     assert authors_of(head, body, lang="de") == ["Aaron Kliegman"]
 
 
@@ -231,3 +234,11 @@ def test_the_publisher_credited_alone_stays_over_a_byline_naming_only_its_desk()
             + '<meta property="og:site_name" content="news.ORF.at">')
     body = '<div class="byline"><p class="author">red</p></div>'
     assert authors_of(head, body, url="https://orf.at/stories/3377287/", lang="de") == ["ORF.at"]
+
+
+def test_a_byline_far_after_the_headline_does_not_complete_a_credit():
+    head = ld({"@type": "Person", "name": "Marlene Lundberg Holm"})
+    filler = "<p>Text</p>" * 400
+    body = (f"<article><h1>Tårene rant</h1>{filler}<div class='byline'>Ingrid Treborg, "
+            "Marlene Lundberg Holm</div></article>")
+    assert authors_of(head, body, lang="nb") == ["Marlene Lundberg Holm"]

@@ -19,6 +19,7 @@ Pure string functions; the sources are read in :mod:`crawler.extract.authors`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from crawler.dates.words import DATE_LINE_WORDS, MONTH_RE, WEEKDAYS
@@ -102,13 +103,23 @@ MAX_NAME_WORDS = 6
 MAX_NAME = 60
 
 
-def _conjunction_split(text: str, language: str | None) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _conjunctions(language: str | None) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(word, pattern) of the conjunctions a credit in ``language`` is cut at, longest first."""
     words = set(_UNAMBIGUOUS) | set(_CONJUNCTIONS.get(language or "", ()))
-    parts = [text]
-    for word in sorted(words, key=len, reverse=True):
+    out = []
+    for word in sorted(words, key=lambda w: (-len(w), w)):
         spaced = not ("\u3040" <= word[0] <= "\u9fff" or "\uac00" <= word[0] <= "\ud7af")
-        pattern = re.compile(rf"\s+{re.escape(word)}\s+" if spaced else re.escape(word),
-                             re.IGNORECASE)
+        out.append((word, re.compile(rf"\s+{re.escape(word)}\s+" if spaced else re.escape(word),
+                                     re.IGNORECASE)))
+    return tuple(out)
+
+
+def _conjunction_split(text: str, language: str | None) -> list[str]:
+    parts = [text]
+    for word, pattern in _conjunctions(language):
+        if word not in text.lower():
+            continue
         out: list[str] = []
         for part in parts:
             pieces = pattern.split(part)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -143,49 +144,63 @@ def _metadata(tree: etree._Element, meta: MetaTags, node: dict | None,
     return out
 
 
+class Headline(NamedTuple):
+    """The title chosen, its source, and the h1 weighed for it (its text, which the article
+    text must not repeat, and the element, near which the byline is printed)."""
+
+    title: str | None
+    source: str | None
+    printed: str | None
+    element: etree._Element | None
+
+
 def pick_title(
     tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: Iterable[str] = (),
     site: str | None = None, url: str | None = None,
 ) -> tuple[str | None, str | None]:
     """(title, source): the h1 as the metadata confirm or complete it, else the metadata."""
-    title, source, _ = pick_headline(tree, meta, node, suffixes, site, url)
-    return title, source
+    found = pick_headline(tree, meta, node, suffixes, site, url)
+    return found.title, found.source
 
 
 def pick_headline(
     tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: Iterable[str] = (),
     site: str | None = None, url: str | None = None,
-) -> tuple[str | None, str | None, str | None]:
-    """(title, source, the h1 printed as the headline): :func:`pick_title` and the text of
-    the h1 it weighed, which the article text must not repeat. Votes for a metadata form
-    count JSON-LD, og and twitter titles; ``<title>`` is too often a shortened SEO line."""
+) -> Headline:
+    """:func:`pick_title` with the h1 it weighed. Votes for a metadata form count JSON-LD, og
+    and twitter titles; ``<title>`` is too often a shortened SEO line."""
     suffixes = tuple(suffixes)
     publisher = as_text(node.get("publisher")) if node else None
     keys = site_keys(site, publisher, url, suffixes)
     others = _metadata(tree, meta, node, keys, suffixes)
+    best = _best_h1(tree, others, keys)
+    title, source = _choose(best, others)
+    return Headline(title, source, *(best[::-1] if best is not None else (None, None)))
+
+
+def _choose(best: tuple[etree._Element, str] | None,
+            others: list[tuple[str, str]]) -> tuple[str | None, str | None]:
     agreed = Counter(t for s, t in others if s != "title")
     top, votes = agreed.most_common(1)[0] if agreed else ("", 0)
-    best = _best_h1(tree, others, keys)
-    printed = best[1] if best is not None else None
     if votes >= AGREEING_SOURCES and (best is None or top != best[1]):
-        return top, next(s for s, t in others if t == top), printed
+        return top, next(s for s, t in others if t == top)
     if best is None:
-        return (others[0][1], others[0][0], None) if others else (None, None, None)
+        return (others[0][1], others[0][0]) if others else (None, None)
     h1, text = best
     if any(form == text for _, form in others):
-        return text, "h1", printed
+        return text, "h1"
     if kicked := _with_kicker(h1, text, others):
-        return kicked, next(s for s, t in others if t == kicked), printed
+        return kicked, next(s for s, t in others if t == kicked)
     # The same words: a metadata form that punctuates where the h1 does not (its parts set
     # apart by layout) wins; one that differs only in how it spells quotes, dashes or case
     # does not, since the h1 is how the page prints its headline ("d’actions", „…“).
     same = [(s, form) for s, form in others
             if _key(form) == _key(text) and _spelling(form) != _spelling(text)]
     if same:
-        return same[0][1], same[0][0], printed
+        return same[0][1], same[0][0]
     if confirmed := _confirmed_part(h1, others):
-        return confirmed, "h1", printed
-    return text, "h1", printed
+        return confirmed, "h1"
+    return text, "h1"
 
 
 def _confirmed_part(h1: etree._Element, others: list[tuple[str, str]]) -> str | None:
