@@ -6,9 +6,9 @@ them (lists inside lists too), or an ``@id`` pointing at a node elsewhere on the
 :mod:`crawler.extract.byline`. The byline is the first element named for an author or a
 byline (never in a figure, a quote, a comment, the navigation or a menu of the site's
 authors); a byline that prints each name in an element of its own, with nothing between them,
-is read name by name. One credit in markup is completed by a byline that prints it among
-other full names (not the publisher, not a host name): markup often names the first author
-only. With no byline element, a credit printed after a label element of its own is read
+is read name by name. One credit in markup is completed by a byline after the headline that
+prints it among other full names (not the publisher, not a host name): markup often names the
+first author only. With no byline element, a credit printed after a label element of its own is read
 ("<strong>Autorin/Autor</strong> Roman Goncharenko", "<dt>By</dt><dd>…</dd>").
 
 Agencies and newsrooms: a credit that is an organization (``dpa``, ``AFP``, ``Deutsche
