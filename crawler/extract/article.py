@@ -44,7 +44,7 @@ from crawler.sitefacts.learner import SiteFacts
 
 # Bumped whenever extraction gives different records for the same page; ``crawler reextract``
 # names its article sets with it.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 EXTRACTOR = f"newscrawler-extract/{EXTRACTOR_VERSION} (trafilatura {_version('trafilatura')})"
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -209,11 +209,12 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     result.canonical_url = pagemeta.canonical(tree, meta, base, url)
     declared, declared_source = declared_language(tree, node)
     result.region = declared_region(tree)
-    result.title, result.title_source, printed = pick_headline(
-        tree, meta, node, profile.title_suffixes, site, url=result.canonical_url)
-    headlines = {result.title or "", printed or ""}
+    headline = pick_headline(tree, meta, node, profile.title_suffixes, site,
+                             url=result.canonical_url)
+    result.title, result.title_source = headline.title, headline.source
+    headlines = {result.title or "", headline.printed or ""}
     result.authors = find_authors(tree, meta, node, site, nodes=nodes, url=result.canonical_url,
-                                  language=declared)
+                                  language=declared, headline=headline.element)
     result.description = pagemeta.description(meta, node)
     result.image = pagemeta.image(meta, node, base)
     result.tags = pagemeta.tags(tree, meta, node)

@@ -8,10 +8,15 @@ A page states its headline up to five times: the ``<h1>`` readers see, JSON-LD `
   gives itself, ``og:site_name``, JSON-LD ``publisher``, and its host: ``STERN.de``,
   ``Express.co.uk``, ``AP News`` for apnews.com);
 - the ``<h1>`` of the article is the headline (not one in the site's header, navigation,
-  footer, an aside or a breadcrumb trail); a metadata form with the same words wins over it,
-  since it keeps the separator the design replaced with layout ("Ausschuss zur Ahrtal-Flut:
-  Zwei Rücktritte" for an h1 of two spans), and so does the longest metadata form that adds a
-  kicker the page prints with the headline ("Nach Gaetz-Rückzug: " shown above the h1);
+  footer, an aside or a breadcrumb trail); a metadata form with the same words wins over it
+  when it punctuates where the h1 does not, since it keeps the separator the design replaced
+  with layout ("Ausschuss zur Ahrtal-Flut: Zwei Rücktritte" for an h1 of two spans), but not
+  when it only spells quotes, dashes, ellipses or case otherwise (the h1 is as printed); the
+  longest metadata form that adds a kicker the page prints with the headline wins too
+  ("Nach Gaetz-Rückzug: " shown above the h1);
+- an h1 printed in pieces (a kicker, a section label or a date in an element of its own)
+  whose headline piece a metadata title gives alone is that piece, when what it leaves out is
+  shorter ("Tunesien" + "Große Aufgaben für die neue Regierung", "Politics |" + "…");
 - when three metadata sources agree on one form the publisher declared that form, and it wins
   over an h1 that differs;
 - a heading that agrees with no metadata title at all and is short is a section name, not
@@ -24,82 +29,36 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from typing import NamedTuple
 
 from lxml import etree
 
 from crawler.extract.meta import MetaTags
+from crawler.extract.sitename import site_keys, strip_site
+from crawler.extract.sitename import word_key as _key
 from crawler.html.jsonld import as_text
 from crawler.html.tree import text_of, unescape_text
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 _KICKER_PUNCTUATION = " :|-–—/»·•"
 _WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_AFTER_KICKER = re.compile(r"^[^:|]{2,60}?(?::|\s[-–—|])\s+(.+)$")
+# Quotes, dashes, the ellipsis and invisible hyphens, each in one spelling
+_VARIANTS = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟«»″", '"'),
+                           **dict.fromkeys("‐‑‒–—―−", "-"), "…": "...", "\u00ad": None,
+                           "\u200b": None})
 _CHROME = ("nav", "footer", "aside")
-_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "ac", "or", "ne", "go", "edu"))
-_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 MAX_TITLE = 300
 AGREEING_SOURCES = 3  # metadata forms that, agreeing, outvote the h1
 NEAR_KICKER = 3  # elements before the h1 (and before its parent) that may print a kicker
 
 
+def _spelling(text: str) -> str:
+    """The text with quotes, dashes, ellipses and case in one spelling each."""
+    return " ".join(text.translate(_VARIANTS).casefold().split())
+
+
 def _tokens(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
-
-
-def _key(text: str) -> str:
-    """Letters and digits only, lower-cased: the same words however they are punctuated."""
-    return _NOT_WORD.sub("", text.lower())
-
-
-def site_keys(site: str | None, publisher: str | None = None, url: str | None = None,
-              suffixes: Iterable[str] = ()) -> set[str]:
-    """Keys (:func:`_key`) of the names the site goes by: its ``og:site_name``, its JSON-LD
-    publisher, its host with and without the public suffix, a profile's suffixes."""
-    keys = {_key(name) for name in (site, publisher, *suffixes) if name}
-    host = (urlsplit(url).hostname or "") if url else ""
-    for prefix in _HOST_PREFIXES:
-        host = host.removeprefix(prefix)
-    labels = host.split(".")
-    if len(labels) >= 2:
-        keys.add(_key(host))
-        name = labels[-3] if labels[-2] in _SECOND_LEVEL and len(labels) >= 3 else labels[-2]
-        keys.add(_key(name))
-    return {k for k in keys if len(k) >= 2}
-
-
-def _is_site(part: str, keys: set[str]) -> bool:
-    key = _key(part)
-    return bool(key) and (key in keys or any(len(k) >= 4 and k in key and len(key) <= len(k) + 8
-                                             for k in keys))
-
-
-def strip_site(title: str, suffixes: Iterable[str] = (), site: str | None = None,
-               keys: set[str] | None = None, *, guess: bool = True) -> str:
-    """A title without the site's name at its end or start (`` | Все Дело``, ``Site - ``).
-    ``guess``: with no known name found, a short last part after a separator is taken for
-    it (``<title>`` ends that way)."""
-    title = " ".join(title.split())
-    for suffix in suffixes:
-        if suffix and title.lower().endswith(suffix.lower()) and len(title) > len(suffix):
-            return title[: -len(suffix)].strip()
-    keys = keys if keys is not None else site_keys(site)
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _SEPARATORS.findall(title)
-    start, end = 0, len(parts)
-    while end - start > 1 and _is_site(parts[end - 1], keys):
-        end -= 1
-    while end - start > 1 and _is_site(parts[start], keys):
-        start += 1
-    if (start, end) != (0, len(parts)):
-        return "".join(p + (seps[i] if i < end - 1 else "")
-                       for i, p in enumerate(parts[start:end], start)).strip()
-    if guess and len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3:
-        return title[: title.rfind(seps[-1])].strip()
-    return title
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -185,43 +144,88 @@ def _metadata(tree: etree._Element, meta: MetaTags, node: dict | None,
     return out
 
 
+class Headline(NamedTuple):
+    """The title chosen, its source, and the h1 weighed for it (its text, which the article
+    text must not repeat, and the element, near which the byline is printed)."""
+
+    title: str | None
+    source: str | None
+    printed: str | None
+    element: etree._Element | None
+
+
 def pick_title(
     tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: Iterable[str] = (),
     site: str | None = None, url: str | None = None,
 ) -> tuple[str | None, str | None]:
     """(title, source): the h1 as the metadata confirm or complete it, else the metadata."""
-    title, source, _ = pick_headline(tree, meta, node, suffixes, site, url)
-    return title, source
+    found = pick_headline(tree, meta, node, suffixes, site, url)
+    return found.title, found.source
 
 
 def pick_headline(
     tree: etree._Element, meta: MetaTags, node: dict | None, suffixes: Iterable[str] = (),
     site: str | None = None, url: str | None = None,
-) -> tuple[str | None, str | None, str | None]:
-    """(title, source, the h1 printed as the headline): :func:`pick_title` and the text of
-    the h1 it weighed, which the article text must not repeat. Votes for a metadata form
-    count JSON-LD, og and twitter titles; ``<title>`` is too often a shortened SEO line."""
+) -> Headline:
+    """:func:`pick_title` with the h1 it weighed. Votes for a metadata form count JSON-LD, og
+    and twitter titles; ``<title>`` is too often a shortened SEO line."""
     suffixes = tuple(suffixes)
     publisher = as_text(node.get("publisher")) if node else None
     keys = site_keys(site, publisher, url, suffixes)
     others = _metadata(tree, meta, node, keys, suffixes)
+    best = _best_h1(tree, others, keys)
+    title, source = _choose(best, others)
+    return Headline(title, source, *(best[::-1] if best is not None else (None, None)))
+
+
+def _choose(best: tuple[etree._Element, str] | None,
+            others: list[tuple[str, str]]) -> tuple[str | None, str | None]:
     agreed = Counter(t for s, t in others if s != "title")
     top, votes = agreed.most_common(1)[0] if agreed else ("", 0)
-    best = _best_h1(tree, others, keys)
-    printed = best[1] if best is not None else None
     if votes >= AGREEING_SOURCES and (best is None or top != best[1]):
-        return top, next(s for s, t in others if t == top), printed
+        return top, next(s for s, t in others if t == top)
     if best is None:
-        return (others[0][1], others[0][0], None) if others else (None, None, None)
+        return (others[0][1], others[0][0]) if others else (None, None)
     h1, text = best
     if any(form == text for _, form in others):
-        return text, "h1", printed
+        return text, "h1"
     if kicked := _with_kicker(h1, text, others):
-        return kicked, next(s for s, t in others if t == kicked), printed
-    same = [(s, form) for s, form in others if _key(form) == _key(text)]
+        return kicked, next(s for s, t in others if t == kicked)
+    # The same words: a metadata form that punctuates where the h1 does not (its parts set
+    # apart by layout) wins; one that differs only in how it spells quotes, dashes or case
+    # does not, since the h1 is how the page prints its headline ("d’actions", „…“).
+    same = [(s, form) for s, form in others
+            if _key(form) == _key(text) and _spelling(form) != _spelling(text)]
     if same:
-        return same[0][1], same[0][0], printed
-    return text, "h1", printed
+        return same[0][1], same[0][0]
+    if confirmed := _confirmed_part(h1, others):
+        return confirmed, "h1"
+    return text, "h1"
+
+
+def _confirmed_part(h1: etree._Element, others: list[tuple[str, str]]) -> str | None:
+    """The part of an h1 printed in pieces that a metadata title gives alone, when what it
+    leaves out is shorter: a kicker, a section label or a date in an element of its own
+    before the headline ("Tunesien" + "Große Aufgaben …"), or a date line after it. No
+    metadata title has those pieces, so the publisher does not count them as the headline;
+    one with a kicker of its own ("Iranischer Angriff auf Israel: «…»" for an h1 "Eskalation
+    im Nahen Osten" + "«…»") confirms the headline after it. Only a cut between elements
+    counts: an h1 of one piece is kept whole."""
+    pieces = [" ".join(t.split()) for t in h1.itertext() if t.strip()]
+    keys = {_key(form) for _, form in others}
+    if _key(" ".join(pieces)) in keys:
+        return None  # a metadata title has the whole h1
+    # a metadata title with a kicker of its own confirms the headline after it
+    tails = keys | {_key(m.group(1)) for _, form in others if (m := _AFTER_KICKER.match(form))}
+    best: str | None = None
+    for cut in range(1, len(pieces)):
+        head, tail = " ".join(pieces[:cut]), " ".join(pieces[cut:])
+        for kept, left, known in ((tail.lstrip(_KICKER_PUNCTUATION), head, tails),
+                                  (head.rstrip(_KICKER_PUNCTUATION), tail, keys)):
+            if (_key(kept) in known and len(_key(left)) < len(_key(kept))
+                    and (best is None or len(kept) > len(best))):
+                best = kept
+    return best
 
 
 def _best_h1(tree: etree._Element, others: list[tuple[str, str]],
