@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from crawler.distributed.shared import SharedCrawl
     from crawler.layout import CrawlOutput
 
-OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount"})
+# A crawl its own budget stopped (--max-items, --max-pages, --deadline) ran to its end too.
+OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount",
+                               "closespider_timeout"})
 
 
 @dataclass

@@ -25,6 +25,7 @@ from crawler.commands.cli_options import (
     store_settings,
 )
 from crawler.commands.cli_settings import build_settings
+from crawler.commands.crawl_sites import add_site_options, budget_settings, seed_list
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
 from crawler.layout import DEFAULT_OUTPUT_URI, output_uri
 from crawler.outcome import CrawlResult
@@ -44,8 +45,10 @@ def add_commands(sub: Any) -> None:
                        description="Crawl a news site: WARC files, CDXJ index, article JSON.")
     c.add_argument("spider", help="spider name (`crawler list` shows them): vsedelo (a site "
                                   "profile) or news (any site)")
-    c.add_argument("--url", help="start URL (required for 'news'; for a site profile, a copy "
-                                 "of the site such as http://127.0.0.1:8000/)")
+    c.add_argument("--url", action="append", default=None,
+                   help="start URL (required for 'news'; for a site profile, a copy of the "
+                        "site such as http://127.0.0.1:8000/); more than once: one run of "
+                        "those sites, as with --seeds")
     add_spider_args(c)
     add_out(c, "output folder or s3://bucket/prefix (default: ./out); each crawl goes to "
                "<out>/<site>/<crawl-id>/", metavar="DIR")
@@ -68,6 +71,7 @@ def add_commands(sub: Any) -> None:
                         "gone worker left in its lost spool and fetch their articles again "
                         "(repeatable; setting DISTRIBUTED_ABANDON_WORKERS); see "
                         "docs/distributed.md")
+    add_site_options(c)
     add_settings_option(c)
     add_log_options(c, DEFAULT_LOG_LEVEL)
     add_store_options(c)
@@ -139,11 +143,18 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if args.feed_output:
         raise UsageError(f"-o {FEED_HINT}")
     arguments = parse_pairs(args.spider_args, "-a")
-    url = _one_of("--url", args.url, arguments.pop("url", None), "url")
+    urls = list(args.url or [])
+    url_argument = arguments.pop("url", None)
+    if url_argument:
+        if urls and urls != [url_argument]:
+            raise UsageError(f"--url and -a url={url_argument!r} disagree: give one")
+        urls = [url_argument]
+    seeds_file = _one_of("--seeds", args.seeds, arguments.pop("seeds", None), "seeds")
     since = _one_of("--since", args.since, arguments.pop("since", None), "since")
     try:
-        url = validate_start_url(url) if url else None
         parse_since(since)
+        if len(urls) == 1 and not seeds_file:
+            validate_start_url(urls[0])
     except (BadURL, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     if args.max_items is not None and args.max_items < 1:
@@ -151,11 +162,20 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "CLOSESPIDER_ITEMCOUNT": args.max_items,
         "SINCE": since, "REDIS_URL": args.redis, "WORKER_ID": args.worker_id,
-        "DISTRIBUTED_ABANDON_WORKERS": args.abandon_spool, **store_settings(args),
-        **log_settings(args)})
+        "DISTRIBUTED_ABANDON_WORKERS": args.abandon_spool, **budget_settings(args),
+        **store_settings(args), **log_settings(args)})
     _log_level(settings, args)
     spidercls = run.spider_class(args.spider, settings)
     check_spider_args(args.spider, spidercls, arguments)
+    seeds = seed_list(args.spider, urls, seeds_file, settings)
+    if seeds is not None:
+        from crawler.commands.crawl_sites import run_sites_command
+
+        run.check_log_level(settings)
+        check_logfile(settings.get("LOG_FILE"))
+        validate_ops_settings(settings)
+        return run_sites_command(seeds, settings, args)
+    url = validate_start_url(urls[0]) if urls else None
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/ (or -a url=https://site/)")
     site = run.crawl_site(spidercls, url)
