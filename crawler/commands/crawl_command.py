@@ -189,6 +189,8 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if settings.get("REDIS_URL"):
         run.check_redis(settings, args.resume)
         run.check_abandon_spool(args.spider, url, settings)
+    if (args.processes or 1) > 1 and not settings.get("REDIS_URL"):
+        return run_site_workers(args, settings, site)
     created = run.check_output(output_uri(settings), settings)
     lock = None  # workers of a distributed crawl share it through Redis, not a lock file
     if not settings.get("REDIS_URL"):
@@ -211,6 +213,25 @@ def run_crawl_command(args: argparse.Namespace) -> int:
             code = max(code, EXIT_CHECKS_FAILED)
     print_summary(result, settings, code, extra)
     return code
+
+
+def run_site_workers(args: argparse.Namespace, settings: BaseSettings, site: str) -> int:
+    """``--processes N`` for one site: N workers of one shared crawl on a local redis-server."""
+    from crawler.commands import run
+    from crawler.layout import new_crawl_id
+    from crawler.multisite.local_redis import redis_binary, run_workers
+
+    if args.resume:
+        raise UsageError("--resume is for a crawl by one process: drop --processes")
+    if args.wacz:
+        raise UsageError("--wacz packages a crawl made by one process: run `crawler wacz "
+                         "<out>/<site>/<crawl-id>` once the crawl is finished")
+    redis_binary()
+    uri = output_uri(settings)
+    run.check_output(uri, settings)
+    crawl_id = settings.get("CRAWL_ID") or new_crawl_id()
+    manifest = None if uri.startswith("s3://") else Path(uri) / site / crawl_id / "manifest.json"
+    return run_workers(args.argv, args.processes, crawl_id, manifest)
 
 
 def _check_wacz(settings: BaseSettings) -> None:

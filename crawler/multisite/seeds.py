@@ -124,9 +124,10 @@ def parse_seeds(lines: Iterable[str], source: str, default_spider: str,
 
 def _seed(words: list[str], where: str, number: int, default_spider: str,
           spiders: Mapping[str, str], locate: Locate) -> Seed:
-    url, options = words[0], _options(words[1:], where)
+    url = words[0]
     if "=" in url and "://" not in url:
         raise SeedError(f"{where}: a line starts with its start URL, got {url!r}")
+    options = _options(words[1:], where)
     profile = options.pop("profile", None)
     spider = default_spider
     if profile is not None:
