@@ -134,7 +134,8 @@ def _finish(spec: SiteSpec, theme: Theme, rng: random.Random, drafts: list[dict]
             continue
         dated = [d for d in mine if d["mode"] != "none"]
         feed = {id(d) for d in dated[: spec.feed_items]}
-        quoted = {id(d) for d in rng.sample(dated, 2)} if lang in spec.quote else set()
+        quoted = ({id(d) for d in rng.sample(dated, min(2, len(dated)))} if lang in spec.quote
+                  else set())  # a tiny site may have fewer dated stories in a language
         picks: dict[int, list[tuple[str, str]]] = {}
         for cta in (c for c in spec.ctas if c.lang == lang):
             for d in rng.sample(mine, math.ceil(cta.share * len(mine))):

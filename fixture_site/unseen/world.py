@@ -81,17 +81,28 @@ def serve_world(seed: int = 1, scale: float = 1.0, port: int = 0,
                                                latency=p.latency)) for p in places]
 
 
+MANY_ZONES = ("Europe/Kyiv", "Australia/Sydney", "America/Chicago", "Asia/Kolkata",
+              "Europe/Berlin", "America/New_York")
+
+
+def many_sites(n: int, seed: int = 1, scale: float = 0.2) -> list[UnseenSite]:
+    """``n`` sites, themes and zones in turn (the wire theme always in UTC, as it prints its
+    clock in UTC), each with its own key and seed."""
+    sites = []
+    for i in range(n):
+        theme = THEMES[i % len(THEMES)]()
+        zone = "UTC" if theme.spec.zone_name == "UTC" else MANY_ZONES[(i // len(THEMES))
+                                                                      % len(MANY_ZONES)]
+        sites.append(UnseenSite(theme, seed=seed + i, scale=scale,
+                                spec=moved(theme, f"s{i}", zone)))
+    return sites
+
+
 @contextmanager
 def serve_many(n: int, seed: int = 1, scale: float = 0.2,
                host: str = "127.0.0.1") -> Iterator[list[RunningSite]]:
-    """Serve ``n`` small sites on free ports of ``host``: themes and zones in turn."""
-    zones = ("Europe/Kyiv", "Australia/Sydney", "America/Chicago", "Asia/Kolkata",
-             "Europe/Berlin", "UTC")
+    """Serve ``n`` small sites on free ports of ``host``, a thread each (for a few; the
+    many-sites benchmark uses :mod:`fixture_site.unseen.multiserver`)."""
     with ExitStack() as stack:
-        running = []
-        for i in range(n):
-            theme = THEMES[i % len(THEMES)]()
-            spec = moved(theme, f"s{i}", zones[(i // len(THEMES)) % len(zones)])
-            site = UnseenSite(theme, seed=seed + i, scale=scale, spec=spec)
-            running.append(stack.enter_context(RunningSite(site, host, 0)))
-        yield running
+        yield [stack.enter_context(RunningSite(site, host, 0))
+               for site in many_sites(n, seed, scale)]
