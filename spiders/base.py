@@ -84,6 +84,9 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     def __init__(self, url: str | None = None, since: str | None = None,
                  more_urls: str | None = None, **kwargs: Any):
+        if "seeds" in kwargs:
+            raise ValueError("a seed list is crawled one Scrapy crawler per site: run `crawler "
+                             f"crawl {self.name} --seeds FILE` (or -a seeds=FILE there)")
         super().__init__(**kwargs)
         url = url or self.default_url
         if not url:

@@ -49,11 +49,16 @@ def _shards_alive(folder: Path) -> list[str]:
 def world_run(tmp_path_factory):
     """Five sites in five zones on 127.0.0.2-6 (one answers 300 ms late) and a dead host,
     crawled in one run by two processes."""
-    from fixture_site.unseen.world import DEAD_HOST, serve_world
+    from dataclasses import replace
+
+    from fixture_site.unseen.world import DEAD_HOST, WORLD, serve_world
 
     tmp = tmp_path_factory.mktemp("world")
     out = tmp / "out"
-    with serve_world(scale=0.5) as sites:
+    # the slow site answers 0.8 s late (the judged one 0.3 s): slower than the others even on a
+    # loaded machine
+    places = tuple(replace(p, latency=0.8) if p.latency else p for p in WORLD)
+    with serve_world(scale=0.5, places=places) as sites:
         dead = f"http://{DEAD_HOST}:{sites[0].port}/"
         seeds = tmp / "seeds.txt"
         seeds.write_text("# five live sites, one dead\n" + "\n".join(s.url for s in sites)

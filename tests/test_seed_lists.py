@@ -56,7 +56,8 @@ def test_duplicate_sites_are_merged_and_said_once() -> None:
     assert first.merged_lines == (2, 4)
     notice = seeds.merge_notice()
     assert notice is not None and notice.count("\n") == 0
-    assert "seeds.txt: 2 duplicate lines merged" in notice and "example.com (lines 1, 2, 4)" in notice
+    assert "seeds.txt: 2 duplicate lines merged" in notice
+    assert "example.com (lines 1, 2, 4)" in notice
 
 
 @pytest.mark.parametrize(("text", "wanted"), [

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.errors import EXIT_CHECKS_FAILED, EXIT_OK
-from crawler.layout import local_root_for, new_crawl_id, output_uri
+from crawler.layout import new_crawl_id, output_uri, site_dir
 from crawler.multisite.run_document import (
     RUNS_FOLDER,
     SITES_FOLDER,
@@ -74,7 +74,7 @@ class SiteRecorder:
 
 def run_folder(settings: Settings, run_id: str) -> Path:
     """``<out>/_runs/<run-id>`` (the spool's, for an ``s3://`` output)."""
-    return local_root_for(output_uri(settings), RUNS_FOLDER, run_id, settings.get("SPOOL_DIR"))
+    return site_dir(settings, RUNS_FOLDER) / run_id
 
 
 # Set by the command at the project's priority, not the command line's (crawler.commands).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -98,10 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.host.startswith("127."):
         p.error("serve on a loopback address (127.x.x.x) only")
     sites = many_sites(args.sites, seed=args.seed, scale=args.scale)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sites, args.urls, args.host, args.latency))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
