@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from lxml import html
 
-from crawler.dates import read_date
+from crawler.dates import ZoneChoice, choose_zone, find_page_dates, read_date
+from crawler.dates.settle import settle_page
+from crawler.pages.profiles import GENERIC
 
 EN = ("en",)
 REFERENCE = dt.datetime(2025, 11, 3, 15, 30, tzinfo=dt.UTC)
@@ -38,4 +41,48 @@ def test_a_clock_before_the_date_without_a_known_zone_is_a_wall_time(text, wall)
     found = read_date(text, languages=("en", "uk", "de"), reference=REFERENCE)
     assert found is not None and found.needs_zone, found
     assert found.value.isoformat() == wall
+
+
+def _page(jsonld: str, printed: str) -> html.HtmlElement:
+    return html.fromstring(
+        "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+        f"\"headline\": \"Council backs the new transit plan\", \"datePublished\": \"{jsonld}\""
+        "}</script></head><body><article><h1>Council backs the new transit plan</h1>"
+        f"<div class='meta'><span class='posted-on'>{printed}</span> by Jane Roe</div>"
+        "<p>The council voted on Tuesday to back the new transit plan after a long debate "
+        "about costs.</p></article></body></html>")
+
+
+def _published(jsonld: str, printed: str, zone: str | None) -> tuple[str | None, str | None]:
+    dates = find_page_dates(_page(jsonld, printed), profile=GENERIC, reference=REFERENCE,
+                            title="Council backs the new transit plan")
+    fields = settle_page(dates, ZoneChoice(zone, "site") if zone else ZoneChoice())
+    return fields["published"], fields["published_source"]
+
+
+def test_utc_markup_on_the_next_day_of_a_zone_west_of_utc_keeps_its_instant():
+    """A CMS that writes its JSON-LD in UTC prints the site's own day: 21:15 in Chicago is
+    02:15 UTC the next day. The instant is not a stale stamp, and the site's zone shows it."""
+    assert _published("2025-05-22T02:15:00+00:00", "May 21, 2025", "America/Chicago") == (
+        "2025-05-21T21:15:00-05:00", "json-ld:datePublished")
+    assert _published("2025-05-21T14:15:00Z", "May 22, 2025", "Australia/Sydney") == (
+        "2025-05-22T00:15:00+10:00", "json-ld:datePublished")
+
+
+def test_markup_days_away_from_the_printed_day_is_still_a_stale_stamp():
+    assert _published("2025-05-25T02:15:00+00:00", "May 21, 2025", "America/Chicago") == (
+        "2025-05-21", "byline")
+    # a stated local offset is the site's own: another day is another day
+    assert _published("2025-05-22T02:15:00-05:00", "May 21, 2025", "America/Chicago") == (
+        "2025-05-21", "byline")
+
+
+def test_the_printed_day_of_a_utc_instant_tells_which_side_of_utc_the_site_is():
+    """Alone, with no other evidence, the page's printed day places a UTC instant: the zone
+    chosen shows it on that day."""
+    dates = find_page_dates(_page("2025-05-22T02:15:00+00:00", "May 21, 2025"), profile=GENERIC,
+                            reference=REFERENCE, title="Council backs the new transit plan")
+    choice = choose_zone(dates.evidence)
+    published = settle_page(dates, choice)["published"]
+    assert published is not None and published.startswith("2025-05-21T"), (choice, published)
 
