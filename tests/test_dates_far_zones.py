@@ -10,7 +10,9 @@ import pytest
 from lxml import html
 
 from crawler.dates import ZoneChoice, choose_zone, find_page_dates, read_date
-from crawler.dates.settle import settle_page
+from crawler.dates.model import known_zone
+from crawler.dates.page import DateFinding
+from crawler.dates.settle import EntryDate, settle_page, with_entry
 from crawler.pages.profiles import GENERIC
 
 EN = ("en",)
@@ -86,3 +88,20 @@ def test_the_printed_day_of_a_utc_instant_tells_which_side_of_utc_the_site_is():
     published = settle_page(dates, choice)["published"]
     assert published is not None and published.startswith("2025-05-21T"), (choice, published)
 
+
+@pytest.mark.parametrize(("label", "entry_text"), [
+    ("CT", "2025-11-02T01:20:00-06:00"),  # the second 01:20 of the night the clocks go back
+    ("CT", "2025-11-02T01:20:00-05:00"),  # the first
+    ("CST", "2025-11-02T01:20:00-06:00"),  # a fixed label says it already
+])
+def test_a_zone_label_in_the_repeated_hour_takes_the_entry_s_offset(label, entry_text):
+    """"1:20 a.m. CT" happens twice on 2 November in Chicago; the article's news-sitemap entry
+    states which (as for a wall time with no label)."""
+    printed = read_date(f"Nov. 2, 2025 1:20 a.m. {label}", languages=EN, reference=REFERENCE)
+    assert printed is not None and printed.offset == "label"
+    entry = EntryDate(read_date(entry_text), "news-sitemap")
+    # as the crawl sees it: the page's findings cross from the page workers as JSON
+    finding = DateFinding.from_json(DateFinding(printed, "byline").to_json())
+    found, note = with_entry(finding, entry, known_zone("America/Chicago"))
+    assert note is None and found.value.iso() == entry_text
+    assert found.source == "byline+news-sitemap"
