@@ -1,6 +1,7 @@
 """Lists of other articles are not article text: a list whose every item is another article's
 headline link with its date (a "more news", "other news of the section" list under the text),
-however the site labels it. Lists in the article itself (points, links to documents) stay."""
+however the site labels it, and a repeat of the page's social title (og:title) above the text.
+Lists in the article itself (points, links to documents) stay."""
 
 from __future__ import annotations
 
@@ -87,3 +88,12 @@ def test_only_lists_of_dated_headline_links_are_teaser_lists():
                            f"{_others(dated=False)}</body></html>")
     found = list(teaser_lists(tree.find("body")))
     assert len(found) == 1 and "30.03.2025 02:55" in found[0].text_content()
+
+
+def test_the_social_title_repeated_above_the_text_is_not_text():
+    head = "<meta property='og:title' content='Budget vote: the key figures'>"
+    body = _article("").replace("<div class='news-text'>",
+                                "<div class='announce'>Budget vote: the key figures</div>"
+                                "<div class='news-text'>")
+    text = _text(body, head)
+    assert "First." in text and "the key figures" not in text, text
