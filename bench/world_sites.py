@@ -26,7 +26,8 @@ wall time <= 0.5 x the sum of the five alone; no process of the run is alive 3 s
 ``--variants K`` adds K worlds with other seeds and other theme x zone pairings (themes moved
 round the zones, so over five variants every theme sits in every zone, the slow host
 included), each with a sixth site, the wire theme in UTC (it prints UTC/GMT clocks). Figures go
-to stdout and ``bench/results/world_sites.json``.
+to stdout and ``bench/results/world_sites.json``, with the machine's load average around each
+part: other work on a shared machine slows the run's parallel crawls more than the alone ones.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -133,8 +135,11 @@ def measure(name: str, places: tuple[WorldSite, ...], seed: int, scale: float,
             processes: int | None, work: Path, log_level: str) -> dict[str, Any]:
     """One world: the run, the sites alone, every check."""
     work.mkdir(parents=True, exist_ok=True)
+    load = [round(os.getloadavg()[0], 2)]
     run = crawl_run(places, seed, scale, processes, work, log_level)
+    load.append(round(os.getloadavg()[0], 2))
     alone = crawl_alone(places, seed, scale, work, log_level)
+    load.append(round(os.getloadavg()[0], 2))
     alone_sum = sum(a["seconds"] for a in alone.values())
     ratio = round(run["seconds"] / alone_sum, 3) if alone_sum else 0.0
     sites = run["sites"]
@@ -156,7 +161,7 @@ def measure(name: str, places: tuple[WorldSite, ...], seed: int, scale: float,
     return {"name": name, "seed": seed, "scale": scale,
             "places": [{"key": p.key, "theme": p.theme, "zone": p.zone, "host": p.host,
                         "latency": p.latency} for p in places],
-            "run": run, "alone": alone, "alone_seconds": round(alone_sum, 2),
+            "run": run, "alone": alone, "alone_seconds": round(alone_sum, 2), "load": load,
             "wall_ratio": ratio, "overall": total, "misses": misses}
 
 
@@ -177,7 +182,9 @@ def report(world: dict[str, Any]) -> None:
     print(f"run: exit {run['exit']}, {run['seconds']:.1f} s; dead host named: "
           f"{(run['dead_named'] or ['NO'])[-1][:100]}")
     print(f"wall ratio run / sum of alone: {run['seconds']:.1f} / {world['alone_seconds']:.1f} = "
-          f"{world['wall_ratio']:.3f} (target <= {TARGETS['wall_ratio']})")
+          f"{world['wall_ratio']:.3f} (target <= {TARGETS['wall_ratio']}; machine load "
+          f"{' / '.join(map(str, world['load']))} before the run / after it / after the alone "
+          f"crawls, on {os.cpu_count()} cores)")
     print(f"left running: at exit {len(run['left_at_exit'])}, after 3 s "
           f"{len(run['left_after_grace'])}")
     print("targets: " + ("all met" if not world["misses"] else "MISSED: "
