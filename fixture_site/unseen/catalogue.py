@@ -39,6 +39,10 @@ COMMENTS_DE = (
 def _timeline(spec: SiteSpec, rng: random.Random, n: int) -> list[datetime]:
     zone, now = spec.zone, spec.render_at
     times = {zone.to_utc(datetime.fromisoformat(wall), fold) for wall, fold in spec.edges}
+    future = sorted(t for t in times if t > now)
+    if future:  # a page cannot have been published after the server rendered it
+        raise ValueError(f"{spec.key}: edge time {future[0]:%Y-%m-%d %H:%M} UTC is after the "
+                         f"site's render moment {now:%Y-%m-%d %H:%M} UTC")
     times.add(now - timedelta(minutes=rng.randint(3, 40)))
     if spec.just_now:
         times.add(now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from fixture_site.unseen.model import SiteSpec
 from fixture_site.unseen.server import RunningSite
@@ -19,13 +20,21 @@ from fixture_site.unseen.site import UnseenSite
 from fixture_site.unseen.sites import THEMES
 from fixture_site.unseen.theme import Theme
 
-# Wall times next to each zone's own clock changes (and which of a repeated hour), 2025.
+# Wall times next to each zone's own clock changes (and which of a repeated hour), 2025. A site
+# moved to a zone takes those of them that lie before its render moment (:func:`moved`).
 EDGES: dict[str, tuple[tuple[str, int], ...]] = {
+    "Europe/Kyiv": (("2025-10-26 03:30", 0), ("2025-10-26 03:45", 1),
+                    ("2025-03-30 02:50", 0), ("2025-03-30 04:15", 0)),
+    "Europe/Berlin": (("2025-10-26 02:20", 0), ("2025-10-26 02:35", 1),
+                      ("2025-03-30 01:45", 0), ("2025-03-30 03:20", 0)),
+    "America/New_York": (("2025-11-02 01:30", 0), ("2025-11-02 01:20", 1),
+                         ("2025-03-09 01:40", 0), ("2025-03-09 03:15", 0)),
     "Australia/Sydney": (("2025-04-06 02:20", 0), ("2025-04-06 02:40", 1),
                          ("2025-10-05 01:50", 0), ("2025-10-05 03:10", 0)),
     "America/Chicago": (("2025-11-02 01:30", 0), ("2025-11-02 01:20", 1),
                         ("2025-03-09 01:40", 0), ("2025-03-09 03:15", 0)),
     "Asia/Kolkata": (),
+    "UTC": (),
 }
 
 
@@ -42,7 +51,7 @@ class WorldSite:
 
 # The wire theme prints UTC/GMT clocks, so it stays in UTC; the others print their zone's own
 # label, or none.
-WORLD = (
+WORLD: tuple[WorldSite, ...] = (
     WorldSite("kyiv", "bitrix", "Europe/Kyiv", "127.0.0.2"),
     WorldSite("sydney", "ledger", "Australia/Sydney", "127.0.0.3"),
     WorldSite("chicago", "wp", "America/Chicago", "127.0.0.4"),
@@ -50,6 +59,17 @@ WORLD = (
     WorldSite("slow", "drupal", "Europe/Berlin", "127.0.0.6", latency=0.3),
 )
 DEAD_HOST = "127.0.0.7"
+UTC_SITE = WorldSite("utc", "wire", "UTC", "127.0.0.8")
+
+
+def variant(n: int) -> tuple[WorldSite, ...]:
+    """Another pairing of themes and zones on the same hosts: :data:`WORLD`'s themes moved
+    ``n`` places round its zones (over five variants every theme sits in every zone once, the
+    slow host included), plus the wire theme, which prints UTC/GMT clocks, in UTC on
+    127.0.0.8. ``variant(0)`` is the world's own pairing with that sixth site."""
+    themes = [p.theme for p in WORLD]
+    return (*(replace(p, theme=themes[(i + n) % len(themes)]) for i, p in enumerate(WORLD)),
+            UTC_SITE)
 
 
 def _theme(key: str) -> Theme:
@@ -64,7 +84,23 @@ def moved(theme: Theme, key: str, zone: str) -> SiteSpec:
     spec = theme.spec
     if zone == spec.zone_name:
         return replace(spec, key=key)
-    return replace(spec, key=key, zone_name=zone, edges=EDGES.get(zone, ()))
+    moved_spec = replace(spec, key=key, zone_name=zone, edges=())
+    return replace(moved_spec, edges=tuple(e for e in EDGES.get(zone, ()) if _fits(moved_spec, *e)))
+
+
+def _fits(spec: SiteSpec, wall: str, fold: int) -> bool:
+    """Whether an edge time can be one of ``spec``'s articles: published before the site's
+    render moment (a later one would be an article from the future, printed "just now" by
+    relative dates), and, for the second pass of a repeated hour, listed in the site's news
+    sitemap, the only place that says which pass it was when the page prints a wall time."""
+    moment = spec.zone.to_utc(datetime.fromisoformat(wall), fold)
+    age = spec.render_at - moment
+    if age < timedelta(hours=1):
+        return False
+    if fold:
+        hours = spec.news_hours
+        return hours is None or (hours > 0 and age <= timedelta(hours=hours))
+    return True
 
 
 def build_world_site(place: WorldSite, seed: int = 1, scale: float = 1.0) -> UnseenSite:
