@@ -204,9 +204,13 @@ def _evidence(ctx: _Context, structured: list[Candidate],
             out.append(ev)
             if instant is None and cand.source.split(":")[-1] != "dateModified":
                 instant = parsed.value
+    printed_day: dt.date | None = None
     for cand in _flatten(printed):
         parsed = ctx.parse(cand)
-        if parsed is None or parsed.precision == "day" or parsed.days_back is not None:
+        if parsed is None or parsed.days_back is not None:
+            continue
+        if parsed.precision == "day":
+            printed_day = printed_day or parsed.local_day()
             continue
         if parsed.offset in ("stated", "label"):
             shown = ZoneEvidence.stated(parsed.value, shown=True)
@@ -218,11 +222,13 @@ def _evidence(ctx: _Context, structured: list[Candidate],
             if implied is not None:
                 out.append(implied)
             break
-    day = url_day(url)
-    if instant is not None and day is not None:
-        on_day = ZoneEvidence.on_day(instant, day)
-        if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
-            out.append(on_day)
+    if printed_day is not None and instant is not None and printed_day == instant.date():
+        printed_day = None  # the instant's own day says nothing of the side of UTC
+    for day in (url_day(url), printed_day):  # the day the URL, the date line show it on
+        if instant is not None and day is not None:
+            on_day = ZoneEvidence.on_day(instant, day)
+            if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
+                out.append(on_day)
     return out
 
 
@@ -258,10 +264,24 @@ def _agree_with_byline(found: DateFinding, ctx: _Context,
         if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK or \
                 ctx.off_month(cand, parsed):
             continue
-        if parsed.local_day() != found.value.local_day():
+        if parsed.local_day() != found.value.local_day() and \
+                not _utc_of_printed(found.value, parsed):
             return DateFinding(parsed, "byline")
         return found
     return found
+
+
+def _utc_of_printed(markup: ParsedDate, printed: ParsedDate) -> bool:
+    """Whether markup stated in UTC can be the moment a date line prints in the site's own
+    zone: many CMSs serialise in UTC whatever they print, so 21:15 in Chicago is 02:15 UTC of
+    the next day. A printed time must then differ from the instant by a real zone offset; a
+    printed day must be the instant's day at some offset (up to 14 hours either way)."""
+    value = markup.value
+    if markup.precision == "day" or value.tzinfo is None or value.utcoffset() != dt.timedelta(0):
+        return False
+    if printed.precision == "day":
+        return ZoneEvidence.on_day(value, printed.local_day()) is not None
+    return printed.value.tzinfo is None and ZoneEvidence.implied(printed.value, value) is not None
 
 
 def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:

@@ -34,8 +34,8 @@ from crawler.extract.language import (
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
 from crawler.extract.title import pick_title
 from crawler.html.decode import MAX_HTML_BYTES, Decoded, decode_html
-from crawler.html.jsonld import article_node, has_article_type, jsonld_nodes
-from crawler.html.tree import base_url, parse_html, text_of
+from crawler.html.jsonld import article_node, as_text, has_article_type, jsonld_nodes
+from crawler.html.tree import base_url, parse_html, text_of, unescape_text
 from crawler.pages.pagetype import article_markup, classify
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.finalize import finalize as finalize_result
@@ -114,16 +114,18 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split()).lower()
 
 
-def _article_blocks(blocks: list[Block], title: str | None, description: str | None,
-                    lang: str | None) -> list[str]:
-    """Drop what trafilatura keeps but is not article text: the headline, a heading that
-    repeats the description (a standfirst), a line that is only a date, paragraphs in the
-    other language (uk/ru teasers)."""
-    title_n, desc_n = _norm(title), _norm(description)
+def _article_blocks(blocks: list[Block], titles: tuple[str | None, ...],
+                    description: str | None, lang: str | None) -> list[str]:
+    """Drop what trafilatura keeps but is not article text: the headline and its variants
+    (og:title, twitter:title, JSON-LD headline: a social title printed above the text), a
+    heading that repeats the description (a standfirst), a line that is only a date,
+    paragraphs in the other language (uk/ru teasers)."""
+    title_n = {_norm(unescape_text(t)) for t in titles if t and t.strip()}
+    desc_n = _norm(description)
     out = []
     for kind, text in blocks:
         norm = _norm(text)
-        if norm == title_n or (kind == "head" and norm == desc_n) or is_date_line(text):
+        if norm in title_n or (kind == "head" and norm == desc_n) or is_date_line(text):
             continue
         if other_cyrillic(text, lang):
             continue
@@ -229,7 +231,9 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     blocks = extract_paragraphs(tree, result.canonical_url, opts.text)
     result.language, result.language_source = page_language(
         declared, declared_source, " ".join(text for _, text in blocks) or result.title or "")
-    paragraphs = _article_blocks(blocks, result.title, result.description, result.language)
+    headlines = (result.title, meta.first("og:title"), meta.first("twitter:title"),
+                 as_text(node.get("headline")) if node else None)
+    paragraphs = _article_blocks(blocks, headlines, result.description, result.language)
     result.text = "\n\n".join(paragraphs)
     result.paragraphs = len(paragraphs)
     result.translations = pagemeta.translations(tree, base, result.canonical_url,
