@@ -42,11 +42,11 @@ def test_crawlers_of_one_process_share_the_tuning() -> None:
                      for _ in range(2))
     try:
         first.engine_started()
-        frozen = gc.get_freeze_count()
+        full = gc.get_stats()[2]["collections"]
         second.engine_started()
-        assert gc.get_freeze_count() == frozen  # no second collection and freeze
+        assert gc.get_stats()[2]["collections"] == full  # no second full collection
         first.engine_stopped()
-        assert gc.get_threshold() == THRESHOLDS and gc.get_freeze_count() == frozen
+        assert gc.get_threshold() == THRESHOLDS and gc.get_freeze_count() > 1000
     finally:
         first.engine_stopped()
         second.engine_stopped()
