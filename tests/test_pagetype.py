@@ -67,3 +67,25 @@ def test_article_published_time_given_as_a_name_counts():
     sel = Selector(text="<html><head><meta name='article:published_time' "
                         "content='2025-06-15T09:31:00Z'></head></html>")
     assert is_article_page("https://e.com/x", sel, GENERIC)
+
+
+@pytest.mark.parametrize("types", ['"ReportageNewsArticle"', '"LiveBlogPosting"',
+                                   '["WebPage", "AnalysisNewsArticle"]', '"BlogPosting"'])
+def test_every_article_type_of_schema_org_is_an_article(types):
+    ld = Selector(text=f'<script type="application/ld+json">{{"@type": {types}}}</script>')
+    assert is_article_page("https://e.com/x", ld, GENERIC)
+
+
+@pytest.mark.parametrize("url", ["https://e.com/de/ukrainische-offensive-ziele-chancen/a-65464327",
+                                 "https://e.com/n1/2024/0424/c1001-40223222.html"])
+def test_ids_with_a_letter_prefix_end_article_urls(url):
+    assert looks_like_article_url(url, GENERIC)
+
+
+def test_paragraphs_outside_any_article_element_count_on_an_article_url():
+    text = "<p>" + "Ein Satz des Artikels, der länger wird. " * 20 + "</p>"
+    page = Selector(text=f"<html><body><div class='main'><h1>Titel</h1>{text}</div>"
+                         "<footer><p>Impressum</p></footer></body></html>")
+    url = "https://e.com/de/ukrainische-offensive-ziele-chancen/a-65464327"
+    assert is_article_page(url, page, GENERIC)
+    assert not is_article_page("https://e.com/news/", page, GENERIC)

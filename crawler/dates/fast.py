@@ -26,9 +26,14 @@ from crawler.dates.words import (
     unit_of,
 )
 
+# am/pm as the languages we read write it: after the time ("3:48 pm", "3.48 p.m.", "3:48 p. m.")
+# or before it ("午後3時48分", "下午3:48", "오후 3:48").
+_PM_WORDS = ("午後", "下午", "오후")
+_AP_BEFORE = r"(?:(?P<ap2>午前|午後|上午|下午|오전|오후)\s*)?"
+_AP_AFTER = r"(?P<ap>[ap]\.?\s?m\.?(?!\w))"
 _TIME = (
-    r"(?:\s*(?:,|о|об|в|at|um|à|-|–|—|\||/)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})"
-    r"(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*(?P<ap>[ap]\.?m\.?)?(?:\s*(?:uhr|h)(?!\w))?)?"
+    r"(?:\s*(?:,|о|об|в|at|um|à|-|–|—|\||/)?\s*" + _AP_BEFORE + r"(?P<h>\d{1,2})[:.h](?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*" + _AP_AFTER + r"?(?:\s*(?P<h24>uhr|h)(?!\w))?)?"
 )
 _OFFSET = (
     r"(?:\s*(?:\(\s*)?(?P<tz>(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|z|utc|gmt|ut"
@@ -37,8 +42,15 @@ _OFFSET = (
 _YEAR_WORD = r"(?:\s*(?:р\.|року|рік|г\.|года|год)(?!\w))?"
 
 _ISO = re.compile(
-    r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:(?:t|\s+)(?P<h>\d{1,2})"
-    r":(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?(?!\d)" + _OFFSET
+    r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})\.?(?:(?:t|\s+)"
+    + _AP_BEFORE + r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{1,2})(?:[.,]\d+)?)?(?:\s*" + _AP_AFTER
+    + r")?)?(?!\d)" + _OFFSET
+)
+# 2025年1月13日(月) 午後3時48分, 2025年1月13日 15:48, 2025년 6월 3일 오후 3:48
+_CJK = re.compile(
+    r"(?P<y>\d{4})\s*[年년]\s*(?P<mo>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:\s*[(（][^)）]{1,4}[)）])?(?:\s*" + _AP_BEFORE + r"(?P<h>\d{1,2})\s*[:：時时시]\s*"
+    r"(?P<mi>\d{2})\s*[分분]?)?" + _OFFSET
 )
 _DMY_TEXT = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|-?го|-?е)?\.?\s*(?:of\s+)?(?P<mo>"
@@ -50,7 +62,8 @@ _DMY_TEXT = re.compile(
 # (a.m./p.m., a zone label or offset, up to two words such as a weekday or "Uhr", then the day
 # and month in either order). An unknown label ("IST") leaves a wall time for the site's zone.
 _TIME_FIRST = re.compile(
-    r"(?<!\d)(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ap>[ap]\.?m\.?)?" + _OFFSET
+    r"(?<!\d)" + _AP_BEFORE + r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?:\s*" + _AP_AFTER + r")?"
+    + _OFFSET
     + r"\s*,?\s*(?:[^\W\d_]+\.?,?\s*){0,2}(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s*(?P<mo>"
     + MONTH_RE + r")|(?P<mo2>" + MONTH_RE + r")\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)"
     + r"\.?,?\s+(?P<y>\d{4})(?!\d)"
@@ -62,6 +75,10 @@ _MDY_TEXT = re.compile(
     + _TIME
     + _OFFSET
 )
+# A time printed before a month-first date: "12:30 am, March 2, 2025", "3:48 PM | Mar 2, 2025"
+_TIME_BEFORE = re.compile(
+    _AP_BEFORE + r"(?<!\d)(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:\s*" + _AP_AFTER
+    + r")?(?:\s*(?P<h24>uhr|h)(?!\w))?" + _OFFSET + r"\s*[,|/–—-]?\s*(?:[^\W\d_]+\.?,?\s*)?$")
 _NUMERIC = re.compile(
     r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<y>\d{4})(?!\d)"
     + _TIME + _OFFSET
@@ -115,9 +132,22 @@ def _offset(token: str | None) -> tuple[dt.tzinfo | None, str | None]:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes)), "stated"
 
 
-def _build(m: re.Match[str], year: int, month: int, day: int, source: str) -> ParsedDate | None:
+def _meridiem(groups: dict[str, str | None]) -> str | None:
+    """``"am"``/``"pm"`` when the time says which half of the day it is in."""
+    word = groups.get("ap") or groups.get("ap2")
+    if not word:
+        return None
+    if word in _PM_WORDS:
+        return "pm"
+    return "pm" if word.startswith("p") else "am"
+
+
+def _build(m: re.Match[str], year: int, month: int, day: int, source: str,
+           twelve_hour: bool = False) -> ParsedDate | None:
     """Turn matched parts into a ParsedDate (None when the parts do not form a real date):
-    an instant when an offset or zone is given, else a wall-clock time."""
+    an instant when an offset or zone is given, else a wall-clock time. ``twelve_hour``: the
+    date is written the way 12-hour-clock countries write it (``October 23, 2024``), so a time
+    without am/pm, "Uhr" or a leading zero that reads 1 to 12 may be either half of the day."""
     groups = m.groupdict()
     if not 1990 <= year <= 2100:
         return None
@@ -125,7 +155,9 @@ def _build(m: re.Match[str], year: int, month: int, day: int, source: str) -> Pa
         if groups.get("h") is None:
             return ParsedDate(dt.datetime(year, month, day), "day", source)
         hour, minute = int(groups["h"]), int(groups["mi"])
-        ampm = (groups.get("ap") or "").replace(".", "")
+        ampm = _meridiem(groups)
+        if ampm is not None and not 1 <= hour <= 12:
+            ampm = None  # "15:48 pm": the hour says it already
         if ampm == "pm" and hour < 12:
             hour += 12
         elif ampm == "am" and hour == 12:
@@ -135,14 +167,16 @@ def _build(m: re.Match[str], year: int, month: int, day: int, source: str) -> Pa
     except (ValueError, TypeError):
         return None
     precision: Precision = "second" if groups.get("s") and second else "minute"
+    ambiguous = twelve_hour and ampm is None and not groups.get("h24") and 1 <= hour <= 12 \
+        and not groups["h"].startswith("0")
     tz, how = _offset(groups.get("tz"))
     if tz is None:
-        return ParsedDate(naive, precision, source)
+        return ParsedDate(naive, precision, source, ambiguous=ambiguous)
     if how == "label" and not isinstance(tz, dt.timezone):  # a region: its offset that day
         value = naive.replace(tzinfo=tz, fold=0).astimezone(dt.UTC).astimezone(tz)
     else:
         value = naive.replace(tzinfo=tz)
-    return ParsedDate(value, precision, source, offset=how)
+    return ParsedDate(value, precision, source, offset=how, ambiguous=ambiguous)
 
 
 def parse_absolute(text: str, *, month_first: bool = False,
@@ -156,12 +190,19 @@ def parse_absolute(text: str, *, month_first: bool = False,
     if m := _DMY_TEXT.search(text):
         return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
     if m := _MDY_TEXT.search(text):
-        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
+        if m["h"] is None and (t := _TIME_BEFORE.search(text, 0, m.start())):
+            found = _build(t, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text", True)
+            if found is not None:
+                return found
+        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text", twelve_hour=True)
+    if m := _CJK.search(text):
+        return _build(m, int(m["y"]), int(m["mo"]), int(m["d"]), "text")
     if m := _NUMERIC_TIME_FIRST.search(text) or _NUMERIC.search(text):
         a, b = int(m["a"]), int(m["b"])
-        if b > 12 or (month_first and m["sep"] == "/" and a <= 12):
+        us_style = month_first and m["sep"] == "/" and a <= 12
+        if b > 12 or us_style:
             a, b = b, a
-        return _build(m, int(m["y"]), b, a, "numeric")
+        return _build(m, int(m["y"]), b, a, "numeric", twelve_hour=us_style)
     if short_years and (m := _NUMERIC_SHORT.search(text)):
         yy = int(m["yy"])
         return _build(m, 2000 + yy if yy < 70 else 1900 + yy, int(m["b"]), int(m["a"]),

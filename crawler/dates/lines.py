@@ -32,17 +32,18 @@ def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
     """Short texts of date-ish elements (class/id naming a date), with an "is an update" flag."""
     seen = 0
     region = article_region(tree)
-    for el in region.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "time"):
+    for el in region.iter(etree.Element):
+        if el.tag in ("script", "style", "a", "time"):
             continue
-        hint = (el.get("class") or "") + " " + (el.get("id") or "")
-        labelled = not DATE_HINT.search(hint)
-        if labelled and not PUBLISHED_LABEL.match(el.text or ""):
+        cls, ident = el.get("class"), el.get("id")
+        hint = f"{cls or ''} {ident or ''}" if cls or ident else ""
+        labelled = not (hint and DATE_HINT.search(hint))
+        if labelled and not ((head := el.text) and head.strip() and PUBLISHED_LABEL.match(head)):
             continue
         if labelled and len(el.text_content()) < 16:
             parent = el.getparent()  # "<b>Veröffentlicht:</b> 23.03.2025": the label's line
             el = parent if parent is not None and parent.tag not in ("body", "html") else el
-        text = " ".join(el.text_content().split())
+        text = _short_text(el)
         if not text or len(text) > MAX_LINE or not could_be_date(text.lower()):
             continue
         if skipped(el) or in_teaser(el, region):
@@ -51,6 +52,21 @@ def visible_lines(tree: etree._Element) -> Iterator[tuple[str, bool]]:
         yield text, bool(UPDATE_WORDS.search(text) or UPDATE_HINT.search(hint))
         if seen >= MAX_LINES:
             return
+
+
+RAW_LINE = 2000  # characters of source text (indentation included) a date line may span
+
+
+def _short_text(el: etree._Element) -> str | None:
+    """The element's text, whitespace collapsed; None as soon as it is too long to be a date
+    line (a big container is not read to its end)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > RAW_LINE:
+            return None
+        parts.append(piece)
+    return " ".join("".join(parts).split())
 
 
 def dated_lines(tree: etree._Element) -> Iterator[str]:
@@ -153,7 +169,11 @@ def byline_candidates(tree: etree._Element, title: str | None) -> list[Candidate
     """The date line printed next to the headline: the lines after it until the article text
     starts, and short lines just before it; an "updated" part is left out. Teasers, comments
     and archive links further down the page are never reached."""
-    found = _byline_lines(tree, title)
+    return published_parts(byline_lines(tree, title))
+
+
+def published_parts(found: list[Candidate]) -> list[Candidate]:
+    """The lines without their "updated …"/"Stand: …" part (lines that are only that go)."""
     out = []
     for cand in found:
         before, after = split_update(cand.text)
@@ -161,6 +181,28 @@ def byline_candidates(tree: etree._Element, title: str | None) -> list[Candidate
             out.append(Candidate(cand.source, before if after is not None else cand.text,
                                  structured=False))
     return out
+
+
+def update_parts(found: list[Candidate]) -> list[Candidate]:
+    """The "updated …"/"Stand: …"/"… 更新" parts of the lines: times for ``modified``."""
+    out = []
+    for cand in found:
+        _, after = split_update(cand.text)
+        if after is not None and after.strip(" :|-–—·,"):
+            out.append(Candidate(cand.source, after, structured=False))
+    return out
+
+
+def byline_lines(tree: etree._Element, title: str | None) -> list[Candidate]:
+    """The lines next to the headline as printed (updates included), without image
+    captions: a line that repeats an image's ``alt`` or ``title`` says when the photo was
+    taken ("… bei den Kämpfen um Bachmut, 24. April 2023"), not when the article appeared."""
+    found = _byline_lines(tree, title)
+    if not found:
+        return found
+    captions = {" ".join(value.split()) for img in tree.iter("img")
+                for value in (img.get("alt"), img.get("title")) if value and len(value) > 10}
+    return [c for c in found if c.text not in captions] if captions else found
 
 
 def _byline_lines(tree: etree._Element, title: str | None) -> list[Candidate]:

@@ -31,7 +31,9 @@ class ParsedDate:
     ``precision == "day"``: the text named a day but no time; :meth:`iso` prints the date alone.
     ``offset`` says how an aware value got its offset: ``"stated"`` (the text gave it),
     ``"label"`` (a zone name shown to readers: "ET", "GMT", "за київським часом") or
-    ``"clock"`` (counted back from the server's clock).
+    ``"clock"`` (counted back from the server's clock). ``ambiguous``: a 12-hour clock printed
+    without am/pm ("October 23, 2024, 3:48"), which may as well be 15:48: it is not used to
+    give a markup date its time or the site its zone.
     """
 
     value: dt.datetime
@@ -40,6 +42,7 @@ class ParsedDate:
     days_back: int | None = None
     reference: dt.datetime | None = None
     offset: str | None = None
+    ambiguous: bool = False
 
     @property
     def needs_zone(self) -> bool:
@@ -87,7 +90,7 @@ class ParsedDate:
         return {"value": self.value.isoformat(), "precision": self.precision,
                 "source": self.source, "days_back": self.days_back,
                 "reference": self.reference.isoformat() if self.reference else None,
-                "offset": self.offset}
+                "offset": self.offset, **({"ambiguous": True} if self.ambiguous else {})}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParsedDate:
@@ -95,7 +98,7 @@ class ParsedDate:
         ref = data.get("reference")
         return cls(dt.datetime.fromisoformat(data["value"]), data["precision"], data["source"],
                    data.get("days_back"), dt.datetime.fromisoformat(ref) if ref else None,
-                   data.get("offset"))
+                   data.get("offset"), bool(data.get("ambiguous")))
 
 
 @lru_cache(maxsize=512)

@@ -18,12 +18,27 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.dates.lines import byline_candidates, dated_lines, visible_lines
+from crawler.dates.agree import (
+    FUTURE_SLACK,
+    DateFinding,
+    ReadContext,
+    agree_with_byline,
+    agree_with_url,
+    labelled_published,
+)
+from crawler.dates.lines import (
+    byline_lines,
+    dated_lines,
+    published_parts,
+    update_parts,
+    visible_lines,
+)
 from crawler.dates.model import ParsedDate
-from crawler.dates.parse import could_be_date, read_date
+from crawler.dates.parse import could_be_date
 from crawler.dates.sources import (
     Candidate,
     jsonld_candidates,
+    live_blog,
     meta_candidates,
     rdfa_candidates,
     split_update,
@@ -35,29 +50,9 @@ from crawler.dates.zones import ZoneEvidence
 from crawler.html.jsonld import jsonld_nodes
 from crawler.pages.profiles import SiteProfile
 
-FUTURE_SLACK = dt.timedelta(days=1)
-URL_DATE_TOLERANCE = dt.timedelta(days=2)
-NEAR_LINES, NEAR_LINE = 4, 80  # the date line that overrides stale markup: close and short
+__all__ = ["DateFinding", "PageDates", "find_page_dates"]
+
 PRINTED_LINES = 6  # date lines next to the headline read for zone evidence
-@dataclass(frozen=True)
-class DateFinding:
-    """One chosen date (or None), the source that gave it, or why there is none."""
-
-    value: ParsedDate | None
-    source: str | None = None
-    reason: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (crosses from the page workers to the crawl process)."""
-        return {"value": self.value.to_json() if self.value else None, "source": self.source,
-                "reason": self.reason}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DateFinding:
-        """The inverse of :meth:`to_json`."""
-        value = data.get("value")
-        return cls(ParsedDate.from_json(value) if value else None, data.get("source"),
-                   data.get("reason"))
 
 
 @dataclass(frozen=True)
@@ -81,34 +76,6 @@ class PageDates:
                    tuple(ZoneEvidence.from_json(ev) for ev in data.get("evidence") or ()))
 
 
-@dataclass(frozen=True)
-class _Context:
-    languages: tuple[str, ...]
-    reference: dt.datetime
-    url_month: tuple[int, int] | None = None  # the /2024/03/ a URL spells
-
-    def off_month(self, cand: Candidate, parsed: ParsedDate) -> bool:
-        """A printed date of another month than the URL's: not this article's date line."""
-        if self.url_month is None or cand.structured or parsed.days_back is not None:
-            return False
-        day = parsed.local_day()
-        months = (day.year - self.url_month[0]) * 12 + day.month - self.url_month[1]
-        return abs(months) > 1  # an article filed under /2021/10/ may be dated 2 November
-
-    def parse(self, cand: Candidate) -> ParsedDate | None:
-        return read_date(cand.text, languages=self.languages,
-                         reference=None if cand.structured else self.reference,
-                         allow_dateparser=not cand.structured,
-                         short_years=cand.source == "byline")
-
-    def rough_instant(self, parsed: ParsedDate) -> dt.datetime:
-        """The instant within a day (zone not known yet): enough to refuse future dates."""
-        if parsed.days_back is not None:
-            return self.reference
-        value = parsed.value
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def find_page_dates(
     tree: etree._Element,
     *,
@@ -127,7 +94,7 @@ def find_page_dates(
     """
     if reference.tzinfo is None:
         reference = reference.replace(tzinfo=dt.UTC)
-    ctx = _Context(tuple(profile.languages), reference, url_month(url))
+    ctx = ReadContext(tuple(profile.languages), reference, url_month(url))
     nodes = jsonld if jsonld is not None else jsonld_nodes(tree)
     ld_pub, ld_mod = jsonld_candidates(nodes)
     meta_pub, meta_mod = meta_candidates(tree)
@@ -136,12 +103,18 @@ def find_page_dates(
     time_pub, time_mod = time_pub + rdfa_pub, time_mod + rdfa_mod
     lines: list[tuple[str, bool]] | None = None
     near: list[Candidate] | None = None
+    # A live blog's printed times are its entries': only a line labelled as the publication
+    # may give ``published``.
+    printed_ok = labelled_published if live_blog(nodes) else (lambda _text: True)
 
-    def byline() -> list[Candidate]:
+    def raw_byline() -> list[Candidate]:
         nonlocal near
         if near is None:
-            near = byline_candidates(tree, title)
+            near = byline_lines(tree, title)
         return near
+
+    def byline() -> list[Candidate]:
+        return [c for c in published_parts(raw_byline()) if printed_ok(c.text)]
 
     def visible(updates: bool) -> list[Candidate]:
         nonlocal lines
@@ -152,7 +125,8 @@ def find_page_dates(
             before, after = split_update(text)
             if updates and is_update:
                 out.append(Candidate("text", after if after is not None else text, False))
-            elif not updates and before.strip() and (not is_update or after is not None):
+            elif not updates and before.strip() and (not is_update or after is not None) \
+                    and printed_ok(before):
                 out.append(Candidate("text", before, False))
         return out
 
@@ -163,12 +137,28 @@ def find_page_dates(
         lambda: xpath_candidates(tree, profile.published_xpaths, "xpath"),
         byline,
         lambda: visible(False),
-        lambda: [Candidate("text", t, False) for t in dated_lines(tree)
-                 if split_update(t)[1] is None],
+        lambda: [] if updated() else [Candidate("text", t, False) for t in dated_lines(tree)
+                                      if split_update(t)[1] is None and printed_ok(t)],
     )
+
+    def updated() -> bool:
+        """The page's date line is an update ("Stand: …"): no date further down the text is
+        its publication."""
+        visible(False)
+        return bool(update_parts(raw_byline())) or any(u for _, u in lines or ())
+
+    def labelled() -> list[Candidate]:
+        """Lines that say their date is the publication: labelled so ("Veröffentlicht am"),
+        or printed before an update on the same line ("March 2, 2025 / Updated 2 hours
+        ago")."""
+        both = [c for c in raw_byline() if split_update(c.text)[1] is not None]
+        return [c for c in byline() if labelled_published(c.text)] + \
+            [c for c in published_parts(both) if printed_ok(c.text)]
+
     published = _choose(ctx, pub_groups)
-    published = _agree_with_byline(published, ctx, byline)
-    published = _agree_with_url(published, url, ctx)
+    published = agree_with_byline(published, ctx, byline, (*ld_pub, *meta_pub, *time_pub),
+                                  labelled)
+    published = agree_with_url(published, url, ctx)
     modified = _choose(
         ctx,
         (
@@ -176,6 +166,7 @@ def find_page_dates(
             lambda: meta_mod,
             lambda: time_mod,
             lambda: xpath_candidates(tree, profile.modified_xpaths, "xpath"),
+            lambda: update_parts(raw_byline()),
             lambda: visible(True),
         ),
     )
@@ -187,7 +178,7 @@ def find_page_dates(
     return PageDates(published, modified, tuple(evidence))
 
 
-def _evidence(ctx: _Context, structured: list[Candidate],
+def _evidence(ctx: ReadContext, structured: list[Candidate],
               printed: Iterable[Callable[[], list[Candidate]]], url: str | None
               ) -> list[ZoneEvidence]:
     """Zone evidence on the page: offsets its markup states (a UTC one is weak), zones shown
@@ -212,6 +203,8 @@ def _evidence(ctx: _Context, structured: list[Candidate],
         if parsed.precision == "day":
             printed_day = printed_day or parsed.local_day()
             continue
+        if parsed.ambiguous:  # "3:48" may be 15:48: it implies no offset
+            continue
         if parsed.offset in ("stated", "label"):
             shown = ZoneEvidence.stated(parsed.value, shown=True)
             if shown is not None:
@@ -222,9 +215,14 @@ def _evidence(ctx: _Context, structured: list[Candidate],
             if implied is not None:
                 out.append(implied)
             break
-    if printed_day is not None and instant is not None and printed_day == instant.date():
-        printed_day = None  # the instant's own day says nothing of the side of UTC
-    for day in (url_day(url), printed_day):  # the day the URL, the date line show it on
+    # The days the instant is shown on: the URL's, and the date line's (a +00:00 stamp of 23:07
+    # shown as "26/12/2019" is in UTC, not in Zurich; 02:15 UTC shown the day before is west
+    # of UTC); beside a URL day, a printed day equal to the instant's UTC day adds nothing.
+    days = [url_day(url)]
+    if printed_day is not None and instant is not None and (
+            days[0] is None or printed_day != instant.date()):
+        days.append(printed_day)
+    for day in dict.fromkeys(days):
         if instant is not None and day is not None:
             on_day = ZoneEvidence.on_day(instant, day)
             if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
@@ -232,61 +230,10 @@ def _evidence(ctx: _Context, structured: list[Candidate],
     return out
 
 
-def _agree_with_url(found: DateFinding, url: str | None, ctx: _Context) -> DateFinding:
-    """A markup date days away from the date in the URL is usually an update stamp or a
-    template default: the URL, fixed at publication, wins (as a day). A date read from visible
-    text loses to the URL on any disagreement."""
-    day = url_day(url)
-    if day is None or day > ctx.reference.date():
-        return found
-    if found.value is None:  # nothing printed: the URL, fixed at publication, says the day
-        return DateFinding(ParsedDate(dt.datetime.combine(day, dt.time()), "day", "url"), "url")
-    weak = (found.source or "").split("+")[0] in ("text", "time-text", "byline")
-    tolerance = dt.timedelta(0) if weak else URL_DATE_TOLERANCE
-    if abs(found.value.local_day() - day) <= tolerance:
-        return found
-    return DateFinding(ParsedDate(dt.datetime.combine(day, dt.time()), "day", "url"), "url")
-
-
-def _agree_with_byline(found: DateFinding, ctx: _Context,
-                       byline: Callable[[], list[Candidate]]) -> DateFinding:
-    """Markup whose day differs from the date line printed next to the headline is a stale
-    stamp (a template default, a first draft): readers see the date line."""
-    if found.value is None or (found.source or "").split("+")[0].split(":")[0] not in (
-            "json-ld", "meta", "itemprop", "time"):
-        return found
-    for cand in byline()[:NEAR_LINES]:
-        if len(cand.text) > NEAR_LINE:
-            continue
-        parsed = ctx.parse(cand)
-        if parsed is None or parsed.days_back is not None or parsed.source == "relative":
-            continue
-        if ctx.rough_instant(parsed) > ctx.reference + FUTURE_SLACK or \
-                ctx.off_month(cand, parsed):
-            continue
-        if parsed.local_day() != found.value.local_day() and \
-                not _utc_of_printed(found.value, parsed):
-            return DateFinding(parsed, "byline")
-        return found
-    return found
-
-
-def _utc_of_printed(markup: ParsedDate, printed: ParsedDate) -> bool:
-    """Whether markup stated in UTC can be the moment a date line prints in the site's own
-    zone: many CMSs serialise in UTC whatever they print, so 21:15 in Chicago is 02:15 UTC of
-    the next day. A printed time must then differ from the instant by a real zone offset; a
-    printed day must be the instant's day at some offset (up to 14 hours either way)."""
-    value = markup.value
-    if markup.precision == "day" or value.tzinfo is None or value.utcoffset() != dt.timedelta(0):
-        return False
-    if printed.precision == "day":
-        return ZoneEvidence.on_day(value, printed.local_day()) is not None
-    return printed.value.tzinfo is None and ZoneEvidence.implied(printed.value, value) is not None
-
-
-def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:
+def _choose(ctx: ReadContext, groups: Iterable[Callable[[], list[Candidate]]]) -> DateFinding:
     """The first plausible candidate, sources in order and each source's candidates in page
-    order; a day-only one borrows a same-day time found later. A relative date ("3 години
+    order; a day-only one borrows a same-day time found later (not a 12-hour clock without
+    am/pm, which may be either half of the day). A relative date ("3 години
     тому") counts where it is found, so a sidebar's absolute dates further down never beat it."""
     seen = future = 0
     best: tuple[str, ParsedDate] | None = None
@@ -309,7 +256,8 @@ def _choose(ctx: _Context, groups: Iterable[Callable[[], list[Candidate]]]) -> D
                 best = (cand.source, parsed)
                 if parsed.precision != "day":
                     return DateFinding(parsed, cand.source)
-            elif parsed.precision != "day" and parsed.local_day() == best[1].local_day():
+            elif parsed.precision != "day" and not parsed.ambiguous \
+                    and parsed.local_day() == best[1].local_day():
                 return DateFinding(parsed, f"{best[0]}+{cand.source}")
     if best is not None:
         return DateFinding(best[1], best[0])

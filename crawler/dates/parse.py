@@ -65,10 +65,15 @@ MAX_DATE_TEXT = 300  # longer strings are not a date line
 MAX_DATEPARSER_TEXT = 80
 
 
+_MERIDIEM = re.compile(r"(?<!\w)([ap])\. ?m\.(?!\w)")
+
+
 def normalise_text(text: str) -> str:
-    """Lower-case, one space between words, typographic apostrophes and dashes unified."""
+    """Lower-case, one space between words, typographic apostrophes and dashes unified,
+    ``p.m.``/``p. m.`` written ``pm``."""
     text = _SPACES.sub(" ", text).strip().lower()
-    return text.replace("\u2019", "'").replace("\u02bc", "'")
+    text = text.replace("\u2019", "'").replace("\u02bc", "'")
+    return _MERIDIEM.sub(r"\1m", text) if "m." in text else text
 
 
 def could_be_date(text: str) -> bool:

@@ -81,6 +81,8 @@ def with_entry(found: DateFinding, entry: EntryDate | None,
             and instant.value.astimezone(tz or page.value.tzinfo).replace(tzinfo=None) \
             == page.value.replace(tzinfo=None):
         return completed, None  # "1:20 a.m. CT" the night clocks go back: the entry says which
+    elif page.ambiguous and ev.precision != "day" and ev.local_day(tz) == page.local_day(tz):
+        return completed, None  # "3:48" without am/pm: the entry says which
     if page.local_day(tz) != ev.local_day(tz):
         shown = page.iso() if not page.needs_zone else page.wall(tz).isoformat()
         return found, {"field": "published", "source": entry.source, "entry": ev.iso(),
@@ -94,9 +96,13 @@ def settle_page(dates: PageDates, choice: ZoneChoice, *, entry: EntryDate | None
     ``published_reason``, ``published_offset_source`` and the same for ``modified``) plus
     ``date_notes`` (conflicts, kept wall times) for ``extraction``."""
     notes: dict[str, Any] = {}
+    conflicts = [{"field": "published", **dates.published.conflict}] \
+        if dates.published.conflict else []
     published, conflict = with_entry(dates.published, entry, choice.tz)
     if conflict:
-        notes["date_conflicts"] = [conflict]
+        conflicts.append(conflict)
+    if conflicts:
+        notes["date_conflicts"] = conflicts
     if entry is not None:
         notes["entry_date"] = {"source": entry.source, "value": entry.value.iso()}
     published, pub_offset, pub_wall = settle(published, choice, keep_offset=keep_offset)

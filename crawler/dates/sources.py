@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.dates.regions import article_region, in_teaser, main_node, skipped, text_of_el
-from crawler.html.jsonld import article_node
+from crawler.html.jsonld import article_node, types_of
 
 PUBLISHED_META = (
     "article:published_time",
@@ -59,8 +59,17 @@ MODIFIED_META = (
     "parsely-updated",
     "sailthru.lastmodified",
 )
-_PUB_RANK = {name: i for i, name in enumerate(PUBLISHED_META)}
-_MOD_RANK = {name: i for i, name in enumerate(MODIFIED_META)}
+_META_SEPARATORS = re.compile(r"[\s:._-]+")
+
+
+def meta_key(name: str) -> str:
+    """A meta name with its separators dropped: sites spell ``article:published_time`` as
+    ``article:published:time``, ``article_published_time`` or ``article.published.time``."""
+    return _META_SEPARATORS.sub("", name.lower())
+
+
+_PUB_RANK = {meta_key(name): i for i, name in enumerate(PUBLISHED_META)}
+_MOD_RANK = {meta_key(name): i for i, name in enumerate(MODIFIED_META)}
 
 DATE_HINT = re.compile(
     r"date|time|publi|posted|byline|dateline|meta|datum|fecha|data|created|info|stamp|when|"
@@ -68,9 +77,15 @@ DATE_HINT = re.compile(
     r"дата|час",
     re.IGNORECASE,
 )
+# Words that label a time as an update, not the publication: "Оновлено", "Updated",
+# "Aktualisiert", "Stand: 28.04.2023 17:23 Uhr" (German pages' "as of"), and their
+# counterparts in the other languages news sites are written in.
 UPDATE_WORDS = re.compile(
-    r"оновлено|обновлено|updated|update:|modified|змінено|изменено|aktualisiert|mis à jour|"
-    r"actualizado|aggiornato",
+    r"оновлено|обновлено|updated|update:|modified|змінено|изменено|aktualisiert|geändert|"
+    r"(?<!\w)stand(?=\s*:|\s+(?:vom\s+)?\d)|mis à jour|modifié le|actualizado|actualizada|"
+    r"atualizado|atualizada|aggiornato|aggiornamento|zaktualizowano|aktualizacja|"
+    r"bijgewerkt|oppdatert|opdateret|uppdaterad|päivitetty|güncelleme|güncellendi|"
+    r"güncellenme|cập nhật|更新|수정",
     re.IGNORECASE,
 )
 UPDATE_HINT = re.compile(r"updat|modif", re.IGNORECASE)
@@ -80,6 +95,15 @@ PUBLISHED_LABEL = re.compile(
     r"опубліковано|опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|"
     r"opublikowano|datum|date|дата)\b", re.IGNORECASE)
 PUBLISH_HINT = re.compile(r"publi", re.IGNORECASE)
+# Words that say a printed date is the publication ("Veröffentlicht am", "Published"): such a
+# line may overrule the markup; an unlabelled one may be an update or a live ticker's entry.
+PUBLISHED_WORDS = re.compile(
+    r"veröffentlicht|publiziert|erschienen|erscheinungsdatum|erstveröffentlich|published|"
+    r"posted|publication date|date de publication|fecha de publicación|опубліковано|"
+    r"опубликовано|дата публікації|дата публикации|publié|pubblicato|publicado|publicada|"
+    r"opublikowano|gepubliceerd|publisert|publicerad|publiceret|julkaistu|yayınlanma|"
+    r"yayımlanma|đăng|公開|配信|发布|發布|입력",
+    re.IGNORECASE)
 _RDFA_DATES = ("datepublished", "datecreated", "datemodified", "created", "issued", "date")
 MAX_LINE = 120
 
@@ -112,21 +136,30 @@ def meta_candidates(tree: etree._Element) -> tuple[list[Candidate], list[Candida
         value = (el.get("content") or el.get("datetime") or el.get("value") or "").strip()
         if not value:
             continue
-        if name in _PUB_RANK:
-            pub.append((_PUB_RANK[name], pos, Candidate(f"meta:{name}", value)))
-        elif name in _MOD_RANK:
-            mod.append((_MOD_RANK[name], pos, Candidate(f"meta:{name}", value)))
+        key = meta_key(name)
+        if key in _PUB_RANK:
+            pub.append((_PUB_RANK[key], pos, Candidate(f"meta:{name}", value)))
+        elif key in _MOD_RANK:
+            mod.append((_MOD_RANK[key], pos, Candidate(f"meta:{name}", value)))
     return [c for _, _, c in sorted(pub)], [c for _, _, c in sorted(mod)]
 
 
+def live_blog(nodes: list[dict[str, Any]]) -> bool:
+    """Whether the article is a live blog (``LiveBlogPosting``): its printed times are its
+    entries', not its publication."""
+    node = article_node(nodes)
+    return node is not None and "liveblogposting" in types_of(node)
+
+
 def jsonld_candidates(nodes: list[dict[str, Any]]) -> tuple[list[Candidate], list[Candidate]]:
-    """datePublished/dateCreated and dateModified of the article's JSON-LD node."""
+    """datePublished/dateCreated (a live blog's coverageStartTime) and dateModified of the
+    article's JSON-LD node."""
     node = article_node(nodes)
     if node is None:
         return [], []
     pub = [
         Candidate(f"json-ld:{key}", str(node[key]))
-        for key in ("datePublished", "dateCreated")
+        for key in ("datePublished", "dateCreated", "coverageStartTime")
         if isinstance(node.get(key), str | int) and str(node[key]).strip()
     ]
     mod = (
@@ -217,9 +250,20 @@ def xpath_candidates(tree: etree._Element, xpaths: Sequence[str], source: str) -
     return out
 
 
+# Japanese and Chinese put the label after the time: "2025/01/13 10:00 公開 2025/01/14 08:00 更新"
+_SUFFIX_UPDATE = "更新"
+_SUFFIX_PUBLISHED = re.compile(r"公開|配信|掲載|发布|發布")
+
+
 def split_update(text: str) -> tuple[str, str | None]:
-    """``"23 березня 2025, 14:05 Оновлено: 24 березня ..."`` -> (published part, updated part)."""
+    """``"23 березня 2025, 14:05 Оновлено: 24 березня ..."`` -> (published part, updated part);
+    a label that follows its time (``… 公開 … 更新``) takes the time before it."""
     m = UPDATE_WORDS.search(text)
     if not m:
         return text, None
+    if m.group(0) == _SUFFIX_UPDATE:
+        head = text[: m.start()]
+        labels = list(_SUFFIX_PUBLISHED.finditer(head))
+        cut = labels[-1].end() if labels else 0
+        return head[:cut], head[cut:]
     return text[: m.start()], text[m.end() :]

@@ -32,7 +32,7 @@ from crawler.extract.language import (
     page_language,
 )
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
-from crawler.extract.title import pick_title
+from crawler.extract.title import pick_headline
 from crawler.html.decode import MAX_HTML_BYTES, Decoded, decode_html
 from crawler.html.jsonld import article_node, as_text, has_article_type, jsonld_nodes
 from crawler.html.tree import base_url, parse_html, text_of, unescape_text
@@ -44,7 +44,7 @@ from crawler.sitefacts.learner import SiteFacts
 
 # Bumped whenever extraction gives different records for the same page; ``crawler reextract``
 # names its article sets with it.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 EXTRACTOR = f"newscrawler-extract/{EXTRACTOR_VERSION} (trafilatura {_version('trafilatura')})"
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -114,18 +114,18 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split()).lower()
 
 
-def _article_blocks(blocks: list[Block], titles: tuple[str | None, ...],
-                    description: str | None, lang: str | None) -> list[str]:
-    """Drop what trafilatura keeps but is not article text: the headline and its variants
-    (og:title, twitter:title, JSON-LD headline: a social title printed above the text), a
-    heading that repeats the description (a standfirst), a line that is only a date,
-    paragraphs in the other language (uk/ru teasers)."""
-    title_n = {_norm(unescape_text(t)) for t in titles if t and t.strip()}
-    desc_n = _norm(description)
+def _article_blocks(blocks: list[Block], headlines: set[str], description: str | None,
+                    lang: str | None) -> list[str]:
+    """Drop what trafilatura keeps but is not article text: the headline and its variants (as
+    the title and the page's h1 spell it, og:title, twitter:title, the JSON-LD headline: a
+    social title printed above the text), a heading that repeats the description (a
+    standfirst), a line that is only a date, paragraphs in the other language (uk/ru
+    teasers)."""
+    titles, desc_n = {_norm(unescape_text(t)) for t in headlines if t}, _norm(description)
     out = []
     for kind, text in blocks:
         norm = _norm(text)
-        if norm in title_n or (kind == "head" and norm == desc_n) or is_date_line(text):
+        if norm in titles or (kind == "head" and norm == desc_n) or is_date_line(text):
             continue
         if other_cyrillic(text, lang):
             continue
@@ -211,8 +211,13 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     result.canonical_url = pagemeta.canonical(tree, meta, base, url)
     declared, declared_source = declared_language(tree, node)
     result.region = declared_region(tree)
-    result.title, result.title_source = pick_title(tree, meta, node, profile.title_suffixes, site)
-    result.authors = find_authors(tree, meta, node, site)
+    result.title, result.title_source, printed = pick_headline(
+        tree, meta, node, profile.title_suffixes, site, url=result.canonical_url)
+    headlines = {result.title or "", printed or "", meta.first("og:title") or "",
+                 meta.first("twitter:title") or "",
+                 (as_text(node.get("headline")) if node else None) or ""}
+    result.authors = find_authors(tree, meta, node, site, nodes=nodes, url=result.canonical_url,
+                                  language=declared)
     result.description = pagemeta.description(meta, node)
     result.image = pagemeta.image(meta, node, base)
     result.tags = pagemeta.tags(tree, meta, node)
@@ -231,8 +236,6 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     blocks = extract_paragraphs(tree, result.canonical_url, opts.text)
     result.language, result.language_source = page_language(
         declared, declared_source, " ".join(text for _, text in blocks) or result.title or "")
-    headlines = (result.title, meta.first("og:title"), meta.first("twitter:title"),
-                 as_text(node.get("headline")) if node else None)
     paragraphs = _article_blocks(blocks, headlines, result.description, result.language)
     result.text = "\n\n".join(paragraphs)
     result.paragraphs = len(paragraphs)

@@ -8,7 +8,8 @@ common page shapes defeat that, and are fixed here before extraction:
   the first piece only. The pieces are joined into the first one.
 - an embedded social post (a tweet's ``<blockquote class="twitter-tweet">``) in a wrapper
   named like a widget (``social-media-embed``, ``article-widget``): the post is quoted
-  article text, so the wrappers go and the blockquote stays in their place.
+  article text, so the wrappers go and the blockquote stays in their place; a piece of a split
+  body that holds only the post stays a piece, so the pieces around it are still joined.
 - a first paragraph written as the body container's own text, closed by ``<br><br>``, before
   blocks (``<div>Following the.. <em>..</em>.<br><br><img><center>caption</center>..``):
   trafilatura reads ``<p>``s and line-break tails but drops a container's leading text when
@@ -91,6 +92,12 @@ def _append_into(target: etree._Element, piece: etree._Element) -> None:
                 parent.text = (parent.text or "") + tail
 
 
+def _body_piece(el: etree._Element) -> bool:
+    """A container named as (a piece of) the article's body."""
+    cls = el.get("class") or ""
+    return el.get("itemprop") == "articleBody" or bool(cls and _BODY_CLASS.search(cls))
+
+
 def join_split_bodies(body: etree._Element) -> int:
     """Join pieces of one article body: containers with the same tag and body-naming class
     (or ``itemprop=articleBody``) that follow one another with no heading and little text
@@ -125,8 +132,9 @@ def unwrap_embedded_posts(body: etree._Element) -> int:
         outer = None
         for wrapper in post.iterancestors():
             if wrapper is body or wrapper.tag in ("body", "html", "article", "main") or \
+                    _body_piece(wrapper) or \
                     len("".join(_VISIBLE_TEXT(wrapper)).strip()) > size + 40:
-                break
+                break  # a piece of the article body holding only the post stays a piece
             outer = wrapper
         if outer is None or outer.getparent() is None:
             continue

@@ -25,9 +25,11 @@ class TextSettings:
     fast: bool = False
     include_tables: bool = True
     min_extracted_size: int = 250
-    # Precision mode sometimes keeps only a notice box: below this many characters the
-    # balanced mode is tried too, and wins when it finds at least twice as much text.
+    # Precision mode sometimes keeps only a notice box or the first screen of a long text:
+    # below this many characters, or below this share of the text the page's paragraphs
+    # hold, the balanced mode is tried too, and wins when it finds at least twice as much.
     recall_guard_chars: int = 500
+    recall_guard_share: float = 0.5
 
 
 @lru_cache(maxsize=8)
@@ -85,11 +87,18 @@ def extract_paragraphs(tree: etree._Element, url: str | None = None,
                        settings: TextSettings = TextSettings()) -> list[Block]:
     """Main-text blocks of a parsed page (the tree is copied, not changed)."""
     found = _run(tree, url, settings)
-    if settings.favor_precision and _chars(found) < settings.recall_guard_chars:
+    if settings.favor_precision and (
+            _chars(found) < settings.recall_guard_chars
+            or _chars(found) < settings.recall_guard_share * _paragraph_chars(tree)):
         balanced = _run(tree, url, replace(settings, favor_precision=False))
         if _chars(balanced) >= 2 * max(1, _chars(found)):
             return balanced
     return found
+
+
+def _paragraph_chars(tree: etree._Element) -> int:
+    """Characters of text in the page's ``<p>`` elements (the tree is cleaned already)."""
+    return sum(len(" ".join("".join(p.itertext()).split())) for p in tree.iter("p"))
 
 
 def _chars(blocks: list[Block]) -> int:

@@ -14,6 +14,8 @@ _ARTICLE_TYPES = ("article", "posting", "report", "newsarticle")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MAX_NODES = 200
+_JS_COMMENT_START = re.compile(r"^(?:\s*(?://|/\*\s*\*/))+\s*")
+_JS_COMMENT_END = re.compile(r"\s*(?:(?://|/\*\s*\*/)\s*)+$")
 
 
 def jsonld_nodes(tree: etree._Element) -> list[dict[str, Any]]:
@@ -37,6 +39,9 @@ def _loads(raw: str) -> Any:
     if raw.endswith("-->"):
         raw = raw[:-3]
     raw = raw.replace("<![CDATA[", "").replace("]]>", "").strip()
+    # ``//<![CDATA[ … //]]>`` and ``/*<![CDATA[*/ … /*]]>*/`` (Rails, older CMSs): the
+    # markers went above, the comment marks that hid them from JavaScript go here.
+    raw = _JS_COMMENT_END.sub("", _JS_COMMENT_START.sub("", raw))
     if not raw:
         return None
     for candidate in (raw, _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw))):

@@ -35,8 +35,10 @@ Signal = bool | str | None | Callable[[], bool | str | None]
 
 # A slug of several words, or a numeric id of 4+ digits, ending the path:
 # /news/123456-some-title.html
+# or a letter-prefixed id of 5+ digits (/a-65464327, /c1001-40223222.html)
 _ARTICLE_TAIL = re.compile(
-    r"(?:/\d{4,}[-_][\w%-]{8,}|/[\w%]+(?:-[\w%]+){3,}|/\d{5,})(?:\.s?html?|\.php|/)?$", re.UNICODE
+    r"(?:/\d{4,}[-_][\w%-]{8,}|/[\w%]+(?:-[\w%]+){3,}|/\d{5,}|/[a-z]{1,5}\d{0,5}[-_]\d{5,})"
+    r"(?:\.s?html?|\.php|/)?$", re.UNICODE
 )
 _DATED_PATH = re.compile(r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?[\w%-]{8,}")
 _LISTING_HINT = re.compile(r"/(?:page|tag|tags|category|categories|author|archive|search)(?:/|$)")
@@ -47,7 +49,11 @@ NON_PAGE_EXT = re.compile(
 )
 LONG_TEXT, BRIEF_TEXT = 600, 200  # characters of <article> paragraphs
 _HEADLINED = etree.XPath("//article[.//h1 and .//time[@datetime]]")
-_ARTICLE_LD = re.compile(r'"@type"\s*:\s*"(?:News|Reportage|Analysis)?Article"|"NewsArticle"')
+# Any schema.org article or posting type (NewsArticle, ReportageNewsArticle, BlogPosting,
+# LiveBlogPosting...), alone or in a list of types.
+_ARTICLE_LD = re.compile(r'"@type"\s*:\s*\[?\s*(?:"[^"]*"\s*,\s*)*"\w*(?:Article|Posting)"')
+# Paragraphs of the page when it has no <article>: outside the site's navigation and footer.
+_PAGE_PARAGRAPHS = "//body//p[not(ancestor::nav or ancestor::footer or ancestor::aside)]//text()"
 
 
 def looks_like_article_url(url: str, profile: SiteProfile) -> bool:
@@ -86,10 +92,12 @@ def is_article_page(url: str, sel: Selector, profile: SiteProfile) -> bool:
         return True
     if not looks_like_article_url(url, profile):
         return False
-    # An <article> holding a substantial run of paragraphs, on an article-shaped URL; a brief
-    # will do when its <article> holds the page's headline and a dated <time> (teasers of a
-    # listing have their own headings under the page's).
-    chars = sum(len(p) for p in sel.xpath("//article//p//text()").getall())
+    # An <article> (else the page, when it has none) holding a substantial run of paragraphs,
+    # on an article-shaped URL; a brief will do when its <article> holds the page's headline
+    # and a dated <time> (teasers of a listing have their own headings under the page's).
+    paragraphs = sel.xpath("//article//p//text()").getall() or (
+        [] if sel.xpath("//article") else sel.xpath(_PAGE_PARAGRAPHS).getall())
+    chars = sum(len(p) for p in paragraphs)
     return chars > LONG_TEXT or (chars > BRIEF_TEXT and bool(_HEADLINED(sel.root)))
 
 
