@@ -45,18 +45,19 @@ def test_a_clock_before_the_date_without_a_known_zone_is_a_wall_time(text, wall)
     assert found.value.isoformat() == wall
 
 
-def _page(jsonld: str, printed: str) -> html.HtmlElement:
+def _page(jsonld: str, printed: str, key: str = "datePublished") -> html.HtmlElement:
     return html.fromstring(
         "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
-        f"\"headline\": \"Council backs the new transit plan\", \"datePublished\": \"{jsonld}\""
+        f"\"headline\": \"Council backs the new transit plan\", \"{key}\": \"{jsonld}\""
         "}</script></head><body><article><h1>Council backs the new transit plan</h1>"
         f"<div class='meta'><span class='posted-on'>{printed}</span> by Jane Roe</div>"
         "<p>The council voted on Tuesday to back the new transit plan after a long debate "
         "about costs.</p></article></body></html>")
 
 
-def _published(jsonld: str, printed: str, zone: str | None) -> tuple[str | None, str | None]:
-    dates = find_page_dates(_page(jsonld, printed), profile=GENERIC, reference=REFERENCE,
+def _published(jsonld: str, printed: str, zone: str | None,
+               key: str = "datePublished") -> tuple[str | None, str | None]:
+    dates = find_page_dates(_page(jsonld, printed, key), profile=GENERIC, reference=REFERENCE,
                             title="Council backs the new transit plan")
     fields = settle_page(dates, ZoneChoice(zone, "site") if zone else ZoneChoice())
     return fields["published"], fields["published_source"]
@@ -72,11 +73,19 @@ def test_utc_markup_on_the_next_day_of_a_zone_west_of_utc_keeps_its_instant():
 
 
 def test_markup_days_away_from_the_printed_day_is_still_a_stale_stamp():
-    assert _published("2025-05-25T02:15:00+00:00", "May 21, 2025", "America/Chicago") == (
-        "2025-05-21", "byline")
+    """Markup that does not name the publication (``dateCreated``, a template's stamp) loses to
+    the printed date line when no zone offset explains the difference; markup naming the
+    publication keeps its instant (issue 30: the line may be an update)."""
+    assert _published("2025-05-25T02:15:00+00:00", "May 21, 2025", "America/Chicago",
+                      key="dateCreated") == ("2025-05-21", "byline")
     # a stated local offset is the site's own: another day is another day
-    assert _published("2025-05-22T02:15:00-05:00", "May 21, 2025", "America/Chicago") == (
-        "2025-05-21", "byline")
+    assert _published("2025-05-22T02:15:00-05:00", "May 21, 2025", "America/Chicago",
+                      key="dateCreated") == ("2025-05-21", "byline")
+    # UTC markup of unknown meaning on the next day in Chicago: the same moment, kept
+    assert _published("2025-05-22T02:15:00+00:00", "May 21, 2025", "America/Chicago",
+                      key="dateCreated") == ("2025-05-21T21:15:00-05:00", "json-ld:dateCreated")
+    assert _published("2025-05-25T02:15:00+00:00", "May 21, 2025", "America/Chicago") == (
+        "2025-05-24T21:15:00-05:00", "json-ld:datePublished")
 
 
 def test_the_printed_day_of_a_utc_instant_tells_which_side_of_utc_the_site_is():
