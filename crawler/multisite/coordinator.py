@@ -1,13 +1,14 @@
 """A run of a seed list: its sites crawled by one or more processes, then one view of the whole.
 
 ``crawler crawl news --seeds FILE [--processes N]`` comes here once the seeds are checked.
-With one process the sites are crawled in this process (:mod:`crawler.multisite.site_crawls`);
-with N, N crawler processes (:mod:`crawler.commands.run_shard`) take sites from the run's queue
-(:mod:`crawler.multisite.seed_queue`) as they have room, and end with this one: they get a
-parent-death signal, and a Ctrl-C or SIGTERM here is passed on to them so each closes its
-crawls on record boundaries. Each site's entry lands in ``<run>/sites/`` as it finishes; at the
-end the run manifest and report are written (:mod:`crawler.multisite.run_document`) and, for an
-``s3://`` output, uploaded beside the sites' crawls.
+The sites are crawled in this process (:mod:`crawler.multisite.site_crawls`) and, with N > 1,
+in N - 1 more crawler processes (:mod:`crawler.commands.run_shard`); all take sites from the
+run's queue (:mod:`crawler.multisite.seed_queue`) as they have room. The others end with this
+one: they get a parent-death signal, and a Ctrl-C or SIGTERM here is passed on to them so each
+closes its crawls on record boundaries. Each site's entry lands in ``<run>/sites/`` as it
+finishes; at the end the run manifest and report are written
+(:mod:`crawler.multisite.run_document`) and, for an ``s3://`` output, uploaded beside the
+sites' crawls.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from crawler.multisite.run_document import (
     summary_lines,
     write_run_files,
 )
-from crawler.multisite.seed_queue import RunPlan
+from crawler.multisite.seed_queue import RunPlan, SeedQueue
 from crawler.multisite.seeds import SeedList
 from crawler.multisite.site_crawls import ListSource, RunSettings, SiteCrawls
 from crawler.multisite.site_report import (
@@ -119,7 +120,11 @@ def run_sites(seeds: SeedList, settings: Settings, *, processes: int, resume: bo
     else:
         RunPlan(run_id, seeds.seeds, command_line_settings(settings), resume, at_once
                 ).write(folder)
-        codes = run_shards(folder, processes)
+        children = start_shards(folder, range(1, processes))
+        SiteCrawls(settings, SeedQueue(folder, seeds.seeds), run_id, recorder,
+                   at_once=at_once, resume=resume, worker=0, lock_site=lock_site,
+                   on_signal=lambda signum: forward(children, signum)).run()
+        codes = wait_for(children)
     reports = read_site_reports(sites_folder)
     for seed in seeds.seeds:
         if seed.site not in reports:
@@ -146,27 +151,34 @@ def run_sites(seeds: SeedList, settings: Settings, *, processes: int, resume: bo
     return EXIT_CHECKS_FAILED if document["failed_sites"] else EXIT_OK
 
 
-def run_shards(folder: Path, processes: int) -> dict[int, int]:
-    """Start ``processes`` crawler processes on the run in ``folder`` and wait for them; a
-    SIGINT/SIGTERM here goes to them. Returns each one's exit code."""
-    children = [subprocess.Popen(
+def start_shards(folder: Path, indexes: range) -> dict[int, subprocess.Popen]:
+    """Start a crawler process on the run in ``folder`` for each index; each ends when this
+    process dies."""
+    return {index: subprocess.Popen(
         [sys.executable, "-m", "crawler.commands.run_shard", str(folder), str(index)],
         preexec_fn=die_with_parent_preexec(signal.SIGTERM), env=os.environ.copy())
-        for index in range(processes)]
+        for index in indexes}
 
-    def forward(signum: int, _frame: Any) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signum)
 
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+def forward(children: dict[int, subprocess.Popen], signum: int) -> None:
+    """Pass a signal this process got on to the run's other processes still running."""
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signum)
+
+
+def wait_for(children: dict[int, subprocess.Popen]) -> dict[int, int]:
+    """Wait for the run's other processes (a SIGINT/SIGTERM meanwhile goes to them); each
+    one's exit code."""
+    previous = {sig: signal.signal(sig, lambda signum, _frame: forward(children, signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while any(child.poll() is None for child in children):
-            time.sleep(0.2)
+        while any(child.poll() is None for child in children.values()):
+            time.sleep(0.1)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return {index: child.returncode for index, child in enumerate(children)}
+    return {index: child.wait() for index, child in children.items()}
 
 
 def upload_run(settings: Settings, folder: Path, run_id: str) -> str | None:

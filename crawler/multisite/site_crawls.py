@@ -12,6 +12,7 @@ so memory stays bounded however many sites the run has.
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class SiteCrawls:
     resume: bool = False
     worker: int | None = None
     lock_site: Callable[[str, Settings, bool], Any] | None = None
+    on_signal: Callable[[int], None] | None = None  # told of a SIGINT/SIGTERM, then Scrapy
     _process: CrawlerProcess | None = None
     _active: dict[str, Crawler] = field(default_factory=dict)
     _stopping: bool = False
@@ -135,7 +137,22 @@ class SiteCrawls:
     def _begin(self) -> None:
         # the page workers stay up for the whole run, not from one site's crawl to the next
         self._pool = hold_pool(self.settings)
+        if self.on_signal is not None:  # after Scrapy's own handlers are in place
+            _reactor().callLater(0, self._chain_signals)
         self._fill()
+
+    def _chain_signals(self) -> None:
+        """A SIGINT/SIGTERM is told to ``on_signal`` first, then handled as Scrapy does."""
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            scrapys = signal.getsignal(sig)
+
+            def handler(signum: int, frame: Any, scrapys: Any = scrapys) -> None:
+                if self.on_signal is not None:
+                    self.on_signal(signum)
+                if callable(scrapys):
+                    scrapys(signum, frame)
+
+            signal.signal(sig, handler)
 
     def _interrupted(self) -> None:
         self._stopping = True
