@@ -6,4 +6,6 @@ monitors, the webhook and ``crawler ls`` all judge a finish reason by this one s
 
 from __future__ import annotations
 
-OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount"})
+# A crawl its own budget stopped (--max-items, --max-pages, --deadline) ran to its end too.
+OK_FINISH_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount",
+                               "closespider_timeout"})

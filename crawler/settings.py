@@ -45,6 +45,9 @@ CONCURRENT_ITEMS = 8
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control HTTP server (code execution, a job file per crawl): off, as the
+# telnet console is.
+REMOTE_CONTROL_ENABLED = False
 
 # --- Scope and traps -----------------------------------------------------------------------
 DEPTH_LIMIT = 30
@@ -56,6 +59,17 @@ BARREN_PAGES_LIMIT = 3
 # PATH_SHAPE_COUNTER (crawler.scope.shape_budget; a distributed crawl counts in Redis).
 PATH_SHAPE_BUDGET = 5000
 PATH_SHAPE_COUNTER = "crawler.scope.shape_budget.LocalShapeCounter"
+
+# --- Many sites in one run (crawler.multisite; see README "Many sites in one run") ----------
+# Sites one crawler process crawls at once (each its own Scrapy crawler); the next site starts
+# as soon as one ends.
+SITES_AT_ONCE = 8
+# A dead site is given up, with its reason, while the rest go on (crawler.monitors.site_health):
+# network errors in a row before its first answer / after it, server errors (5xx) in a row.
+SITE_GIVE_UP_ENABLED = True
+SITE_GIVE_UP_UNREACHABLE = 4
+SITE_GIVE_UP_NETWORK_ERRORS = 20
+SITE_GIVE_UP_SERVER_ERRORS = 30
 
 # --- Output ----------------------------------------------------------------------------
 OUTPUT_URI = "out"  # a folder or s3://bucket/prefix (crawler.crawl.output)
@@ -151,6 +165,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.scope.gate.ScopeGate": 50,
     # Next to the downloader: sees raw bodies (before decompression) and every redirect.
     "crawler.warc.middleware.WarcArchiveMiddleware": 950,
+    # Next to the downloader, before retries: a dead site is given up
+    # (crawler.monitors.site_health)
+    "crawler.monitors.site_health.SiteGiveUp": 940,
     # Below the WARC middleware: validators go into the archived request, a 304 is archived.
     "crawler.state.incremental.IncrementalMiddleware": 900,
     # Before RetryMiddleware (550) sees the response: a Retry-After pauses the host first.

@@ -85,7 +85,11 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
     shape_budget: int  # PATH_SHAPE_BUDGET
     requisites: RequisitePolicy  # REQUISITES_*
 
-    def __init__(self, url: str | None = None, since: str | None = None, **kwargs: Any):
+    def __init__(self, url: str | None = None, since: str | None = None,
+                 more_urls: str | None = None, **kwargs: Any):
+        if "seeds" in kwargs:
+            raise ValueError("a seed list is crawled one Scrapy crawler per site: run `crawler "
+                             f"crawl {self.name} --seeds FILE` (or -a seeds=FILE there)")
         super().__init__(**kwargs)
         url = url or self.default_url
         if not url:
@@ -98,6 +102,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
         self.base_url = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}/"
         self.allowed_domains = list(self.site.hosts)
         self.since = parse_since(since)
+        # further start URLs on the same site (a seed list naming the site twice), comma-separated
+        self.more_urls = [validate_start_url(u) for u in (more_urls or "").split(",") if u]
         # URL hashes (``hash(url)``, fixed within a process) in seen-sets of about 10 bytes a
         # key (crawler.engine.seen), so they stay small in big crawls.
         self.articles_seen = SeenKeys()  # canonical URLs yielded as items
@@ -150,7 +156,8 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             errback=self.robots_failed, priority=PRIO_DISCOVERY + 10,
             meta={"dont_obey_robotstxt": True, "handle_httpstatus_all": True},
         )
-        starts = [self.start_url] + [urljoin(self.base_url, p) for p in self.profile.start_paths]
+        starts = [self.start_url, *self.more_urls,
+                  *(urljoin(self.base_url, p) for p in self.profile.start_paths)]
         for url in dict.fromkeys(canonical_url(u) for u in starts):
             yield scrapy.Request(url, callback=self.parse_page, priority=PRIO_LISTING + 5)
         yield from self._state_requests()

@@ -75,7 +75,7 @@ def test_crawl_takes_spider_arguments_as_scrapy_does(small_site, tmp_path):
 
 @pytest.mark.parametrize(("args", "wanted"), [
     (["-a", "url=http://127.0.0.1:9/", "-a", "depth=3"],
-     "spider 'news' takes no argument 'depth'; its arguments: since, url"),
+     "spider 'news' takes no argument 'depth'; its arguments: more_urls, since, url"),
     (["-a", "url"], "-a expects NAME=VALUE"),
     (["-a", "url=http://127.0.0.1:9/", "--url", "http://127.0.0.1:8/"], "disagree"),
     (["--url", "http://127.0.0.1:9/", "-o", "items.json"], "-o is Scrapy's feed export"),

@@ -43,7 +43,7 @@ def test_healthy_crawl_passes_everything_but_the_store_check():
     assert all(r.ok for r in results)
 
 
-@pytest.mark.parametrize("reason", ["shutdown", "closespider_timeout", "discovery_stall"])
+@pytest.mark.parametrize("reason", ["shutdown", "site_given_up", "discovery_stall"])
 def test_abnormal_finish_fails(reason):
     results = evaluate_monitors({**HEALTHY, "finish_reason": reason}, {})
     assert _states(results)["finished"] == FAILED

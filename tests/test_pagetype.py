@@ -38,6 +38,37 @@ def test_markup_decides_without_profile():
     assert is_article_page("https://e.com/x", ld, GENERIC)
 
 
+WIRE_BRIEF = "https://wire.example/world/inside-the-scramble-over-congestion-pricing-2025-06-15/"
+
+
+def test_a_short_article_with_its_headline_and_date_is_an_article():
+    """A wire brief of five short sentences with no og:type or JSON-LD: its <article> holds the
+    headline and the article's <time>."""
+    page = ("<html><body><header><a href='/'>Wire</a></header><main><article><header>"
+            "<h1>Inside the scramble over congestion pricing</h1><time datetime="
+            "'2025-06-15T09:31:00.000Z'>June 15, 2025</time></header>"
+            "<p>LONDON, June 15 - Behind closed doors in Philadelphia, officials have been "
+            "scrambling for weeks to settle congestion pricing.</p><p>The measure passed by a "
+            "vote of 32 to 19.</p><p>The debate over congestion pricing has divided lawmakers "
+            "from both parties.</p></article></main></body></html>")
+    assert is_article_page(WIRE_BRIEF, Selector(text=page), GENERIC)
+
+
+def test_dated_teasers_under_a_page_heading_are_not_an_article():
+    teasers = "".join(
+        f"<article><h2><a href='/world/story-number-{i}-about-the-city/'>Story {i}</a></h2>"
+        f"<time datetime='2025-06-1{i}'>June 1{i}</time><p>A short summary of the story number "
+        f"{i}, with the first lines of its text.</p></article>" for i in range(6))
+    page = f"<html><body><h1>Latest news from the world</h1>{teasers}</body></html>"
+    assert not is_article_page(WIRE_BRIEF, Selector(text=page), GENERIC)
+
+
+def test_article_published_time_given_as_a_name_counts():
+    sel = Selector(text="<html><head><meta name='article:published_time' "
+                        "content='2025-06-15T09:31:00Z'></head></html>")
+    assert is_article_page("https://e.com/x", sel, GENERIC)
+
+
 @pytest.mark.parametrize("types", ['"ReportageNewsArticle"', '"LiveBlogPosting"',
                                    '["WebPage", "AnalysisNewsArticle"]', '"BlogPosting"'])
 def test_every_article_type_of_schema_org_is_an_article(types):

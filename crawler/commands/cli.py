@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _JSON_ERRORS = _wants_json(argv)
     args = _parser().parse_args(argv)
+    args.argv = argv  # the command line as given (a crawl on several processes passes it on)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     try:
         return _dispatch(args)

@@ -25,6 +25,7 @@ from crawler.commands.cli_options import (
     store_settings,
 )
 from crawler.commands.cli_settings import build_settings
+from crawler.commands.crawl_sites import add_site_options, budget_settings, seed_list
 from crawler.errors import EXIT_CHECKS_FAILED, UsageError
 from crawler.logs.log_output import LogSettings, notice
 from crawler.typed_settings import CrawlSettings, default_of
@@ -45,8 +46,10 @@ def add_commands(sub: Any) -> None:
                        description="Crawl a news site: WARC files, CDXJ index, article JSON.")
     c.add_argument("spider", help="spider name (`crawler list` shows them): vsedelo (a site "
                                   "profile) or news (any site)")
-    c.add_argument("--url", help="start URL (required for 'news'; for a site profile, a copy "
-                                 "of the site such as http://127.0.0.1:8000/)")
+    c.add_argument("--url", action="append", default=None,
+                   help="start URL (required for 'news'; for a site profile, a copy of the "
+                        "site such as http://127.0.0.1:8000/); more than once: one run of "
+                        "those sites, as with --seeds")
     add_spider_args(c)
     add_out(c, "output folder or s3://bucket/prefix (default: ./out); each crawl goes to "
                "<out>/<site>/<crawl-id>/", metavar="DIR")
@@ -69,6 +72,7 @@ def add_commands(sub: Any) -> None:
                         "gone worker left in its lost spool and fetch their articles again "
                         "(repeatable; setting DISTRIBUTED_ABANDON_WORKERS); see "
                         "docs/distributed.md")
+    add_site_options(c)
     add_settings_option(c)
     add_log_options(c, DEFAULT_LOG_LEVEL)
     add_store_options(c)
@@ -140,11 +144,18 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if args.feed_output:
         raise UsageError(f"-o {FEED_HINT}")
     arguments = parse_pairs(args.spider_args, "-a")
-    url = _one_of("--url", args.url, arguments.pop("url", None), "url")
+    urls = list(args.url or [])
+    url_argument = arguments.pop("url", None)
+    if url_argument:
+        if urls and urls != [url_argument]:
+            raise UsageError(f"--url and -a url={url_argument!r} disagree: give one")
+        urls = [url_argument]
+    seeds_file = _one_of("--seeds", args.seeds, arguments.pop("seeds", None), "seeds")
     since = _one_of("--since", args.since, arguments.pop("since", None), "since")
     try:
-        url = validate_start_url(url) if url else None
         parse_since(since)
+        if len(urls) == 1 and not seeds_file:
+            validate_start_url(urls[0])
     except (BadURL, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     if args.max_items is not None and args.max_items < 1:
@@ -152,11 +163,20 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "CLOSESPIDER_ITEMCOUNT": args.max_items,
         "SINCE": since, "REDIS_URL": args.redis, "WORKER_ID": args.worker_id,
-        "DISTRIBUTED_ABANDON_WORKERS": args.abandon_spool, **store_settings(args),
-        **log_settings(args)})
+        "DISTRIBUTED_ABANDON_WORKERS": args.abandon_spool, **budget_settings(args),
+        **store_settings(args), **log_settings(args)})
     _log_level(settings, args)
     spidercls = run.spider_class(args.spider, settings)
     check_spider_args(args.spider, spidercls, arguments)
+    seeds = seed_list(args.spider, urls, seeds_file, settings)
+    if seeds is not None:
+        from crawler.commands.crawl_sites import run_sites_command
+
+        run.check_log_level(settings)
+        check_logfile(LogSettings.from_settings(settings).file)
+        validate_ops_settings(settings)
+        return run_sites_command(seeds, settings, args)
+    url = validate_start_url(urls[0]) if urls else None
     if args.spider == "news" and not url:
         raise UsageError("the 'news' spider needs --url https://site/ (or -a url=https://site/)")
     site = run.crawl_site(spidercls, url)
@@ -171,6 +191,8 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if crawl.distributed:
         run.check_redis(settings, args.resume)
         run.check_abandon_spool(args.spider, url, settings)
+    if (args.processes or 1) > 1 and not crawl.distributed:
+        return run_site_workers(args, crawl, settings, site)
     created = run.check_output(crawl.output_uri, settings)
     lock = None  # workers of a distributed crawl share it through Redis, not a lock file
     if not crawl.distributed:
@@ -193,6 +215,26 @@ def run_crawl_command(args: argparse.Namespace) -> int:
             code = max(code, EXIT_CHECKS_FAILED)
     print_summary(result, settings, code, extra)
     return code
+
+
+def run_site_workers(args: argparse.Namespace, crawl: CrawlSettings, settings: BaseSettings,
+                     site: str) -> int:
+    """``--processes N`` for one site: N workers of one shared crawl on a local redis-server."""
+    from crawler.commands import run
+    from crawler.crawl.output import new_crawl_id
+    from crawler.multisite.local_redis import redis_binary, run_workers
+
+    if args.resume:
+        raise UsageError("--resume is for a crawl by one process: drop --processes")
+    if args.wacz:
+        raise UsageError("--wacz packages a crawl made by one process: run `crawler wacz "
+                         "<out>/<site>/<crawl-id>` once the crawl is finished")
+    redis_binary()
+    run.check_output(crawl.output_uri, settings)
+    crawl_id = crawl.crawl_id or new_crawl_id()
+    manifest = (None if crawl.output_uri.startswith("s3://")
+                else Path(crawl.output_uri) / site / crawl_id / "manifest.json")
+    return run_workers(args.argv, args.processes, crawl_id, manifest)
 
 
 def _check_wacz(crawl: CrawlSettings) -> None:

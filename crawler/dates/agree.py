@@ -22,6 +22,7 @@ from crawler.dates.model import ParsedDate
 from crawler.dates.parse import read_date
 from crawler.dates.sources import PUBLISHED_WORDS, Candidate
 from crawler.dates.url_dates import url_day
+from crawler.dates.zones import ZoneEvidence
 
 FUTURE_SLACK = dt.timedelta(days=1)
 URL_DATE_TOLERANCE = dt.timedelta(days=2)
@@ -143,7 +144,7 @@ def agree_with_byline(found: DateFinding, ctx: ReadContext,
     for cand in byline()[:NEAR_LINES]:
         if len(cand.text) > NEAR_LINE or (parsed := _plausible(cand, ctx)) is None:
             continue
-        if parsed.local_day() == day:
+        if parsed.local_day() == day or _utc_of_printed(found.value, parsed):
             return found
         if not names_publication(found.source):
             why = "markup of unknown meaning, another day than the date line"
@@ -156,6 +157,19 @@ def agree_with_byline(found: DateFinding, ctx: ReadContext,
         return DateFinding(parsed, "byline", conflict=_conflict(
             "byline", found.source or "", found.value, why))
     return found
+
+
+def _utc_of_printed(markup: ParsedDate, printed: ParsedDate) -> bool:
+    """Whether markup stated in UTC can be the moment a date line prints in the site's own
+    zone: many CMSs serialise in UTC whatever they print, so 21:15 in Chicago is 02:15 UTC of
+    the next day. A printed time must then differ from the instant by a real zone offset; a
+    printed day must be the instant's day at some offset (up to 14 hours either way)."""
+    value = markup.value
+    if markup.precision == "day" or value.tzinfo is None or value.utcoffset() != dt.timedelta(0):
+        return False
+    if printed.precision == "day":
+        return ZoneEvidence.on_day(value, printed.local_day()) is not None
+    return printed.value.tzinfo is None and ZoneEvidence.implied(printed.value, value) is not None
 
 
 def _confirmed(parsed: ParsedDate, markup: Sequence[Candidate], ctx: ReadContext) -> bool:

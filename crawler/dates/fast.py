@@ -58,11 +58,15 @@ _DMY_TEXT = re.compile(
     + r")\.?,?\s+"
     r"(?P<y>\d{4})(?!\d)" + _YEAR_WORD + _TIME + _OFFSET
 )
+# A clock before the date: "14:05, 23 березня 2025", "2:05 PM EDT, Sun March 23, 2025"
+# (a.m./p.m., a zone label or offset, up to two words such as a weekday or "Uhr", then the day
+# and month in either order). An unknown label ("IST") leaves a wall time for the site's zone.
 _TIME_FIRST = re.compile(
-    r"(?<!\d)" + _AP_BEFORE + r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?:\s*" + _AP_AFTER + r")?\s*,?\s*"
-    r"(?:[^\W\d_]+,?\s*)?(?P<d>\d{1,2})\s*(?P<mo>"
-    + MONTH_RE
-    + r")\.?,?\s+(?P<y>\d{4})(?!\d)"
+    r"(?<!\d)" + _AP_BEFORE + r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?:\s*" + _AP_AFTER + r")?"
+    + _OFFSET
+    + r"\s*,?\s*(?:[^\W\d_]+\.?,?\s*){0,2}(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s*(?P<mo>"
+    + MONTH_RE + r")|(?P<mo2>" + MONTH_RE + r")\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)"
+    + r"\.?,?\s+(?P<y>\d{4})(?!\d)"
 )
 _MDY_TEXT = re.compile(
     r"(?P<mo>"
@@ -182,7 +186,7 @@ def parse_absolute(text: str, *, month_first: bool = False,
     if m := _ISO.search(text):
         return _build(m, int(m["y"]), int(m["mo"]), int(m["d"]), "iso")
     if m := _TIME_FIRST.search(text):
-        return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
+        return _build(m, int(m["y"]), MONTHS[m["mo"] or m["mo2"]], int(m["d"] or m["d2"]), "text")
     if m := _DMY_TEXT.search(text):
         return _build(m, int(m["y"]), MONTHS[m["mo"]], int(m["d"]), "text")
     if m := _MDY_TEXT.search(text):

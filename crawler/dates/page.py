@@ -198,10 +198,12 @@ def _evidence(ctx: ReadContext, structured: list[Candidate],
     printed_day: dt.date | None = None
     for cand in _flatten(printed):
         parsed = ctx.parse(cand)
-        if parsed is not None and parsed.precision == "day" and parsed.days_back is None:
+        if parsed is None or parsed.days_back is not None:
+            continue
+        if parsed.precision == "day":
             printed_day = printed_day or parsed.local_day()
-        if parsed is None or parsed.precision == "day" or parsed.days_back is not None \
-                or parsed.ambiguous:  # "3:48" may be 15:48: it implies no offset
+            continue
+        if parsed.ambiguous:  # "3:48" may be 15:48: it implies no offset
             continue
         if parsed.offset in ("stated", "label"):
             shown = ZoneEvidence.stated(parsed.value, shown=True)
@@ -213,13 +215,18 @@ def _evidence(ctx: ReadContext, structured: list[Candidate],
             if implied is not None:
                 out.append(implied)
             break
-    # The day the URL spells, else the day printed next to the headline, for the instant:
-    # the zone must put the instant on that day.
-    day = url_day(url) or printed_day
-    if instant is not None and day is not None:
-        on_day = ZoneEvidence.on_day(instant, day)
-        if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
-            out.append(on_day)
+    # The days the instant is shown on: the URL's, and the date line's (a +00:00 stamp of 23:07
+    # shown as "26/12/2019" is in UTC, not in Zurich; 02:15 UTC shown the day before is west
+    # of UTC); beside a URL day, a printed day equal to the instant's UTC day adds nothing.
+    days = [url_day(url)]
+    if printed_day is not None and instant is not None and (
+            days[0] is None or printed_day != instant.date()):
+        days.append(printed_day)
+    for day in dict.fromkeys(days):
+        if instant is not None and day is not None:
+            on_day = ZoneEvidence.on_day(instant, day)
+            if on_day is not None and abs(instant.date() - day) <= dt.timedelta(days=1):
+                out.append(on_day)
     return out
 
 

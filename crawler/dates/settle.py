@@ -55,7 +55,8 @@ def with_entry(found: DateFinding, entry: EntryDate | None,
 
     The entry's instant replaces a page date that says less about the same moment: a day
     ("23.03.2025"), an hour counted back ("4 години тому"), or a printed time the entry shows
-    with its offset (a time in the repeated autumn hour). No page date: the entry's. A page
+    with its offset (a time in the repeated autumn hour, with or without a zone label: "1:20
+    a.m. CT" is either of two instants that night). No page date: the entry's. A page
     date of another day wins, and a conflict note says so.
     """
     if entry is None:
@@ -75,6 +76,11 @@ def with_entry(found: DateFinding, entry: EntryDate | None,
     elif page.needs_zone and tz is not None and instant.value.tzinfo is not None \
             and instant.value.astimezone(tz).replace(tzinfo=None) == page.wall(tz):
         return completed, None
+    elif page.offset == "label" and instant.value.tzinfo is not None \
+            and (tz or page.value.tzinfo) is not None \
+            and instant.value.astimezone(tz or page.value.tzinfo).replace(tzinfo=None) \
+            == page.value.replace(tzinfo=None):
+        return completed, None  # "1:20 a.m. CT" the night clocks go back: the entry says which
     elif page.ambiguous and ev.precision != "day" and ev.local_day(tz) == page.local_day(tz):
         return completed, None  # "3:48" without am/pm: the entry says which
     if page.local_day(tz) != ev.local_day(tz):

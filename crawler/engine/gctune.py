@@ -10,6 +10,10 @@ as long as the process anyway) and collects the young generation less often (mos
 response's objects are freed by reference counting long before). Cycles are still collected:
 memory stays flat (``bench/rss.py``).
 
+Several crawlers in one process (a run of many sites, ``crawler.multisite``) share the one
+collector: the first to start tunes it, the last to stop puts it back, and a site starting in
+between costs no full collection.
+
 Setting: ``GC_TUNING`` (True).
 """
 
@@ -35,6 +39,36 @@ logger = logging.getLogger(__name__)
 THRESHOLDS = (20_000, 20, 40)
 
 
+class _ProcessTuning:
+    """The collector is the process's: tuned while any crawler of the process runs."""
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.before: tuple[int, int, int] | None = None
+
+    def acquire(self, thresholds: tuple[int, int, int]) -> None:
+        self.users += 1
+        if self.users > 1:
+            return
+        gc.collect()
+        gc.freeze()
+        self.before = gc.get_threshold()
+        gc.set_threshold(*thresholds)
+        logger.debug("garbage collector: %d objects frozen, thresholds %s",
+                     gc.get_freeze_count(), thresholds)
+
+    def release(self) -> None:
+        self.users = max(0, self.users - 1)
+        if self.users or self.before is None:
+            return
+        gc.set_threshold(*self.before)
+        gc.unfreeze()
+        self.before = None
+
+
+_PROCESS = _ProcessTuning()  # process-wide, as the collector itself
+
+
 class GcTuning:
     """Extension: freeze the start-up heap and set the collector's thresholds."""
 
@@ -42,7 +76,7 @@ class GcTuning:
         if not EngineSettings.from_settings(crawler.settings).gc_tuning:
             raise NotConfigured("GC_TUNING is off")
         self.thresholds = THRESHOLDS
-        self.before: tuple[int, int, int] | None = None
+        self.tuned = False
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
@@ -51,16 +85,13 @@ class GcTuning:
         return cls(crawler)
 
     def engine_started(self) -> None:
-        gc.collect()
-        gc.freeze()
-        self.before = gc.get_threshold()
-        gc.set_threshold(*self.thresholds)
-        logger.debug("garbage collector: %d objects frozen, thresholds %s",
-                     gc.get_freeze_count(), self.thresholds)
+        if not self.tuned:
+            self.tuned = True
+            _PROCESS.acquire(self.thresholds)
 
     def engine_stopped(self) -> None:
-        """Back to how it was: a process may run more than one crawl (tests, scrapyd)."""
-        if self.before is not None:
-            gc.set_threshold(*self.before)
-            gc.unfreeze()
-            self.before = None
+        """Back to how it was once the process's last crawl stops (tests, scrapyd and runs of
+        many sites run more than one)."""
+        if self.tuned:
+            self.tuned = False
+            _PROCESS.release()

@@ -34,8 +34,8 @@ from crawler.extract.language import (
 from crawler.extract.text import Block, TextSettings, extract_paragraphs
 from crawler.extract.title import pick_headline
 from crawler.html.decode import MAX_HTML_BYTES, Decoded, decode_html
-from crawler.html.jsonld import article_node, has_article_type, jsonld_nodes
-from crawler.html.tree import base_url, parse_html, text_of
+from crawler.html.jsonld import article_node, as_text, has_article_type, jsonld_nodes
+from crawler.html.tree import base_url, parse_html, text_of, unescape_text
 from crawler.pages.pagetype import article_markup, classify
 from crawler.pages.profiles import SiteProfile
 from crawler.sitefacts.finalize import finalize as finalize_result
@@ -116,10 +116,12 @@ def _norm(text: str | None) -> str:
 
 def _article_blocks(blocks: list[Block], headlines: set[str], description: str | None,
                     lang: str | None) -> list[str]:
-    """Drop what trafilatura keeps but is not article text: the headline (as the title and
-    as the page's h1 spell it), a heading that repeats the description (a standfirst), a line
-    that is only a date, paragraphs in the other language (uk/ru teasers)."""
-    titles, desc_n = {_norm(t) for t in headlines if t}, _norm(description)
+    """Drop what trafilatura keeps but is not article text: the headline and its variants (as
+    the title and the page's h1 spell it, og:title, twitter:title, the JSON-LD headline: a
+    social title printed above the text), a heading that repeats the description (a
+    standfirst), a line that is only a date, paragraphs in the other language (uk/ru
+    teasers)."""
+    titles, desc_n = {_norm(unescape_text(t)) for t in headlines if t}, _norm(description)
     out = []
     for kind, text in blocks:
         norm = _norm(text)
@@ -212,7 +214,9 @@ def _fill(result: ExtractedArticle, tree: Any, url: str, profile: SiteProfile,
     headline = pick_headline(tree, meta, node, profile.title_suffixes, site,
                              url=result.canonical_url)
     result.title, result.title_source = headline.title, headline.source
-    headlines = {result.title or "", headline.printed or ""}
+    headlines = {result.title or "", headline.printed or "", meta.first("og:title") or "",
+                 meta.first("twitter:title") or "",
+                 (as_text(node.get("headline")) if node else None) or ""}
     result.authors = find_authors(tree, meta, node, site, nodes=nodes, url=result.canonical_url,
                                   language=declared, headline=headline.element)
     result.description = pagemeta.description(meta, node)

@@ -1,10 +1,11 @@
 """Remove page parts that are never article text, before the text extractor sees the tree.
 
-Four kinds of removal, all guarded so that a wrapper holding the article itself is never
+Five kinds of removal, all guarded so that a wrapper holding the article itself is never
 dropped: the site profile's XPaths; generic widgets named by class/id (share, comments,
 related, ads, cookie banners, newsletter boxes); on a WordPress post page, the containers of
-other posts; and blocks labelled by their first words ("Читайте також", "Читайте также",
-"Read also", "Реклама", "Поділитися", ...). Then ``crawler.extract.structure`` reshapes what is
+other posts; blocks labelled by their first words ("Читайте також", "Читайте также",
+"Read also", "Реклама", "Поділитися", ...); and lists of other articles with their dates
+(``crawler.extract.teasers``). Then ``crawler.extract.structure`` reshapes what is
 left (split bodies joined, embedded posts unwrapped).
 """
 
@@ -21,6 +22,7 @@ from crawler.extract.structure import (
     unwrap_embedded_posts,
     wrap_leading_text,
 )
+from crawler.extract.teasers import drop_teaser_lists
 from crawler.html.tree import remove, text_of
 
 # Scripts, styles and <noscript> stay: trafilatura reads some pages' text from them.
@@ -258,6 +260,7 @@ def clean_tree(tree: etree._Element, *, boilerplate_xpaths: Iterable[str] = (),
         cleaner.other_posts()
         cleaner.widgets()
         cleaner.labelled_blocks()
+        drop_teaser_lists(cleaner.body, cleaner.drop)
     join_split_bodies(cleaner.body)
     wrap_leading_text(cleaner.body)
     return cleaner.removed

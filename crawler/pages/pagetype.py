@@ -47,6 +47,8 @@ NON_PAGE_EXT = re.compile(
     r"mp[34]|m4[av]|webm|ogg|wav|avi|mov|zip|gz|rar|7z|exe|dmg|apk)$",
     re.IGNORECASE,
 )
+LONG_TEXT, BRIEF_TEXT = 600, 200  # characters of <article> paragraphs
+_HEADLINED = etree.XPath("//article[.//h1 and .//time[@datetime]]")
 # Any schema.org article or posting type (NewsArticle, ReportageNewsArticle, BlogPosting,
 # LiveBlogPosting...), alone or in a list of types.
 _ARTICLE_LD = re.compile(r'"@type"\s*:\s*\[?\s*(?:"[^"]*"\s*,\s*)*"\w*(?:Article|Posting)"')
@@ -85,13 +87,18 @@ def is_article_page(url: str, sel: Selector, profile: SiteProfile) -> bool:
             sel.xpath("//meta[@property='og:type']/@content").get(),
             lambda: any(_ARTICLE_LD.search(s) for s in sel.xpath(
                 "//script[@type='application/ld+json']/text()").getall()),
-            lambda: bool(sel.xpath("//meta[@property='article:published_time']"))):
+            lambda: bool(sel.xpath("//meta[@property='article:published_time' "
+                                   "or @name='article:published_time']"))):
         return True
+    if not looks_like_article_url(url, profile):
+        return False
     # An <article> (else the page, when it has none) holding a substantial run of paragraphs,
-    # on an article-shaped URL.
+    # on an article-shaped URL; a brief will do when its <article> holds the page's headline
+    # and a dated <time> (teasers of a listing have their own headings under the page's).
     paragraphs = sel.xpath("//article//p//text()").getall() or (
         [] if sel.xpath("//article") else sel.xpath(_PAGE_PARAGRAPHS).getall())
-    return looks_like_article_url(url, profile) and sum(len(p) for p in paragraphs) > 600
+    chars = sum(len(p) for p in paragraphs)
+    return chars > LONG_TEXT or (chars > BRIEF_TEXT and bool(_HEADLINED(sel.root)))
 
 
 def headline_links(tree: etree._Element) -> int:

@@ -58,6 +58,16 @@ class PageWorkerSettings:
         return cls(workers=SettingsReader(settings).int("EXTRACTION_WORKERS"))
 
 
+def hold_pool(settings: Any) -> ProcessPool | None:
+    """The process's pool, taken for a run of many crawls (``crawler.multisite``): it stays
+    up between one site's crawl and the next; give it back with ``shared_pool.release``. None
+    when pages are scanned in the main process (``EXTRACTION_WORKERS`` -1)."""
+    workers = PageWorkerSettings.from_settings(settings).workers
+    if workers < 0:
+        return None
+    return shared_pool.acquire(workers or max(1, (os.cpu_count() or 2) - 1), initializer=warm_up)
+
+
 class PageWorkers:
     """Extension: the process's pool, taken from ``spider_opened`` to ``spider_closed``; one of
     the crawl's parts (``crawler.crawl.parts``)."""

@@ -100,6 +100,21 @@ class LifelineContext(ForkServerContext):
     Process = LifelineProcess
 
 
+def stop_helpers() -> None:
+    """Stop multiprocessing's forkserver and resource tracker now (when the last pool of the
+    process has closed), so they are gone when the crawler exits, not a moment later when they
+    notice it. They start again if another pool is made. Their ``_stop`` is what CPython's own
+    tests use; on a Python without it the lifeline still ends them."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (getattr(forkserver, "_forkserver", None),
+                   getattr(resource_tracker, "_resource_tracker", None)):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            with contextlib.suppress(OSError, ChildProcessError):
+                stop()
+
+
 def worker_context() -> LifelineContext:
     """The multiprocessing context of the page workers (``crawler.pageworkers.page_workers``)."""
     return LifelineContext()

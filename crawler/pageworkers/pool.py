@@ -44,10 +44,14 @@ class WorkerDied(Exception):
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytearray | None:
+    """``size`` bytes from ``sock``; None when the pool closed its end (a reset included)."""
     buf = bytearray(size)
     view, got = memoryview(buf), 0
     while got < size:
-        n = sock.recv_into(view[got:])
+        try:
+            n = sock.recv_into(view[got:])
+        except (ConnectionResetError, BrokenPipeError):
+            return None
         if n == 0:
             return None
         got += n

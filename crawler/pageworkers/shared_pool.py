@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from crawler.pageworkers.parent_death import worker_context
+from crawler.pageworkers.parent_death import stop_helpers, worker_context
 from crawler.pageworkers.pool import ProcessPool
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def release(pool: ProcessPool) -> None:
     if _users <= 0:
         _pool, _users = None, 0
         pool.close()
+        stop_helpers()  # the forkserver and resource tracker end with the last pool
 
 
 def users() -> int:

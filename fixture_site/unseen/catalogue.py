@@ -39,6 +39,10 @@ COMMENTS_DE = (
 def _timeline(spec: SiteSpec, rng: random.Random, n: int) -> list[datetime]:
     zone, now = spec.zone, spec.render_at
     times = {zone.to_utc(datetime.fromisoformat(wall), fold) for wall, fold in spec.edges}
+    future = sorted(t for t in times if t > now)
+    if future:  # a page cannot have been published after the server rendered it
+        raise ValueError(f"{spec.key}: edge time {future[0]:%Y-%m-%d %H:%M} UTC is after the "
+                         f"site's render moment {now:%Y-%m-%d %H:%M} UTC")
     times.add(now - timedelta(minutes=rng.randint(3, 40)))
     if spec.just_now:
         times.add(now)
@@ -134,7 +138,8 @@ def _finish(spec: SiteSpec, theme: Theme, rng: random.Random, drafts: list[dict]
             continue
         dated = [d for d in mine if d["mode"] != "none"]
         feed = {id(d) for d in dated[: spec.feed_items]}
-        quoted = {id(d) for d in rng.sample(dated, 2)} if lang in spec.quote else set()
+        quoted = ({id(d) for d in rng.sample(dated, min(2, len(dated)))} if lang in spec.quote
+                  else set())  # a tiny site may have fewer dated stories in a language
         picks: dict[int, list[tuple[str, str]]] = {}
         for cta in (c for c in spec.ctas if c.lang == lang):
             for d in rng.sample(mine, math.ceil(cta.share * len(mine))):

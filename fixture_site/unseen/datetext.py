@@ -67,10 +67,17 @@ def _ampm(t: datetime, dotted_ap: bool) -> str:
     return f"{hour}:{t:%M} {'AM' if t.hour < 12 else 'PM'}"
 
 
+# The labels AP style gives US zones whatever the season; other zones print their abbreviation.
+AP_LABELS = {"America/New_York": "ET", "America/Chicago": "CT", "America/Denver": "MT",
+             "America/Los_Angeles": "PT"}
+
+
 def ap_style(zone: Zone, moment: datetime) -> str:
-    """``March 23, 2025 2:05 p.m. ET`` (AP style: abbreviated months, dotted a.m./p.m.)."""
+    """``March 23, 2025 2:05 p.m. ET`` (AP style: abbreviated months, dotted a.m./p.m.; the
+    zone's own label: ``CT`` in Chicago, ``AEDT`` in Sydney)."""
     t = zone.local(moment)
-    return f"{AP_MONTHS[t.month - 1]} {t.day}, {t.year} {_ampm(t, True)} ET"
+    label = AP_LABELS.get(zone.name) or zone.abbr(moment)
+    return f"{AP_MONTHS[t.month - 1]} {t.day}, {t.year} {_ampm(t, True)} {label}"
 
 
 def ap_day(zone: Zone, moment: datetime) -> str:

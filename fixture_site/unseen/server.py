@@ -41,9 +41,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], site: UnseenSite) -> None:
+    def __init__(self, address: tuple[str, int], site: UnseenSite, latency: float = 0.0) -> None:
         super().__init__(address, _Handler)
         self.site = site
+        self.latency = latency  # seconds every answer waits (a slow site)
+        self.active = 0  # requests being answered now, and the most at once
+        self.max_active = 0
         self.clock = SimClock(site.spec.render_at)
         self.log: list[tuple[str, int]] = []
         self.lock = threading.Lock()
@@ -55,6 +58,18 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _answer(self) -> None:
+        with self.server.lock:
+            self.server.active += 1
+            self.server.max_active = max(self.server.max_active, self.server.active)
+        try:
+            if self.server.latency:
+                time.sleep(self.server.latency)
+            self._respond()
+        finally:
+            with self.server.lock:
+                self.server.active -= 1
+
+    def _respond(self) -> None:
         site, now = self.server.site, self.server.clock.now()
         resp = site.render(self.path, now)
         with self.server.lock:
@@ -80,8 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
 class RunningSite:
     """One site served in a background thread; ``url`` is its origin with a trailing slash."""
 
-    def __init__(self, site: UnseenSite, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = _Server((host, port), site)
+    def __init__(self, site: UnseenSite, host: str = "127.0.0.1", port: int = 0,
+                 latency: float = 0.0) -> None:
+        self._server = _Server((host, port), site, latency)
         self.port: int = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}/"
         site.base = self.url.rstrip("/")
@@ -96,6 +112,11 @@ class RunningSite:
     def clock(self) -> SimClock:
         """The site's simulated clock."""
         return self._server.clock
+
+    @property
+    def max_active(self) -> int:
+        """The most requests this site answered at once."""
+        return self._server.max_active
 
     @property
     def requests(self) -> list[tuple[str, int]]:

@@ -37,9 +37,9 @@ class UnseenSite:
     """A generated site; ``base`` is the origin it is served at (set by the server)."""
 
     def __init__(self, theme: Theme, seed: int = 1, scale: float = 1.0,
-                 base: str = "http://127.0.0.1:8000") -> None:
+                 base: str = "http://127.0.0.1:8000", spec: SiteSpec | None = None) -> None:
         self.theme = theme
-        self.spec: SiteSpec = theme.spec
+        self.spec: SiteSpec = spec or theme.spec  # another zone or name: the theme's own site
         self.seed = seed
         self.base = base.rstrip("/")
         self.stories = build_stories(self.spec, theme, seed, scale)
