@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from crawler.distributed.scheduler import LeasedScheduler
     from crawler.distributed.shared import SharedCrawl
     from crawler.plugins.pageworkers import PageWorkers
+    from crawler.render.extension import Renderer
     from crawler.sitefacts.extension import SiteFactsExtension
     from crawler.state.session import CrawlState
     from crawler.storage.extension import StoreUploadExtension
+    from crawler.warc.archive import WarcArchive
 
 _ATTRIBUTE = "crawl_parts"  # the one attribute this project sets on Scrapy's crawler
 
@@ -39,6 +41,8 @@ class CrawlParts:
     shared_site: SiteKeys | None = None  # the site's keys of that shared crawl
     scheduler: LeasedScheduler | None = None  # crawler.distributed.scheduler
     lifeline: RedisLifeline | None = None  # crawler.distributed.lifeline
+    warc: WarcArchive | None = None  # crawler.warc.middleware (WARC_ENABLED)
+    renderer: Renderer | None = None  # crawler.render.extension (RENDER_MODE not never)
 
 
 def parts(crawler: Crawler) -> CrawlParts:
