@@ -83,8 +83,10 @@ REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from 
 # auto: render a page in Chromium only when its static HTML lacks the content its markup or URL
 # promises and scripts would build it; always; never (the browser is not even imported)
 RENDER_MODE = "auto"
-RENDER_ALWAYS: list[str] = []  # URL regular expressions always rendered (comma-separated on -s)
-RENDER_NEVER: list[str] = []  # URL regular expressions never rendered (checked first)
+# URL regular expressions always / never rendered (never first); on the command line a JSON
+# list: -s 'RENDER_ALWAYS=["/live/", "/app/"]'
+RENDER_ALWAYS: list[str] = []
+RENDER_NEVER: list[str] = []
 RENDER_BROWSER = "/usr/bin/chromium"  # Debian's chromium; empty: Playwright's own download
 RENDER_CONCURRENCY = 2  # pages rendered at once
 RENDER_TIMEOUT = 30.0  # seconds per page; then it is archived as far as it got

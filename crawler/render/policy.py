@@ -9,8 +9,9 @@ promises and scripts would supply it:
 * any other page with almost no readable text outside its chrome (under ``thin_chars``), and a
   sign that scripts build it: an empty application root (``app_shell``), serialized application
   state (``script_state``), a ``<noscript>`` asking to enable JavaScript (``noscript_notice``);
-  or, on an article-shaped URL or with almost no links (a listing without its list), any
-  executable script (``article_url_without_text``, ``listing_without_links``).
+  or, on an article-shaped URL, any executable script (``article_url_without_text``); or, on a
+  page with almost no links and half that text (a listing without its list), any executable
+  script (``listing_without_links``).
 
 A page with its text, or without scripts, is never rendered: nothing a browser runs would add to
 it. URL patterns override the rule per site: ``RENDER_NEVER`` first, then ``RENDER_ALWAYS``
@@ -100,7 +101,7 @@ class RenderPolicy:
             return signals.promise
         if is_article or signals.article_url:
             return "article_url_without_text"
-        if signals.links < FEW_LINKS:
+        if signals.links < FEW_LINKS and signals.text_chars < self.thin_chars // 2:
             return "listing_without_links"
         return None
 

@@ -102,8 +102,13 @@ class PageRenderer:
                      deadline: float) -> int:
         await page.goto(document.url, wait_until="domcontentloaded",
                         timeout=max(1.0, deadline - time.monotonic()) * 1000)
-        await traffic.idle(self.limits.idle, deadline)
+        await self._quiet(traffic, deadline)
         return await self._scroll(page, traffic, deadline)
+
+    async def _quiet(self, traffic: Traffic, deadline: float) -> None:
+        """Wait for the page's network to be quiet; ``TimeoutError`` at the deadline."""
+        if not await traffic.idle(self.limits.idle, deadline):
+            raise TimeoutError("the page's requests did not finish in time")
 
     async def _scroll(self, page: Page, traffic: Traffic, deadline: float) -> int:
         """Scroll a viewport at a time until the page stops growing (or the limits)."""
@@ -115,7 +120,7 @@ class PageRenderer:
             steps += 1
             await asyncio.sleep(SETTLE_SECONDS)
             if traffic.requests > requests or traffic.in_flight:
-                await traffic.idle(self.limits.idle, deadline)
+                await self._quiet(traffic, deadline)
             now = await page.evaluate(_EXTENT)
             bottom = now[0] >= now[1] - 2
             grew = now[1] > last[1] or now[2] > last[2] or traffic.requests > requests
