@@ -13,6 +13,7 @@ from crawler.ops.articles import per_period
 from crawler.ops.counts import fmt_bytes
 from crawler.ops.html import CSS, Raw, badge, esc, link, num, seconds, section, table
 from crawler.ops.svg import Series, bar_chart
+from crawler.render.report import rendering
 
 STATUS_SERIES = (("2xx", "#3a9d5d"), ("3xx", "#4a7fc1"), ("4xx", "#e0a030"),
                  ("5xx", "#d6453d"), ("exception", "#7a2a8c"))
@@ -203,7 +204,8 @@ def render_report(report: Mapping[str, Any]) -> str:
     body = [_header(report), _cards(report), _monitors(report), sections.compared(report),
             _articles(obs), sections.fill_rates(obs), sections.discovery(obs), _timeline(obs),
             _responses(report, obs), sections.hosts(obs), _latency(obs), _failures(report, obs),
-            _out_of_scope(obs), _extraction(report, obs), _files_and_stats(report)]
+            _out_of_scope(obs), _extraction(report, obs), rendering(report),
+            _files_and_stats(report)]
     title = f"Crawl report {crawl.get('crawl_id') or ''}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
