@@ -106,12 +106,13 @@ APP_JS = r"""
         });
         next = page.next; busy = false;
         if (!next) sentinel.textContent = 'No more stories.';
+        watch.unobserve(sentinel); watch.observe(sentinel);  // still in view: load on
       });
     }
-    new IntersectionObserver(function (entries) {
+    var watch = new IntersectionObserver(function (entries) {
       if (entries.some(function (e) { return e.isIntersecting; })) load();
-    }).observe(sentinel);
-    load();
+    });
+    watch.observe(sentinel);
   }
   var m = location.pathname.match(/^\/news\/(\d+)-/);
   if (m) article(m[1]); else listing();
@@ -121,7 +122,7 @@ APP_JS = r"""
 APP_CSS = """body{font-family:sans-serif;margin:0 auto;max-width:760px;padding:0 1em}
 .masthead{display:flex;gap:2em;align-items:baseline;border-bottom:1px solid #ccc}
 .brand{font-size:1.6em;font-weight:bold}.byline{color:#555}
-.latest li{margin:0 0 4em}figure img{background:#eee;max-width:100%}
+.latest li{margin:0 0 2em;min-height:260px}figure img{background:#eee;max-width:100%}
 .more{height:300px}footer{color:#777;margin-top:3em}
 """
 

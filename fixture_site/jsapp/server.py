@@ -24,15 +24,17 @@ Answer = tuple[int, str, bytes]  # status, content type, body
 
 class JsAppSite:
     """The site: ``app`` articles built by script, ``printed`` server-rendered ones;
-    ``latency`` seconds added to every response, ``hang`` paths that never finish."""
+    ``latency`` seconds added to every response, ``hang`` paths that never finish,
+    ``extra_head`` markup added to the application shell's head (a third-party tag...)."""
 
     def __init__(self, app: int = 30, printed: int = 8, seed: int = 7, latency: float = 0.0,
-                 hang: tuple[str, ...] = ()) -> None:
+                 hang: tuple[str, ...] = (), extra_head: str = "") -> None:
         self.articles = build_articles(app, printed, seed)
         self.by_id = {a.id: a for a in self.articles}
         self.by_path = {a.path: a for a in self.articles}
         self.latency = latency
         self.hang = hang
+        self.shell = pages.APP_SHELL.replace("</head>", extra_head + "</head>").encode()
 
     def answer(self, path: str) -> Answer:
         """What the site serves at ``path`` (with its query)."""
@@ -40,7 +42,7 @@ class JsAppSite:
         route, query = parts.path, parse_qs(parts.query)
         article = self.by_path.get(route)
         if route == "/" or (article is not None and article.kind == "app"):
-            return 200, "text/html; charset=utf-8", pages.APP_SHELL.encode()
+            return 200, "text/html; charset=utf-8", self.shell
         if article is not None:
             return 200, "text/html; charset=utf-8", pages.print_article(article).encode()
         if route == "/print/":
