@@ -18,6 +18,7 @@ from crawler.warc.cdxj import index_warcs, read_cdxj
 from fixture_site.evaluation import token_f1
 from fixture_site.jsapp import JsAppSite, serve_jsapp
 from tests.helpers.chromium import CHROMIUM, replay_shows
+from tests.helpers.cli import run_cli
 from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
 from tests.helpers.wayback import serving_wayback
 
@@ -147,6 +148,13 @@ def test_the_report_shows_the_rendering(crawl: dict[str, Any]) -> None:
     report = (crawl["folder"] / "report.html").read_text()
     assert "Rendered pages" in report and "app_shell" in report
     assert "Browser memory, peak" in report
+
+
+def test_reextract_reads_the_rendered_dom(crawl: dict[str, Any]) -> None:
+    done = run_cli("reextract", str(crawl["folder"]))
+    assert done.returncode == 0, done.stderr[-2000:]
+    total = len(crawl["records"])
+    assert f"{total} records ({total} as before, 0 changed)" in done.stdout, done.stdout
 
 
 @pytest.mark.pywb

@@ -142,3 +142,19 @@ def test_text_count_leaves_out_chrome_and_scripts_and_stops_at_the_cap() -> None
     assert text_chars(lxml_html.fromstring(page(f"<p>{PROSE}</p>").decode()), 50) == 50
     signals = page_signals(tree, links=12, article_url=False)
     assert signals.scripts == 2 and not signals.app_root and signals.links == 12
+
+
+def test_the_pure_render_modules_load_no_scrapy_twisted_or_playwright() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\n"
+            "import crawler.render.policy, crawler.render.signals, crawler.render.conversion\n"
+            "import crawler.render.procs, crawler.pages.pagescan, crawler.extract.worker\n"
+            "loaded = {m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted', "
+            "'playwright'}\n"
+            "assert not loaded, sorted(loaded)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

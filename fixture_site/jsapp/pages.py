@@ -169,3 +169,11 @@ def print_index(articles: list[Article]) -> str:
 def as_json(data: object) -> bytes:
     """A JSON API body."""
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def sitemap(articles: list[Article], origin: str) -> str:
+    """A sitemap of every article."""
+    urls = "".join(f"<url><loc>{origin}{a.path}</loc><lastmod>{a.published.isoformat()}"
+                   "</lastmod></url>" for a in articles)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n')

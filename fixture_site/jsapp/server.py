@@ -25,19 +25,22 @@ Answer = tuple[int, str, bytes]  # status, content type, body
 class JsAppSite:
     """The site: ``app`` articles built by script, ``printed`` server-rendered ones;
     ``latency`` seconds added to every response, ``hang`` paths that never finish,
-    ``extra_head`` markup added to the application shell's head (a third-party tag...)."""
+    ``extra_head`` markup added to the application shell's head (a third-party tag...);
+    ``sitemap``: list every article in ``/sitemap.xml`` (else only the rendered pages link to
+    the script-built ones)."""
 
     def __init__(self, app: int = 30, printed: int = 8, seed: int = 7, latency: float = 0.0,
-                 hang: tuple[str, ...] = (), extra_head: str = "") -> None:
+                 hang: tuple[str, ...] = (), extra_head: str = "", sitemap: bool = False) -> None:
         self.articles = build_articles(app, printed, seed)
         self.by_id = {a.id: a for a in self.articles}
         self.by_path = {a.path: a for a in self.articles}
         self.latency = latency
         self.hang = hang
         self.shell = pages.APP_SHELL.replace("</head>", extra_head + "</head>").encode()
+        self.sitemap = sitemap
 
-    def answer(self, path: str) -> Answer:
-        """What the site serves at ``path`` (with its query)."""
+    def answer(self, path: str, origin: str = "http://127.0.0.1") -> Answer:
+        """What the site serves at ``path`` (with its query) on ``origin`` (its Host)."""
         parts = urlsplit(path)
         route, query = parts.path, parse_qs(parts.query)
         article = self.by_path.get(route)
@@ -56,10 +59,14 @@ class JsAppSite:
                                    if route.rsplit("/", 1)[1].isdigit() else 0)
             if found is not None and found.kind == "app":
                 return 200, "application/json", pages.as_json(found.api(self.by_id))
+        if route == "/sitemap.xml" and self.sitemap:
+            return 200, "application/xml", pages.sitemap(self.articles, origin).encode()
+        robots = "User-agent: *\nAllow: /\n" + (f"Sitemap: {origin}/sitemap.xml\n"
+                                                 if self.sitemap else "")
         static = {"/assets/app.js": ("application/javascript", pages.APP_JS),
                   "/assets/site.js": ("application/javascript", pages.SITE_JS),
                   "/assets/app.css": ("text/css", pages.APP_CSS),
-                  "/robots.txt": ("text/plain", "User-agent: *\nAllow: /\n")}
+                  "/robots.txt": ("text/plain", robots)}
         if route in static:
             kind, text = static[route]
             return 200, kind, text.encode()
@@ -91,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         site = self.server.site
-        status, kind, body = site.answer(self.path)
+        status, kind, body = site.answer(self.path, f"http://{self.headers.get('Host')}")
         with self.server.lock:
             self.server.log.append((self.path, status))
         if any(self.path.startswith(p) for p in site.hang):
