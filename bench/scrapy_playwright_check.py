@@ -30,8 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+# not bench/ itself: bench/incremental.py would shadow the package Twisted imports
+sys.path[:] = [str(ROOT), *(p for p in sys.path if p and Path(p).resolve() != BENCH)]
 
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"]
