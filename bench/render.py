@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static", type=int, default=1500,
                         help="static fixture articles per language, (3)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of (3)")
-    parser.add_argument("--static-only", action="store_true", help="only part (3)")
+    parser.add_argument("--static-only", action="store_true",
+                        help="only part (3), kept beside parts (1) and (2) of --out")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "render.json")
     args = parser.parse_args(argv)
     result: dict[str, Any] = {
@@ -182,6 +183,14 @@ def main(argv: list[str] | None = None) -> int:
     never_cpu = statistics.median(r["cpu_ms_per_page"] for r in runs["never"])
     auto_cpu = statistics.median(r["cpu_ms_per_page"] for r in runs["auto"])
     summary: dict[str, Any] = {}
+    if args.static_only and args.out.exists():  # parts (1) and (2) of an earlier run stay
+        earlier = json.loads(args.out.read_text())
+        for key in ("small", "large"):
+            if key in earlier:
+                result[key] = earlier[key]
+        summary = {k: v for k, v in (earlier.get("summary") or {}).items()
+                   if not k.startswith("static")}
+        result["rendered_parts_measured_at"] = earlier.get("measured_at")
     if not args.static_only:
         small, large = result["small"], result["large"]
         summary = {

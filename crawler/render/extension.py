@@ -133,7 +133,6 @@ class Renderer:
         """Close the browser when the crawl ends."""
         if self._renderer is not None:
             await self._renderer.pool.close()
-            self.stats.set_value("render/cache_bytes", self._renderer.network.cache.bytes)
 
     # --- internals -------------------------------------------------------------------------
     def _page_renderer(self) -> PageRenderer | None:
