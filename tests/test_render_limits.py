@@ -159,3 +159,35 @@ def test_bad_render_settings_are_usage_errors(tmp_path: Path, args: list[str], s
     assert done.returncode == 2, done.stderr
     assert says in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "o").exists()
+
+
+@needs_chromium
+def test_a_browser_that_dies_is_started_again(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    from crawler.render import procs
+    from tests.helpers.cli import start_cli
+
+    with serve_jsapp(JsAppSite(app=12, printed=2, latency=0.1, sitemap=True)) as running:
+        proc = start_cli("crawl", "news", "--url", running.url, "--out", str(tmp_path), *FAST,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        killed = None
+        deadline = time.monotonic() + 120
+        while killed is None and time.monotonic() < deadline and proc.poll() is None:
+            rendered = sum(path.startswith("/api/articles/") for path, _ in running.requests)
+            if rendered >= 3:  # a few pages rendered, more to come
+                killed = next(pid for pid in procs.descendants(proc.pid)
+                              if "--remote-debugging-pipe" in (line := procs.cmdline(pid))
+                              and "--type=" not in line)
+                os.kill(killed, signal.SIGKILL)  # the browser, as the OOM killer would
+            time.sleep(0.1)
+        _, err = proc.communicate(timeout=240)
+        truth = {t["url"] for t in running.truth()}
+    assert killed is not None and proc.returncode == 0, err[-3000:]
+    folder = crawl_dir(tmp_path)
+    stats = read_manifest(folder)["stats"]
+    assert stats["render/browser_launches"] >= 2 and stats["render/retried"] >= 1
+    # the pages open when it died were rendered again in the new browser
+    assert {r["url"] for r in read_records(folder)} == truth

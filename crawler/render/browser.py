@@ -222,14 +222,20 @@ class BrowserPool:
         if executable and not os.access(executable, os.X_OK):
             raise BrowserError(f"no browser at {executable} (RENDER_BROWSER): install Debian's "
                                "chromium (./run.sh setup does) or set RENDER_BROWSER")
-        try:
-            browser = await self._playwright.chromium.launch(
-                executable_path=executable, headless=True,
-                args=[*CHROMIUM_FLAGS, *self.config.extra_args],
-                handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
-        except Exception as exc:
-            raise BrowserError(f"could not start the browser {executable or ''}: "
-                               f"{str(exc).splitlines()[0][:300]}") from exc
+        for attempt in (1, 2):  # a second try: a launch can fail once (killed, out of memory)
+            try:
+                browser = await self._playwright.chromium.launch(
+                    executable_path=executable, headless=True,
+                    args=[*CHROMIUM_FLAGS, *self.config.extra_args],
+                    handle_sigint=False, handle_sigterm=False, handle_sighup=False,
+                    timeout=60_000)
+                break
+            except Exception as exc:
+                if attempt == 2:
+                    raise BrowserError(f"could not start the browser {executable or ''}: "
+                                       f"{str(exc).splitlines()[0][:300]}") from exc
+                logger.warning("render: the browser did not start (%s); trying again",
+                               str(exc).splitlines()[0][:300])
         self.stats.inc_value("render/browser_launches")
         self._browser = browser
         return browser

@@ -113,8 +113,16 @@ class Renderer:
                                 browser_headers(response.headers), response.body)
             try:
                 result = await renderer.render(document)
-            except BrowserError as exc:
+                if result.dom is None and result.browser_lost:  # once more, in a new browser
+                    self.stats.inc_value("render/retried")
+                    result = await renderer.render(document)
+            except BrowserError as exc:  # cannot start: no renders for the rest of the crawl
                 self._give_up(str(exc))
+                return None
+            except Exception as exc:  # the browser crashed under this page: the next starts anew
+                self.stats.inc_value("render/failed")
+                logger.warning("render: %s failed (%s); kept as fetched", response.url,
+                               " ".join(str(exc).split())[:300])
                 return None
         self._count(result, reason)
         if result.dom is None:

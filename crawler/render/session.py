@@ -58,6 +58,7 @@ class RenderResult:
     fetched: int  # of which sent through the crawl's downloader
     scrolls: int
     error: str | None = None
+    browser_lost: bool = False  # the browser died under the page (crashed, killed)
 
 
 async def _refuse_socket(socket: Any) -> None:
@@ -94,9 +95,10 @@ class PageRenderer:
         except Exception as exc:  # the page's own failure (navigation error, crash)
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         dom, url = await self._snapshot(page, document.url)
+        lost = not page.context.browser.is_connected() if page.context.browser else False
         await self.pool.release(lease)
         return RenderResult(dom, url, complete, time.monotonic() - started, traffic.requests,
-                            traffic.fetched, scrolls, error)
+                            traffic.fetched, scrolls, error, browser_lost=lost)
 
     async def _drive(self, page: Page, document: Document, traffic: Traffic,
                      deadline: float) -> int:
