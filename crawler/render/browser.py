@@ -12,7 +12,8 @@ Bounded (what scrapy-playwright and browsertrix users run into, docs/render.md):
   measured; above ``RENDER_BROWSER_MAX_MB`` no new page is opened until the open ones finish,
   then the browser is closed and a new one launched. The peak is a stat
   (``render/browser_peak_mb``) and in the report;
-* a browser that crashes is launched again for the next page.
+* a browser that crashes is launched again for the next page (the extension renders the pages
+  it held once more).
 
 Clean: the Playwright driver (Node.js) is a child of the crawler, reading its commands on a pipe;
 Chromium is the driver's child on its ``--remote-debugging-pipe``. When the crawler dies, even
