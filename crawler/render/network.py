@@ -147,6 +147,8 @@ class BrowserNetwork:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cache = cache
+        # static resources being fetched now: pages rendering at once share one fetch
+        self._fetching: dict[str, asyncio.Future[Answer | None]] = {}
 
     async def route(self, route: Route, document: Document, traffic: Traffic) -> None:
         """The ``page.route`` handler of one page."""
@@ -179,12 +181,32 @@ class BrowserNetwork:
         if urlsplit(url).scheme not in ("http", "https"):
             self.stats.inc_value("render/aborted/scheme")
             return None
-        cacheable = request.method == "GET" and kind in CACHED_TYPES
-        if cacheable:
-            cached = self.cache.get(url)
-            if cached is not None:
-                self.stats.inc_value("render/cache_hits")
-                return cached
+        if not (request.method == "GET" and kind in CACHED_TYPES):
+            return await self._fetch(request, page_url, traffic, cacheable=False)
+        cached = self.cache.get(url)
+        if cached is not None:
+            self.stats.inc_value("render/cache_hits")
+            return cached
+        pending = self._fetching.get(url)
+        if pending is not None:
+            self.stats.inc_value("render/cache_hits")
+            return await asyncio.shield(pending)
+        future = self._fetching[url] = asyncio.get_running_loop().create_future()
+        try:
+            answer = await self._fetch(request, page_url, traffic, cacheable=True)
+        except BaseException:
+            future.set_result(None)
+            raise
+        finally:
+            del self._fetching[url]
+        if not future.done():
+            future.set_result(answer)
+        return answer
+
+    async def _fetch(self, request: Any, page_url: str, traffic: Traffic,
+                     cacheable: bool) -> Answer | None:
+        """The answer to one browser request, through Scrapy's downloader."""
+        url, kind = request.url, request.resource_type
         scrapy_request = Request(
             url, method=request.method, headers=_forwarded(request.headers, page_url),
             body=request.post_data_buffer or b"", dont_filter=True,
