@@ -60,6 +60,7 @@ def test_every_article_is_written_with_its_title_date_and_text(crawl: dict[str, 
         record = records[url]
         assert record["title"] == gold["title"], url
         assert record["published"] == gold["published"], (url, record["published"])
+        assert record["authors"] == gold["authors"], (url, record["authors"])  # not its time
         f1 = token_f1(record["text"], str(gold["text"]))
         assert f1 >= 0.98, (url, f1)
         assert record["rendered"] is (gold["kind"] == "app"), url
