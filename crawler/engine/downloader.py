@@ -20,11 +20,21 @@ if TYPE_CHECKING:
 
 
 class _ReservingQueue(deque):
-    """A slot's queue whose ``popleft`` reserves a transfer slot for the request it returns."""
+    """A slot's queue whose ``popleft`` reserves a transfer slot for the request it returns.
+
+    A rendered page's own requests (``meta["render_of"]``, ``crawler.render.network``) go to the
+    front: the page is half done and holds a browser page until they are answered. They still
+    wait for the slot's concurrency and delay like any request of the host."""
 
     def __init__(self, items: Any, slot: Slot) -> None:
         super().__init__(items)
         self.slot = slot
+
+    def append(self, entry: Any) -> None:
+        if entry[0].meta.get("render_of"):
+            super().appendleft(entry)
+        else:
+            super().append(entry)
 
     def popleft(self) -> Any:
         entry = super().popleft()

@@ -28,6 +28,8 @@ def _names(raw: str, site: str | None) -> list[str]:
         part = _LABEL.sub("", part.strip(" .,:;-–—()")).strip()
         if not 2 <= len(part) <= 60 or len(part.split()) > 6 or _NOT_NAME.search(part):
             continue
+        if not any(ch.isalpha() for ch in part):  # a time or a number beside the name
+            continue
         if site and part.lower() == site.lower():
             continue
         out.append(part)
