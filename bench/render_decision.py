@@ -34,7 +34,7 @@ from crawler.extract import worker  # noqa: E402
 from crawler.pages.pagescan import ScanScope  # noqa: E402
 from crawler.pages.profiles import GENERIC  # noqa: E402
 from crawler.pages.site import site_for  # noqa: E402
-from crawler.render.policy import RenderPolicy  # noqa: E402
+from crawler.render.render_policy import RenderPolicy  # noqa: E402
 
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 DATA = SHARED / "benchmarks"
@@ -87,9 +87,10 @@ def decide(items: list[tuple[str, str, bytes]], probe: int
     rows, cpu, main = [], 0.0, 0.0
     for name, url, body in items:
         site = site_for(url, GENERIC, ())
-        worker.warm_up(ScanScope(GENERIC, site.hosts, site=site, render_probe=probe))
+        worker.remember_scope("bench", ScanScope(GENERIC, site.hosts, site=site,
+                                                 render_probe=probe))
         started = time.process_time()
-        scan, extracted = worker.scan_in_worker(body, url, url, FETCHED, None, True)
+        scan, extracted = worker.scan_in_worker("bench", body, url, url, FETCHED, None, True)
         cpu += time.process_time() - started
         started = time.process_time()
         chars = len(extracted.get("text") or "") if extracted is not None else None

@@ -199,7 +199,7 @@ EXTENSIONS = {
     # Parse, scan and extract pages in a process pool (crawler.pageworkers.page_workers).
     "crawler.pageworkers.page_workers.PageWorkers": 50,
     # Pages built by JavaScript rendered in Chromium, the crawler as its network (crawler.render).
-    "crawler.render.extension.Renderer": 55,
+    "crawler.render.render_extension.Renderer": 55,
     "crawler.storage.commit.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
     "crawler.state.state_extension.CrawlStateExtension": 150,

@@ -31,6 +31,7 @@ from crawler.pages.requisites import RequisitePolicy
 from crawler.pages.site import Site, site_for
 from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
 from crawler.pageworkers.page_workers import PageWorkers
+from crawler.render.render_extension import META_RENDERED, Renderer
 from crawler.scope.shape_budget import ShapeCounter, shape_counter
 from crawler.state.session import CrawlState
 from crawler.typed_settings import SettingsReader
@@ -163,7 +164,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             return
         url = canonical_url(response.url)
         scan, extracted = await self._scan(response, url)
-        renderer = parts(self.crawler).renderer  # pages built by JavaScript (crawler.render)
+        renderer = self.context.parts.get(Renderer)  # pages built by JavaScript (crawler.render)
         if renderer is not None and not (scan.is_article and self._written(scan, url)):
             response, scan, extracted = await renderer.after_scan(response, url, scan, extracted,
                                                                   self._scan)
@@ -183,7 +184,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     def scan_scope(self) -> ScanScope:
         """What page scans need to know of this crawl (``crawler.pages.pagescan``)."""
-        renderer = parts(self.crawler).renderer
+        renderer = self.context.parts.get(Renderer)
         return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site,
                          render_probe=renderer.probe if renderer is not None else 0)
 
@@ -224,7 +225,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             status=response.status, content_type=content_type, http_charset=charset,
             fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
             hints=hints, extracted=extracted, server_date=server_date(response),
-            rendered=response.meta.get("rendered"),
+            rendered=response.meta.get(META_RENDERED),
         )
 
     def _follow_links(self, links: list[tuple[str, bool]], from_article: bool,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.commands import replay
+from crawler.replay import pywb as replay
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from fixture_site.evaluation import token_f1
 from fixture_site.jsapp import JsAppSite, serve_jsapp

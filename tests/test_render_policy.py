@@ -8,15 +8,15 @@ from lxml import html as lxml_html
 
 from crawler.pages.pagescan import ScanScope, scan_html
 from crawler.pages.profiles import GENERIC
+from crawler.pages.render_signals import page_signals, text_chars
 from crawler.pages.site import site_for
-from crawler.render.policy import (
+from crawler.render.render_policy import (
     RenderLedger,
     RenderMode,
     RenderPolicy,
     compile_patterns,
     gained,
 )
-from crawler.render.signals import page_signals, text_chars
 
 URL = "https://news.example/world/2025/11/28/leaders-split-over-the-harbour-plan"
 LISTING = "https://news.example/world/"
@@ -150,7 +150,8 @@ def test_the_pure_render_modules_load_no_scrapy_twisted_or_playwright() -> None:
     from pathlib import Path
 
     code = ("import sys\n"
-            "import crawler.render.policy, crawler.render.signals, crawler.render.conversion\n"
+            "import crawler.render.render_policy, crawler.pages.render_signals\n"
+            "import crawler.render.render_settings, crawler.render.conversion\n"
             "import crawler.render.procs, crawler.pages.pagescan, crawler.extract.worker\n"
             "loaded = {m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted', "
             "'playwright'}\n"

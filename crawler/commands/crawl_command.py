@@ -203,10 +203,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
 
 
 def _check_render(settings: BaseSettings) -> None:
-    from crawler.render import config
+    from crawler.render.render_settings import check
 
     try:
-        config.check(settings)
+        check(settings)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 

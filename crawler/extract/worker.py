@@ -15,7 +15,7 @@ from crawler.extract.article import extract_article, extract_parsed
 from crawler.html.decode import MAX_HTML_BYTES, Decoded
 from crawler.pages.pagescan import PageScan, ScanScope, parse_page, probe_render, scan_tree
 from crawler.pages.profiles import SiteProfile
-from crawler.render.signals import script_count
+from crawler.pages.render_signals import script_count
 from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 

@@ -23,10 +23,10 @@ from crawler.html.decode import Decoded, decode_html
 from crawler.html.tree import base_url, parse_html
 from crawler.pages.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.pages.profiles import SiteProfile
+from crawler.pages.render_signals import RenderSignals, page_signals
 from crawler.pages.requisites import RequisitePolicy, page_references
 from crawler.pages.site import Site
 from crawler.pages.urls import BadURL, canonical_url, host_in, in_scope, quick_absolute, url_origin
-from crawler.render.signals import RenderSignals, page_signals
 
 _FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml", re.IGNORECASE)
 _LINKS = etree.XPath("//a/@href | //link[@rel='alternate'][@hreflang]/@href")
@@ -57,7 +57,7 @@ class ScanScope:
     requisites: RequisitePolicy = RequisitePolicy(enabled=False)
     site: Site | None = None  # when set, in scope means on the site's hosts and port
     # RENDER_THIN_TEXT when the crawl renders in auto mode: pages that may need rendering are
-    # measured (crawler.render.signals); 0: never
+    # measured (crawler.pages.render_signals); 0: never
     render_probe: int = 0
 
     def contains(self, url: str) -> bool:
@@ -122,7 +122,7 @@ def scan_tree(tree: etree._Element, url: str, scope: ScanScope,
 
 def probe_render(scan: PageScan, tree: etree._Element, page_url: str, scope: ScanScope,
                  scripts: int | None = None) -> None:
-    """Measure what the render decision needs (``crawler.render.signals``) into ``scan``;
+    """Measure what the render decision needs (``crawler.pages.render_signals``) into ``scan``;
     ``scripts``: the page's scripts, counted before extraction stripped them from ``tree``."""
     scan.render = page_signals(tree, len(scan.links),
                                looks_like_article_url(page_url, scope.profile), scope.render_probe,

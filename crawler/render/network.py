@@ -13,7 +13,7 @@ A page is opened with a route on every URL (``page.route("**/*")``):
   WARC keeps the raw bytes). Redirects are followed by Scrapy (each hop archived) and the
   browser gets the final response;
 * a request the crawl refuses (out of scope, disallowed by robots.txt) or that fails is aborted,
-  and so is anything but http(s); WebSockets are refused (``crawler.render.session``).
+  and so is anything but http(s); WebSockets are refused (``crawler.render.page_renderer``).
 
 Subrequests are sent unconditionally (``dont_revalidate``): the browser needs their bodies.
 The crawl state still records each response, and a payload archived before becomes a revisit
@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.engine.downloader import META_RENDER_OF
+
 if TYPE_CHECKING:
     from playwright.async_api import Route
     from scrapy.crawler import Crawler
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-META_RENDER_OF = "render_of"  # on a browser's request: the page being rendered
 CACHED_TYPES = frozenset(("script", "stylesheet", "font", "image"))
 # Hop-by-hop and framing headers: the browser gets a decoded body of a known length.
 _NOT_TO_BROWSER = frozenset((b"content-encoding", b"content-length", b"transfer-encoding",

@@ -12,7 +12,7 @@ from crawler.monitors.counts import fmt_bytes
 from crawler.report import sections
 from crawler.report.articles import per_period
 from crawler.report.markup import CSS, Raw, badge, esc, link, num, seconds, section, table
-from crawler.render.report import rendering
+from crawler.report.rendered_pages import rendering
 from crawler.report.svg import Series, bar_chart
 
 STATUS_SERIES = (("2xx", "#3a9d5d"), ("3xx", "#4a7fc1"), ("4xx", "#e0a030"),

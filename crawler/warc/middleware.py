@@ -189,7 +189,7 @@ class WarcArchiveMiddleware:
         )
         out.add_closer(self.close, "warc")
         out.add_rotator(writer.close)
-        parts(crawler).warc = self.archive  # rendered pages add their DOM (crawler.render)
+        context.parts.add(self.archive)  # rendered pages add their DOM (crawler.render)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:

@@ -49,7 +49,7 @@ _NOT_CONTENT = frozenset(("script", "style", "noscript", "template", "nav", "hea
 
 @dataclass(frozen=True, slots=True)
 class RenderSignals:
-    """One page's evidence for the render decision (``crawler.render.policy``)."""
+    """One page's evidence for the render decision (``crawler.render.render_policy``)."""
 
     text_chars: int  # readable characters outside scripts and chrome, counted up to a cap
     scripts: int  # executable <script> elements (inline or src)

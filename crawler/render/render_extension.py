@@ -1,7 +1,7 @@
 """Scrapy extension: renders the pages the render policy picks and hands the spider their DOM.
 
 The spider scans every HTML page as before (the page workers measure what the decision needs,
-``crawler.render.signals``) and then asks :meth:`Renderer.after_scan`. For a page to render:
+``crawler.pages.render_signals``) and then asks :meth:`Renderer.after_scan`. For a page to render:
 
 1. the fetched response, archived already, is opened in Chromium, and every request the page
    makes goes through the crawl's own downloader (``crawler.render.network``);
@@ -28,17 +28,18 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
-from crawler.plugins.parts import parts
-from crawler.render import config
+from crawler.crawl.context import CrawlContext
 from crawler.render.conversion import conversion_record
 from crawler.render.network import Document, browser_headers
-from crawler.render.policy import RenderMode, gained
+from crawler.render.render_policy import RenderMode, gained
+from crawler.render.render_settings import RenderSettings
+from crawler.warc.archive import WarcArchive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.pages.pagescan import PageScan
-    from crawler.render.session import PageRenderer, RenderResult
+    from crawler.render.page_renderer import PageRenderer, RenderResult
 
 logger = logging.getLogger(__name__)
 
@@ -47,21 +48,24 @@ Rescan = Callable[[HtmlResponse, str], Awaitable[tuple["PageScan", dict | None]]
 
 
 class Renderer:
-    """Extension (``RENDER_MODE`` auto or always): the crawl's renderer."""
+    """Extension (``RENDER_MODE`` auto or always): the crawl's renderer, one of its parts
+    (``crawler.crawl.parts``: the spider asks for it)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.policy = config.policy_from(settings)
+        context = CrawlContext.of(crawler)
+        self.config = config = context.config(RenderSettings)
+        self.policy = config.policy()
         if self.policy.mode is RenderMode.NEVER:
             raise NotConfigured("RENDER_MODE is never")
         self.crawler = crawler
+        self.context = context
         self.stats = crawler.stats
-        self.ledger = config.ledger_from(settings)
-        self._slots = asyncio.Semaphore(settings.getint("RENDER_CONCURRENCY"))
-        self._cache_bytes = int(settings.getfloat("RENDER_CACHE_MB") * 2**20)
+        self.ledger = config.ledger()
+        self._slots = asyncio.Semaphore(config.concurrency)
+        self._cache_bytes = int(config.cache_mb * 2**20)
         self._renderer: PageRenderer | None = None
         self._unavailable: str | None = None
-        parts(crawler).renderer = self
+        context.parts.add(self)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         self.stats.set_value("render/mode", self.policy.mode.value)
 
@@ -149,12 +153,11 @@ class Renderer:
         if self._renderer is None:  # the first page to render: the browser's modules now
             from crawler.render.browser import BrowserPool
             from crawler.render.network import BrowserNetwork, ResourceCache
-            from crawler.render.session import PageRenderer
+            from crawler.render.page_renderer import PageRenderer
 
-            settings = self.crawler.settings
-            pool = BrowserPool(config.browser_from(settings), self.stats)
+            pool = BrowserPool(self.config.browser_config(), self.stats)
             network = BrowserNetwork(self.crawler, ResourceCache(self._cache_bytes))
-            self._renderer = PageRenderer(pool, network, config.limits_from(settings))
+            self._renderer = PageRenderer(pool, network, self.config.limits())
         return self._renderer
 
     def _give_up(self, why: str) -> None:
@@ -181,7 +184,7 @@ class Renderer:
         """The DOM as a ``conversion`` record (when the crawl writes WARC); its pointer."""
         info: dict[str, Any] = {"reason": reason, "complete": result.complete,
                                 "seconds": round(result.seconds, 3), "requests": result.requests}
-        archive = parts(self.crawler).warc
+        archive = self.context.parts.get(WarcArchive)
         if archive is None:
             return info
         source = response.meta.get("warc") or {}

@@ -1,11 +1,12 @@
-"""The crawl report's "Rendered pages" section, from the crawl's ``render/*`` stats."""
+"""The crawl report's "Rendered pages" section (pages built by JavaScript,
+``crawler.render``), from the crawl's ``render/*`` stats."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from crawler.ops.html import num, section, table
+from crawler.report.markup import num, section, table
 
 
 def _prefixed(stats: Mapping[str, Any], prefix: str) -> list[tuple[str, Any]]:

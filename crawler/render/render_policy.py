@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from crawler.render.signals import RenderSignals
+from crawler.pages.render_signals import RenderSignals
 
 FEW_LINKS = 10  # a page with fewer in-scope links than this lists nothing
 
