@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import html as lxml_html
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.replay import pywb as replay
 from crawler.warc.cdxj import index_warcs, read_cdxj
 from fixture_site.evaluation import token_f1
 from fixture_site.jsapp import JsAppSite, serve_jsapp
-from tests.helpers.chromium import CHROMIUM, replay_shows
-from tests.helpers.cli import run_cli
+from tests.helpers.chromium import CHROMIUM, chromium, replay_shows
+from tests.helpers.cli import run_cli, start_cli
 from tests.helpers.crawls import crawl_dir, crawl_site, read_manifest, read_records
-from tests.helpers.wayback import serving_wayback
+from tests.helpers.net import free_port
+from tests.helpers.wayback import serving_wayback, wait_for_wayback
 
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed (./run.sh setup)")
 
@@ -171,3 +174,42 @@ def test_pywb_replays_the_script_built_article(crawl: dict[str, Any]) -> None:
         frames = replay_shows(f"{base}/crawl/{ts}/{target}", first)
     assert frames and all(f.startswith(base) for f in frames), frames
     assert len(crawl["site"].requests) == live  # replayed from the archive alone
+
+
+def _dumped_text(url: str, profile: Path) -> str:
+    """The text of the top document Chromium's ``--dump-dom`` prints for ``url`` once its
+    scripts ran (whitespace runs as one space): an iframe's content is not in it."""
+    dom = chromium(profile, "--virtual-time-budget=10000", "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    return " ".join(lxml_html.fromstring(dom.stdout).text_content().split())
+
+
+@pytest.mark.pywb
+def test_the_replay_url_crawler_replay_prints_is_the_page_itself(crawl: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    """``crawler replay`` serves pywb unframed: the top document of the URL it prints (and of
+    every article's, built the same way) is the replayed page, so a plain ``chromium
+    --headless --dump-dom`` of a rendered article's URL holds its script-built text."""
+    records = crawl["records"]
+    port = free_port()
+    proc = start_cli("replay", str(crawl["folder"]), "--port", str(port), cwd=tmp_path,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        printed = lines[1].removeprefix("first article: ")
+        assert printed == replay.replay_url(records[0], "127.0.0.1", port), lines
+        wait_for_wayback(proc, f"http://127.0.0.1:{port}/crawl/")
+        live = len(crawl["site"].requests)
+        rendered = next(r for r in records if r["rendered"])
+        for record, url in ((records[0], printed),
+                            (rendered, replay.replay_url(rendered, "127.0.0.1", port))):
+            assert url is not None
+            text = _dumped_text(url, tmp_path / "profile")
+            paragraph = " ".join(record["text"].split("\n\n")[1].split())
+            assert paragraph in text, (url, text[:500])  # a rendered one's: built by its script
+            assert record["title"] in text, url
+        assert len(crawl["site"].requests) == live  # replayed from the archive alone
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
