@@ -14,7 +14,9 @@ class ArticlePage:
     what discovery documents said about the URL (sitemap lastmod, news publication date, title);
     ``server_date`` is when the server says it rendered the page (relative dates count from it);
     ``extracted`` is the extraction result when the page was extracted with its scan
-    (``crawler.pageworkers.page_workers``), else the pipeline extracts it.
+    (``crawler.pageworkers.page_workers``), else the pipeline extracts it. A page rendered in a
+    browser (``crawler.render``) has its DOM as ``body`` and ``rendered``, the pointer to the
+    DOM's ``conversion`` record; ``warc`` still points at the server's response.
     """
 
     url: str
@@ -29,3 +31,4 @@ class ArticlePage:
     warc: dict[str, Any] | None = None
     hints: dict[str, str] = field(default_factory=dict)
     extracted: dict[str, Any] | None = None
+    rendered: dict[str, Any] | None = None

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "article.schema.json"
 
 _DATE_FIELDS = tuple(f"{kind}{suffix}" for kind in ("published", "modified")
@@ -50,15 +50,23 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _pointer(warc: Mapping[str, Any]) -> dict[str, Any]:
+    pointer = dict(warc)
+    return {**{key: pointer.pop(key, None) for key in _WARC_FIELDS}, **pointer}
+
+
 def build_record(extracted: Mapping[str, Any] | Any, *, url: str, site: str,
                  fetched_at: dt.datetime | str, crawl_id: str | None,
-                 warc: Mapping[str, Any] | None) -> dict[str, Any]:
+                 warc: Mapping[str, Any] | None,
+                 rendered: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A schema-shaped record from an extraction result (a dict or an object with ``to_dict``).
 
     Every field of the schema is present (unknown values are null or empty lists), so records
     have one shape. The WARC pointer keeps any extra keys its writer adds (``revisit``, ...);
     ``crawl_id`` and ``warc`` are None for a page extracted outside a crawl (``crawler
-    extract``): nothing was archived.
+    extract``): nothing was archived. ``rendered`` is the pointer to the DOM's ``conversion``
+    record of a page rendered in a browser (``crawler.render``): the record says
+    ``rendered: true`` and keeps ``warc`` pointing at the server's response.
     """
     data = extracted.to_dict() if hasattr(extracted, "to_dict") else dict(extracted)
     text = data.get("text") or ""
@@ -83,11 +91,10 @@ def build_record(extracted: Mapping[str, Any] | Any, *, url: str, site: str,
         record["paragraphs"] = len([p for p in text.split("\n\n") if p.strip()])
     record["fetched_at"] = _iso_utc(fetched_at)
     record["crawl_id"] = crawl_id
-    if warc is None:
-        record["warc"] = None
-    else:
-        pointer = dict(warc)
-        record["warc"] = {**{key: pointer.pop(key, None) for key in _WARC_FIELDS}, **pointer}
+    record["warc"] = None if warc is None else _pointer(warc)
+    record["rendered"] = rendered is not None
+    record["rendered_warc"] = _pointer(rendered) if rendered and rendered.get("filename") \
+        else None
     info = dict(data.get("extraction") or {})
     info.update({key: data.get(key) for key in _EXTRACTION_INFO if key in data})
     record["extraction"] = info

@@ -92,6 +92,25 @@ REQUISITES_ENABLED = True
 REQUISITES_HOSTS = ""
 REQUISITES_DEPTH = 1  # levels of CSS references (url(), @import) followed from stylesheets
 
+# --- Pages built by JavaScript (crawler.render; see docs/render.md) -------------------------
+# auto: render a page in Chromium only when its static HTML lacks the content its markup or URL
+# promises and scripts would build it; always; never (the browser is not even imported)
+RENDER_MODE = "auto"
+# URL regular expressions always / never rendered (never first); on the command line a JSON
+# list: -s 'RENDER_ALWAYS=["/live/", "/app/"]'
+RENDER_ALWAYS: list[str] = []
+RENDER_NEVER: list[str] = []
+RENDER_BROWSER = "/usr/bin/chromium"  # Debian's chromium; empty: Playwright's own download
+RENDER_CONCURRENCY = 2  # pages rendered at once
+RENDER_TIMEOUT = 30.0  # seconds per page; then it is archived as far as it got
+RENDER_IDLE_SECONDS = 0.5  # no request in flight this long: the page is quiet
+RENDER_MAX_SCROLLS = 20  # viewport-high scroll steps per page (lazy images, infinite scroll)
+RENDER_CONTEXT_PAGES = 20  # pages per browser context, then a fresh context
+RENDER_BROWSER_MAX_MB = 1024.0  # restart the browser when its processes hold more (PSS)
+RENDER_THIN_TEXT = 200  # characters: less text than this is an empty page or article body
+RENDER_GIVE_UP_AFTER = 10  # renders of one reason that all gained nothing stop that reason
+RENDER_CACHE_MB = 32.0  # scripts, styles, fonts, images the browser got, shared across pages
+
 # --- Extraction and JSON (pipelines) ---------------------------------------------------
 EXTRACTION_ENABLED = True
 EXTRACTION_WORKERS = 0  # page worker processes; 0: one per core but one, -1: none (in-process)
@@ -196,6 +215,8 @@ EXTENSIONS = {
     "crawler.engine.gctune.GcTuning": 10,
     # Parse, scan and extract pages in a process pool (crawler.pageworkers.page_workers).
     "crawler.pageworkers.page_workers.PageWorkers": 50,
+    # Pages built by JavaScript rendered in Chromium, the crawler as its network (crawler.render).
+    "crawler.render.render_extension.Renderer": 55,
     "crawler.storage.commit.ManifestExtension": 100,
     # Lock, state and resume; after ManifestExtension so the crawl is marked finished last.
     "crawler.state.state_extension.CrawlStateExtension": 150,

@@ -63,7 +63,8 @@ class ExtractionPipeline:
             raise DropItem(f"not an extractable article ({reason}): {item.url}")
         result = await self._finalize(result, item, spider.profile)
         record = build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                              crawl_id=self.crawl_id, warc=item.warc or {})
+                              crawl_id=self.crawl_id, warc=item.warc or {},
+                              rendered=item.rendered)
         since = getattr(spider, "since", None)
         published = record.get("published")
         if since and published and moment_of(published, spider.profile.timezone) < since:

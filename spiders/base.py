@@ -31,6 +31,7 @@ from crawler.pages.requisites import RequisitePolicy
 from crawler.pages.site import Site, site_for
 from crawler.pages.urls import BadURL, canonical_url, path_shape, validate_start_url
 from crawler.pageworkers.page_workers import PageWorkers
+from crawler.render.render_extension import META_RENDERED, Renderer
 from crawler.scope.shape_budget import ShapeCounter, shape_counter
 from crawler.state.session import CrawlState
 from crawler.typed_settings import SettingsReader
@@ -170,6 +171,10 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             return
         url = canonical_url(response.url)
         scan, extracted = await self._scan(response, url)
+        renderer = self.context.parts.get(Renderer)  # pages built by JavaScript (crawler.render)
+        if renderer is not None and not (scan.is_article and self._written(scan, url)):
+            response, scan, extracted = await renderer.after_scan(response, url, scan, extracted,
+                                                                  self._scan)
         canonical = scan.canonical or url
         if scan.is_article and hash(canonical) not in self.articles_seen:
             self.articles_seen.add(hash(canonical))
@@ -186,7 +191,13 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
 
     def scan_scope(self) -> ScanScope:
         """What page scans need to know of this crawl (``crawler.pages.pagescan``)."""
-        return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site)
+        renderer = self.context.parts.get(Renderer)
+        return ScanScope(self.profile, tuple(self.allowed_domains), self.requisites, self.site,
+                         render_probe=renderer.probe if renderer is not None else 0)
+
+    def _written(self, scan: PageScan, url: str) -> bool:
+        """True for an article page whose record this crawl yielded already."""
+        return hash(scan.canonical or url) in self.articles_seen
 
     async def _scan(self, response: HtmlResponse, url: str) -> tuple[PageScan, dict | None]:
         """Scan the page in a page worker (``crawler.pageworkers.page_workers``), extracting it
@@ -221,6 +232,7 @@ class NewsSiteSpider(DiscoveryDocuments, scrapy.Spider):
             status=response.status, content_type=content_type, http_charset=charset,
             fetched_at=self._fetched_at(response), warc=response.meta.get("warc"),
             hints=hints, extracted=extracted, server_date=server_date(response),
+            rendered=response.meta.get(META_RENDERED),
         )
 
     def _follow_links(self, links: list[tuple[str, bool]], from_article: bool,

@@ -98,10 +98,11 @@ def test_replay_prints_the_first_articles_replay_url(wacz_crawl, tmp_path):
         stamp = "".join(ch for ch in first["warc"]["date"] if ch.isdigit())[:14]
         assert url == f"http://127.0.0.1:{port}/crawl/{stamp}/{first['warc']['target_uri']}"
         wait_for_wayback(proc, f"http://127.0.0.1:{port}/crawl/")
-        frame = _get(url)  # what a browser opens: pywb's frame around the archived page
-        assert stamp in frame and first["warc"]["target_uri"] in frame
-        content = _get(url.replace(f"/{stamp}/", f"/{stamp}mp_/"))  # the page inside it
-        assert html.escape(first["title"]) in content  # as the page has it: ' is &#x27;
+        page = _get(url)  # what a browser opens: the archived page itself (unframed replay)
+        assert stamp in page and first["warc"]["target_uri"] in page
+        assert html.escape(first["title"]) in page  # as the page has it: ' is &#x27;
+        content = _get(url.replace(f"/{stamp}/", f"/{stamp}mp_/"))  # the same, by its modifier
+        assert html.escape(first["title"]) in content
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -1,5 +1,6 @@
 """Nothing outlives the crawler: page workers, their forkserver, multiprocessing's resource
-tracker and the pywb that ``crawler replay`` starts all end within seconds of a real SIGKILL."""
+tracker, the Playwright driver and Chromium of a render, and the pywb that ``crawler replay``
+starts all end within seconds of a real SIGKILL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from fixture_site import FixtureSite
+from fixture_site.jsapp import JsAppSite, serve_jsapp
 from fixture_site.server import start_server
+from tests.helpers.chromium import CHROMIUM
 from tests.helpers.cli import FAST, start_cli
 from tests.helpers.crawls import tiny_crawl
 from tests.helpers.net import free_port
@@ -93,6 +96,36 @@ def test_killed_crawl_leaves_no_process_behind(tmp_path):
             assert len(helpers) >= 4, f"expected page workers under the crawler: {helpers}"
             kinds = " ".join(_cmdline(p) for p in helpers)
             assert "forkserver" in kinds and "resource_tracker" in kinds, kinds
+            left = _kill_and_watch(proc, helpers)
+            assert not left, f"still running {GRACE:.0f} s after SIGKILL: " + "; ".join(
+                f"{p}: {_cmdline(p)[:120]}" for p in left)
+        finally:
+            _cleanup(proc, helpers)
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="chromium is not installed (./run.sh setup)")
+def test_killed_crawl_mid_render_leaves_no_browser_behind(tmp_path):
+    site = JsAppSite(app=40, printed=2, latency=0.2)
+    with serve_jsapp(site) as running:
+        proc = start_cli("crawl", "news", "--url", running.url, "--out", str(tmp_path / "out"),
+                         "--render", "always", *FAST, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        helpers: set[int] = set()
+        try:
+            deadline = time.monotonic() + 120
+            # the Playwright driver, Chromium and its renderers, besides the page workers
+            while time.monotonic() < deadline and proc.poll() is None:
+                helpers = descendants(proc.pid)
+                kinds = [_cmdline(p) for p in helpers]
+                if any("--type=renderer" in k for k in kinds) and \
+                        any("run-driver" in k for k in kinds):
+                    break
+                time.sleep(0.2)
+            kinds = [_cmdline(p) for p in helpers]
+            assert any("run-driver" in k for k in kinds), kinds
+            assert sum("chromium" in k for k in kinds) >= 3, kinds
+            time.sleep(1.0)  # mid-render: pages open, requests in flight
+            helpers = descendants(proc.pid)
             left = _kill_and_watch(proc, helpers)
             assert not left, f"still running {GRACE:.0f} s after SIGKILL: " + "; ".join(
                 f"{p}: {_cmdline(p)[:120]}" for p in left)

@@ -154,3 +154,19 @@ def test_pywb_is_found_by_its_variable_then_on_path_then_beside_the_environment(
     monkeypatch.setenv("PYWB_BIN", str(on_path))
     assert replay.wayback_bin() == on_path
     assert "__file__" not in Path(replay.__file__).read_text()
+
+
+def test_replay_is_unframed_unless_the_work_folder_has_a_config_of_its_own(
+        tmp_path: Path) -> None:
+    """pywb's config: unframed replay (the replay URL is the page itself); an older config of
+    ours is rewritten, someone else's is left as it is."""
+    import yaml
+
+    config = replay.write_config(tmp_path)
+    assert yaml.safe_load(config.read_text()) == {"collections_root": "collections",
+                                                  "framed_replay": False}
+    config.write_text(f"{replay.CONFIG_MARK}\ncollections_root: collections\n")  # an older one
+    assert yaml.safe_load(replay.write_config(tmp_path).read_text())["framed_replay"] is False
+    config.write_text("collections_root: mine\n")
+    replay.write_config(tmp_path)
+    assert config.read_text() == "collections_root: mine\n"

@@ -55,6 +55,11 @@ def add_commands(sub: Any) -> None:
                "<out>/<site>/<crawl-id>/", metavar="DIR")
     c.add_argument("--since", help="only articles published on or after this ISO date")
     c.add_argument("--max-items", type=int, metavar="N", help="stop after N articles")
+    c.add_argument("--render", choices=("auto", "always", "never"), default=None,
+                   help="render pages in Chromium, the crawler as its network: auto (default: "
+                        "only pages whose HTML lacks the content its markup promises and "
+                        "scripts would build), always, never (setting RENDER_MODE); see "
+                        "docs/render.md")
     c.add_argument("--crawl-id", help="crawl id (default: a new sortable id)")
     c.add_argument("--resume", action="store_true",
                    help="continue the last crawl (or --crawl-id) in its folder if it did not "
@@ -163,6 +168,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     settings = build_settings(args.set, {
         "OUTPUT_URI": args.out, "CRAWL_ID": args.crawl_id, "CLOSESPIDER_ITEMCOUNT": args.max_items,
         "SINCE": since, "REDIS_URL": args.redis, "WORKER_ID": args.worker_id,
+        "RENDER_MODE": args.render,
         "DISTRIBUTED_ABANDON_WORKERS": args.abandon_spool, **budget_settings(args),
         **store_settings(args), **log_settings(args)})
     _log_level(settings, args)
@@ -184,6 +190,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     check_logfile(LogSettings.from_settings(settings).file)
     validate_ops_settings(settings)
     crawl = CrawlSettings.from_settings(settings)
+    _check_render(settings)
     if args.wacz:
         _check_wacz(crawl)
     if args.abandon_spool and not crawl.distributed:
@@ -235,6 +242,15 @@ def run_site_workers(args: argparse.Namespace, crawl: CrawlSettings, settings: B
     manifest = (None if crawl.output_uri.startswith("s3://")
                 else Path(crawl.output_uri) / site / crawl_id / "manifest.json")
     return run_workers(args.argv, args.processes, crawl_id, manifest)
+
+
+def _check_render(settings: BaseSettings) -> None:
+    from crawler.render.render_settings import check
+
+    try:
+        check(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _check_wacz(crawl: CrawlSettings) -> None:

@@ -10,7 +10,10 @@ are built, and the others ask for them by class (the part, who adds it: who asks
 - ``crawler.storage.upload_extension.StoreUploadExtension`` (``s3://``): the distributed worker;
 - ``crawler.distributed.scheduler.LeasedScheduler`` and ``crawler.distributed.lifeline
   .RedisLifeline`` (``--redis``): the distributed worker, its Redis waits, ``--abandon-spool``;
-- ``crawler.engine.queues.QueueBudget``, the spooling scheduler: its queues.
+- ``crawler.engine.queues.QueueBudget``, the spooling scheduler: its queues;
+- ``crawler.warc.archive.WarcArchive``, the WARC middleware (``WARC_ENABLED``): the renderer,
+  which adds a rendered page's DOM to it;
+- ``crawler.render.render_extension.Renderer`` (``RENDER_MODE`` auto or always): the spider.
 
 A part that is off (its setting, or another kind of crawl) is not there: :meth:`CrawlParts.get`
 answers None. This module imports none of them, so every folder may use it.

@@ -18,13 +18,26 @@ from scrapy.core.downloader import Downloader, Slot
 if TYPE_CHECKING:
     from scrapy import Request
 
+# On a request a rendered page waits for (``crawler.render.network``): the page's URL.
+META_RENDER_OF = "render_of"
+
 
 class _ReservingQueue(deque):
-    """A slot's queue whose ``popleft`` reserves a transfer slot for the request it returns."""
+    """A slot's queue whose ``popleft`` reserves a transfer slot for the request it returns.
+
+    A rendered page's own requests (:data:`META_RENDER_OF`, ``crawler.render.network``) go to the
+    front: the page is half done and holds a browser page until they are answered. They still
+    wait for the slot's concurrency and delay like any request of the host."""
 
     def __init__(self, items: Any, slot: Slot) -> None:
         super().__init__(items)
         self.slot = slot
+
+    def append(self, entry: Any) -> None:
+        if entry[0].meta.get(META_RENDER_OF):
+            super().appendleft(entry)
+        else:
+            super().append(entry)
 
     def popleft(self) -> Any:
         entry = super().popleft()

@@ -13,8 +13,9 @@ from typing import Any
 
 from crawler.extract.article import extract_article, extract_parsed
 from crawler.html.decode import MAX_HTML_BYTES, Decoded
-from crawler.pages.pagescan import PageScan, ScanScope, parse_page, scan_tree
+from crawler.pages.pagescan import PageScan, ScanScope, parse_page, probe_render, scan_tree
 from crawler.pages.profiles import SiteProfile
+from crawler.pages.render_signals import script_count
 from crawler.sitefacts.boilerplate import paragraph_keys
 from crawler.sitefacts.finalize import PARAGRAPH_KEYS
 
@@ -54,9 +55,13 @@ def scan_in_worker(scope_key: str, body: bytes, url: str, page_url: str, fetched
     except Exception as exc:  # pathological markup: the page stays archived, nothing follows
         return PageScan(scan_error=f"{type(exc).__name__}: {str(exc)[:300]}"), None
     if not (extract and scan.is_article):
+        if scan.is_article and scope.render_probe and tree is not None:
+            probe_render(scan, tree, scan.canonical or page_url, scope)
         return scan, None
     if len(body) > MAX_HTML_BYTES:
         decoded = Decoded(None, skip_reason="too_large")
+    # extraction strips scripts from the tree: count them first when a render may be decided
+    scripts = script_count(tree) if scope.render_probe and tree is not None else 0
     try:
         result = extract_parsed(decoded, tree, scan.canonical or page_url, profile=scope.profile,
                                 fetched_at=fetched_at, reference=server_date, finalize=False)
@@ -66,6 +71,8 @@ def scan_in_worker(scope_key: str, body: bytes, url: str, page_url: str, fetched
     out = result.to_dict()
     if not out.get("skip_reason"):  # what the crawl's site facts count and strip, hashed here
         out[PARAGRAPH_KEYS] = paragraph_keys(out.get("text") or "")
+    if scope.render_probe and len(out.get("text") or "") < scope.render_probe:
+        probe_render(scan, tree, scan.canonical or page_url, scope, scripts)  # thin
     return scan, out
 
 

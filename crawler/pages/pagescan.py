@@ -23,6 +23,7 @@ from crawler.html.decode import Decoded, decode_html
 from crawler.html.tree import base_url, parse_html
 from crawler.pages.pagetype import NON_PAGE_EXT, is_article_page, looks_like_article_url
 from crawler.pages.profiles import SiteProfile
+from crawler.pages.render_signals import RenderSignals, page_signals
 from crawler.pages.requisites import RequisitePolicy, page_references
 from crawler.pages.site import Site
 from crawler.pages.urls import BadURL, canonical_url, host_in, in_scope, quick_absolute, url_origin
@@ -43,6 +44,8 @@ class PageScan:
     feeds: list[str] = field(default_factory=list)
     requisites: list[str] = field(default_factory=list)  # only scanned on article pages
     scan_error: str | None = None  # why a page yielded an empty scan
+    # what the render decision needs (crawler.render), measured only when it may be needed
+    render: RenderSignals | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class ScanScope:
     domains: tuple[str, ...]
     requisites: RequisitePolicy = RequisitePolicy(enabled=False)
     site: Site | None = None  # when set, in scope means on the site's hosts and port
+    # RENDER_THIN_TEXT when the crawl renders in auto mode: pages that may need rendering are
+    # measured (crawler.pages.render_signals); 0: never
+    render_probe: int = 0
 
     def contains(self, url: str) -> bool:
         """True for a URL of the crawl's site (its hosts, and its port when the site is set)."""
@@ -86,12 +92,15 @@ def scan_html(body: bytes, url: str, scope: ScanScope, http_charset: str | None 
     """Decode and parse ``body`` (fetched from ``url``) and scan it; an empty scan when no
     document can be built from it."""
     tree = parse_page(body, http_charset)[1]
-    return scan_tree(tree, url, scope) if tree is not None else PageScan()
+    return scan_tree(tree, url, scope, probe_articles=True) if tree is not None else PageScan()
 
 
-def scan_tree(tree: etree._Element, url: str, scope: ScanScope) -> PageScan:
+def scan_tree(tree: etree._Element, url: str, scope: ScanScope,
+              probe_articles: bool = False) -> PageScan:
     """Scan a parsed page (before any cleaning: menus hold links too). ``url`` is the URL the
-    page was fetched from; relative links resolve against its ``<base href>`` when it has one."""
+    page was fetched from; relative links resolve against its ``<base href>`` when it has one.
+    Render evidence is measured on pages that are not articles (and on articles with
+    ``probe_articles``; the page workers do it after extraction, for thin articles only)."""
     base = base_url(tree, url)
     scan = PageScan(canonical=_canonical_link(tree, base, scope))
     page_url = scan.canonical or _canonical(url) or url
@@ -106,7 +115,18 @@ def scan_tree(tree: etree._Element, url: str, scope: ScanScope) -> PageScan:
                 scan.feeds.append(feed)
     if scan.is_article and scope.requisites.enabled:
         scan.requisites = list(scope.requisites.select(base, page_references(tree)))
+    if scope.render_probe and (probe_articles or not scan.is_article):
+        probe_render(scan, tree, page_url, scope)
     return scan
+
+
+def probe_render(scan: PageScan, tree: etree._Element, page_url: str, scope: ScanScope,
+                 scripts: int | None = None) -> None:
+    """Measure what the render decision needs (``crawler.pages.render_signals``) into ``scan``;
+    ``scripts``: the page's scripts, counted before extraction stripped them from ``tree``."""
+    scan.render = page_signals(tree, len(scan.links),
+                               looks_like_article_url(page_url, scope.profile), scope.render_probe,
+                               scripts=scripts)
 
 
 def page_links(tree: etree._Element, base: str, scope: ScanScope) -> list[tuple[str, bool]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dates import moment_of
-from crawler.reader.http import RawResponse, parse_response
+from crawler.reader.http import RawResponse, parse_conversion, parse_response
 from crawler.reader.locations import ReaderError, Source, source_for
 
 Moment = str | dt.date | dt.datetime
@@ -101,6 +101,17 @@ class Crawl:
         relpath = f"warc/{pointer['filename']}"
         data = source.read_range(relpath, int(pointer["offset"]), int(pointer["length"]))
         return parse_response(data, f"{source.uri}/{relpath}@{pointer['offset']}")
+
+    def rendered_dom(self, record: dict[str, Any]) -> bytes | None:
+        """The DOM a browser built of a rendered page (UTF-8 HTML, read through the record's
+        ``rendered_warc`` pointer), None for a page extracted as fetched (schema 1.2.0)."""
+        pointer = record.get("rendered_warc")
+        if not pointer:
+            return None
+        source = self._source_of(pointer.get("crawl_id") or record.get("crawl_id"))
+        relpath = f"warc/{pointer['filename']}"
+        data = source.read_range(relpath, int(pointer["offset"]), int(pointer["length"]))
+        return parse_conversion(data, f"{source.uri}/{relpath}@{pointer['offset']}")
 
     def _source_of(self, crawl_id: str | None) -> Source:
         if not crawl_id or crawl_id == self.crawl_id:

@@ -44,6 +44,15 @@ def decode_body(body: bytes, encoding: str | None) -> bytes:
     return body
 
 
+def parse_conversion(record_bytes: bytes, where: str) -> bytes:
+    """The payload of a WARC ``conversion`` record (a rendered page's DOM, UTF-8 HTML)."""
+    for record in ArchiveIterator(io.BytesIO(record_bytes)):
+        if record.rec_type != "conversion":
+            raise ReaderError(f"{where}: expected a conversion record, found {record.rec_type}")
+        return record.content_stream().read()
+    raise ReaderError(f"{where}: no WARC record at this location")
+
+
 def parse_response(record_bytes: bytes, where: str) -> RawResponse:
     """The HTTP response in a WARC ``response`` record's bytes (read through its pointer)."""
     for record in ArchiveIterator(io.BytesIO(record_bytes)):

@@ -1,7 +1,8 @@
 """``crawler reextract CRAWL``: extraction run again over a finished crawl's archived responses.
 
-Every record of the crawl is read back through its WARC pointer (``crawler.reader``), scanned
-and extracted as the crawl did (the response's ``Date`` is the clock relative dates count from),
+Every record of the crawl is read back through its WARC pointer (``crawler.reader``; a page
+rendered in a browser through its ``rendered_warc`` pointer, the DOM), scanned and extracted as
+the crawl did (the response's ``Date`` is the clock relative dates count from),
 and finalised with the site facts the crawl used for it (its revision of ``site-facts.json``)
 and its sitemap/feed date; ``--relearn`` learns the site's facts anew from the whole crawl
 first. The new records keep their WARC pointers and go to a new article set,
@@ -102,8 +103,13 @@ class Reextractor:
         except ReaderError as exc:
             return None, f"unreadable:{exc}"[:200]
         target = (record.get("warc") or {}).get("target_uri") or record["url"]
-        charset = _charset(response.header("Content-Type"))
-        decoded, tree = parse_page(response.body, charset)
+        body, charset = response.body, _charset(response.header("Content-Type"))
+        if record.get("rendered_warc"):  # rendered in a browser: extracted from its DOM
+            try:
+                body, charset = self.crawl.rendered_dom(record) or body, "utf-8"
+            except ReaderError as exc:
+                return None, f"unreadable:{exc}"[:200]
+        decoded, tree = parse_page(body, charset)
         if tree is None:
             return None, decoded.skip_reason or "malformed"
         site = site_for(target, self.profile, PROFILES.values())
@@ -149,7 +155,7 @@ class Reextractor:
         final = finalize(result, facts, entry=_entry(info.get("entry_date")))
         return build_record(final, url=old["url"], site=old["site"],
                             fetched_at=old["fetched_at"], crawl_id=old["crawl_id"],
-                            warc=old["warc"]), None
+                            warc=old["warc"], rendered=old.get("rendered_warc")), None
 
 
 def reextract(crawl: Crawl, work: Path, *, relearn: bool = False,

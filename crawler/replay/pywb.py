@@ -10,6 +10,7 @@ is missing. A revisit whose original cannot be found is an error, not a broken r
 pywb lives in its own virtualenv, its pins clash with the crawler's (``.venv-pywb``, made by
 ``./run.sh setup`` beside ``.venv``). Its ``wayback`` is ``$PYWB_BIN``, else the one on ``PATH``,
 else the one in ``.venv-pywb`` beside the environment the crawler runs in (:func:`tool_path`).
+It replays unframed (:data:`PYWB_CONFIG`): a replay URL shows the archived page itself.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from crawler.crawl.naming import OPEN_SUFFIX, WARC_SUFFIX
 from crawler.pageworkers.parent_death import die_with_parent_preexec
@@ -33,6 +35,12 @@ from crawler.warc.dedup import ORIGINALS_SUFFIX, crawl_index_files, earlier_orig
 
 DEFAULT_COLLECTION = "crawl"
 PYWB_VENV = ".venv-pywb"  # ./run.sh setup makes it beside the crawler's .venv
+CONFIG_MARK = "# written by crawler.replay.pywb"
+# pywb's config. Unframed replay: pywb's default puts the archived page in an iframe under a
+# top frame of its own, so whatever reads the top document (chromium --dump-dom, a check that
+# a rendered article's script-built text is there) sees no page. Unframed, a replay URL is the
+# page itself, rewritten as in the frame.
+PYWB_CONFIG = f"{CONFIG_MARK}\ncollections_root: collections\nframed_replay: false\n"
 
 
 class ReplayError(Exception):
@@ -176,12 +184,19 @@ def check_port(host: str, port: int) -> None:
                           "--port") from exc
 
 
+def write_config(work_dir: Path) -> Path:
+    """``<work_dir>/config.yaml`` for ``wayback`` (:data:`PYWB_CONFIG`), unless the folder has
+    a config of its own (one this module did not write is left as it is)."""
+    config = Path(work_dir) / "config.yaml"
+    if not config.exists() or config.read_text(errors="replace").startswith(CONFIG_MARK):
+        config.write_text(PYWB_CONFIG)
+    return config
+
+
 def start_wayback(work_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
     """Start ``wayback`` on the collections in ``work_dir``; the caller stops it. It ends when
     this process dies, even by SIGKILL (``crawler.pageworkers.parent_death``)."""
-    config = Path(work_dir) / "config.yaml"
-    if not config.exists():
-        config.write_text("# written by crawler.replay.pywb\ncollections_root: collections\n")
+    write_config(work_dir)
     cmd = [str(wayback_bin()), "-p", str(port), "-b", host, "-d", str(work_dir)]
     return subprocess.Popen(cmd, cwd=work_dir, preexec_fn=die_with_parent_preexec())
 
@@ -198,12 +213,18 @@ def first_article_url(crawl_dirs: Sequence[Path], host: str, port: int) -> str |
             continue
         if record is None:
             continue
-        warc = record.get("warc") or {}
-        stamp = re.sub(r"\D", "", str(warc.get("date") or record.get("fetched_at") or ""))[:14]
-        url = warc.get("target_uri") or record.get("url")
-        if stamp and url:
-            return f"http://{host}:{port}/{DEFAULT_COLLECTION}/{stamp}/{url}"
+        if url := replay_url(record, host, port):
+            return url
     return None
+
+
+def replay_url(record: Mapping[str, Any], host: str, port: int) -> str | None:
+    """Where ``wayback`` on ``host:port`` replays an article record's page (``/<collection>/
+    <14-digit timestamp>/<url>``: the page itself, unframed), None without a date or URL."""
+    warc = record.get("warc") or {}
+    stamp = re.sub(r"\D", "", str(warc.get("date") or record.get("fetched_at") or ""))[:14]
+    url = warc.get("target_uri") or record.get("url")
+    return f"http://{host}:{port}/{DEFAULT_COLLECTION}/{stamp}/{url}" if stamp and url else None
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -219,7 +240,8 @@ def serve(
     """Build a collection of ``crawl_dir`` and serve it until interrupted; returns 0 when it was
     interrupted, else wayback's exit code (it stopped on its own).
 
-    Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``; the replay URL of the
+    Pages are at ``http://<host>:<port>/crawl/<timestamp>/<url>``, unframed (the page itself
+    is the top document, :data:`PYWB_CONFIG`); the replay URL of the
     crawl's first article is printed with the collection's. Ctrl-C or SIGTERM stops wayback
     too; a temporary work folder is removed afterwards.
     """

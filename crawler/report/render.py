@@ -12,6 +12,7 @@ from crawler.monitors.counts import fmt_bytes
 from crawler.report import sections
 from crawler.report.articles import per_period
 from crawler.report.markup import CSS, Raw, badge, esc, link, num, seconds, section, table
+from crawler.report.rendered_pages import rendering
 from crawler.report.svg import Series, bar_chart
 
 STATUS_SERIES = (("2xx", "#3a9d5d"), ("3xx", "#4a7fc1"), ("4xx", "#e0a030"),
@@ -203,7 +204,8 @@ def render_report(report: Mapping[str, Any]) -> str:
     body = [_header(report), _cards(report), _monitors(report), sections.compared(report),
             _articles(obs), sections.fill_rates(obs), sections.discovery(obs), _timeline(obs),
             _responses(report, obs), sections.hosts(obs), _latency(obs), _failures(report, obs),
-            _out_of_scope(obs), _extraction(report, obs), _files_and_stats(report)]
+            _out_of_scope(obs), _extraction(report, obs), rendering(report),
+            _files_and_stats(report)]
     title = f"Crawl report {crawl.get('crawl_id') or ''}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from warcio.recordloader import ArcWarcRecord
+
 from crawler.warc.blocks import exchange_parts
 from crawler.warc.cdxj import IndexSpool, write_sorted
 from crawler.warc.dedup import ORIGINALS_SUFFIX, DigestIndex, eligible
@@ -123,6 +125,22 @@ class WarcArchive:
         if dedupable and not capture.truncated and self.dedup is not None:
             self.dedup.add(digest, mine)
         return pointer(mine, capture.url, date)
+
+    def add_record(self, record: ArcWarcRecord) -> dict[str, Any]:
+        """Write one record that is no HTTP exchange (a page's rendered DOM as a ``conversion``
+        record) and return its pointer; it joins neither the CDXJ index nor de-duplication,
+        so replay never takes it for the server's response."""
+        headers = record.rec_headers
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("WARC archive is closed")
+            place = self.writer.write([record])[0]
+            self.stats["bytes"] += place.length
+        uri = headers.get_header("WARC-Target-URI")
+        date = headers.get_header("WARC-Date")
+        mine = Original(uri, date, headers.get_header("WARC-Record-ID"), place.filename,
+                        place.offset, place.length, self.crawl_id)
+        return pointer(mine, uri, date)
 
     def _not_modified(self, capture: Capture) -> tuple[str, Original] | None:
         """For a bodiless 304 to a conditional request: the confirmed payload's digest and the

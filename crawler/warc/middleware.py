@@ -66,7 +66,7 @@ INFO_SETTINGS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
     "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DEPTH_LIMIT", "DOWNLOAD_TIMEOUT",
     "DOWNLOAD_MAXSIZE", "RETRY_TIMES", "COOKIES_ENABLED", "SINCE", "CLOSESPIDER_ITEMCOUNT",
-    "WARC_MAX_SIZE", "WARC_DEDUP", "WARC_DEDUP_MIN_SIZE",
+    "WARC_MAX_SIZE", "WARC_DEDUP", "WARC_DEDUP_MIN_SIZE", "RENDER_MODE",
 )  # fmt: skip
 _TRUNCATED_FLAGS = {"dataloss": "disconnect", "download_stopped": "unspecified"}
 
@@ -189,6 +189,7 @@ class WarcArchiveMiddleware:
         )
         out.add_closer(self.close, "warc")
         out.add_rotator(writer.close)
+        context.parts.add(self.archive)  # rendered pages add their DOM (crawler.render)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
